@@ -1,0 +1,1 @@
+"""TA tools: build the notebooks from their masters and grade submissions with Otter."""

@@ -1,0 +1,1 @@
+"""One module per notebook: the problem's graph, its live demo and its gradient check."""

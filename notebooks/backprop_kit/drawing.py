@@ -1,0 +1,182 @@
+"""Drawing a computation graph with matplotlib, updated in place.
+
+``GraphView`` draws the nodes and wires once and keeps every artist; a slider
+move only changes texts and styles and asks for a redraw, so one persistent
+figure serves a whole live demo (no new figure per change, no flicker).
+
+Colours are from the Okabe-Ito palette, which stays distinct under the common
+forms of colour blindness; meaning never rests on colour alone (forward values
+sit above a wire, gradients below, zero-gradient wires are dashed, wrong wires
+are thick and marked with a cross).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+from .values import MISSING, format_value, is_missing, is_zero
+
+FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
+GRADIENT_COLOUR = "#D55E00"  # vermillion: gradients, below the wire
+WRONG_COLOUR = "#CC79A7"  # reddish purple: a wire the gradient check flagged
+QUIET_COLOUR = "#9A9A9A"  # grey: zero-gradient paths, inactive units, missing numbers
+INK = "#222222"
+NODE_FILL = "#F4F4F4"
+WRONG_MARK = " \u2717"
+
+
+@dataclass
+class _Wire:
+    arrow: FancyArrowPatch
+    value_text: object
+    grad_text: object
+    local_text: object
+
+
+class GraphView:
+    """Draws ``graph`` on ``ax``; call ``refresh()`` after changing numbers on the graph."""
+
+    def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
+                 show_legend=True):
+        self.graph = graph
+        self.ax = ax
+        self.fontsize = fontsize
+        self.node_radius = node_radius
+        sx, sy = spacing
+        self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
+        self._nodes = {}
+        self._wires = {}
+        self._stub_length = 0.55 * sx
+        ax.set_aspect("equal")
+        ax.axis("off")
+        if graph.title:
+            ax.set_title(graph.title, fontsize=fontsize + 2, pad=24)
+        for node in graph.nodes.values():
+            self._draw_node(node)
+        for edge in graph.edges:
+            self._wires[edge.key] = self._draw_wire(edge.src, self.positions[edge.dst], edge.local)
+        for node in graph.sinks():
+            x, y = self.positions[node.name]
+            end = (x + self.node_radius + self._stub_length, y)
+            self._wires[(node.name, None)] = self._draw_wire(node.name, end, "", stub=True)
+        self._message = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top",
+                                fontsize=fontsize - 1, color=WRONG_COLOUR, wrap=True)
+        if show_legend:
+            self._draw_legend()
+        self._fit_limits()
+        self.refresh()
+
+    # ---- building artists once ---------------------------------------------------------
+
+    def _draw_node(self, node):
+        x, y = self.positions[node.name]
+        r = self.node_radius
+        if node.kind in ("input", "param"):
+            patch = FancyBboxPatch((x - r, y - r), 2 * r, 2 * r, boxstyle="round,pad=0,rounding_size=0.12",
+                                   facecolor=NODE_FILL, edgecolor=INK, linewidth=1.5, zorder=3)
+        else:
+            patch = Circle((x, y), r, facecolor=NODE_FILL, edgecolor=INK, linewidth=1.5, zorder=3)
+        self.ax.add_patch(patch)
+        label = self.ax.text(x, y, node.label, ha="center", va="center", zorder=4,
+                             fontsize=self.fontsize + (2 if len(node.label) <= 2 else -2), color=INK)
+        caption = self.ax.text(x, y - r - 0.12, node.caption, ha="center", va="top", zorder=4,
+                               fontsize=self.fontsize - 3, color=INK, style="italic")
+        self._nodes[node.name] = (patch, label, caption)
+
+    def _draw_wire(self, src, end_centre, local, stub=False):
+        start = np.array(self.positions[src], dtype=float)
+        end = np.array(end_centre, dtype=float)
+        direction = (end - start) / max(np.linalg.norm(end - start), 1e-9)
+        a = start + direction * self.node_radius
+        b = end if stub else end - direction * self.node_radius
+        arrow = FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>", mutation_scale=14,
+                                color=INK, linewidth=1.6, zorder=2, shrinkA=0, shrinkB=0)
+        self.ax.add_patch(arrow)
+        angle = np.degrees(np.arctan2(direction[1], direction[0]))
+        if angle > 90 or angle < -90:  # keep text upright
+            angle -= 180 * np.sign(angle)
+        label_at = a + (b - a) * (0.5 if stub else 0.32)
+        text = dict(rotation=angle, rotation_mode="anchor", ha="center", zorder=5,
+                    textcoords="offset points")
+        normal = np.array([-direction[1], direction[0]])
+        if normal[1] < 0 or (normal[1] == 0 and normal[0] < 0):
+            normal = -normal  # "above" always points up the page
+        up, down = tuple(normal * 4), tuple(-normal * 4)
+        value_text = self.ax.annotate("", label_at, xytext=up, va="bottom", fontsize=self.fontsize,
+                                      color=FORWARD_COLOUR, fontweight="bold", **text)
+        grad_text = self.ax.annotate("", label_at, xytext=down, va="top", fontsize=self.fontsize,
+                                     color=GRADIENT_COLOUR, fontweight="bold", **text)
+        local_at = a + (b - a) * 0.68
+        local_text = self.ax.annotate(local, local_at, xytext=up, va="bottom", fontsize=self.fontsize - 3,
+                                      color="#555555", style="italic", **text)
+        return _Wire(arrow, value_text, grad_text, local_text)
+
+    def _draw_legend(self):
+        common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
+        self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
+        self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
+                     ha="right", **common)
+
+    def _fit_limits(self):
+        xs = [p[0] for p in self.positions.values()]
+        ys = [p[1] for p in self.positions.values()]
+        pad = self.node_radius + 0.9
+        self.ax.set_xlim(min(xs) - pad, max(xs) + self.node_radius + self._stub_length + 0.6)
+        self.ax.set_ylim(min(ys) - pad, max(ys) + pad)
+
+    # ---- updating in place ---------------------------------------------------------------
+
+    def refresh(self):
+        """Write the graph's current values, gradients and marks onto the artists."""
+        for key, wire in self._wires.items():
+            src = self.graph.nodes[key[0]]
+            edge = self.graph.edge(*key) if key[1] is not None else None
+            grad = edge.grad if edge is not None and edge.grad is not None else src.grad
+            wrong = edge.wrong if edge is not None else ""
+            wire.value_text.set_text(format_value(src.value))
+            wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
+            wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            if wrong:
+                colour, style, width = WRONG_COLOUR, "-", 3.2
+            elif is_zero(grad) or src.inactive:
+                colour, style, width = QUIET_COLOUR, "--", 1.4
+            else:
+                colour, style, width = INK, "-", 1.6
+            wire.arrow.set_color(colour)
+            wire.arrow.set_linestyle(style)
+            wire.arrow.set_linewidth(width)
+            quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
+            wire.grad_text.set_color(WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
+        for name, (patch, label, _caption) in self._nodes.items():
+            inactive = self.graph.nodes[name].inactive
+            patch.set_hatch("///" if inactive else None)
+            patch.set_edgecolor(QUIET_COLOUR if inactive else INK)
+            label.set_color(QUIET_COLOUR if inactive else INK)
+        wrong_notes = [e.wrong for e in self.graph.edges if e.wrong]
+        if wrong_notes:
+            self.set_message("\n".join(wrong_notes))
+
+    def set_message(self, text):
+        """A line under the drawing, for a check result or a student function that failed."""
+        self._message.set_text(text)
+
+    @property
+    def message(self):
+        return self._message.get_text()
+
+    def annotations(self):
+        """{(src, dst): {"value", "grad", "local", "style", "colour"}} as drawn; dst None for output stubs."""
+        return {
+            key: {
+                "value": wire.value_text.get_text(),
+                "grad": wire.grad_text.get_text(),
+                "local": wire.local_text.get_text(),
+                "style": wire.arrow.get_linestyle(),
+                "colour": wire.arrow.get_edgecolor(),
+            }
+            for key, wire in self._wires.items()
+        }
+
+
+__all__ = ["GraphView", "FORWARD_COLOUR", "GRADIENT_COLOUR", "WRONG_COLOUR", "QUIET_COLOUR", "MISSING"]

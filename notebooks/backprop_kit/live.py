@@ -1,0 +1,107 @@
+"""One persistent figure plus sliders: the live-demo pattern every notebook uses.
+
+With ipympl the figure is itself a widget: a slider move changes artists and
+calls ``draw_idle``, which only requests a draw, so fast drags coalesce instead
+of queueing.  Without ipympl (a plain nbconvert run, some hosted notebooks) the
+same figure is re-rendered as a PNG into an Output widget: slower, same code.
+"""
+
+import importlib.util
+
+import matplotlib
+import matplotlib.pyplot as plt
+
+try:  # widgets are optional: the drawing and checks work without them
+    import ipywidgets as widgets
+    from IPython.display import clear_output, display
+except ImportError:  # pragma: no cover - the kit's requirements include them
+    widgets = None
+
+IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
+
+
+def _in_kernel():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def use_live_backend():
+    """Switch to ipympl where it is installed and we run in a kernel; say which backend."""
+    if _in_kernel() and importlib.util.find_spec("ipympl") is not None:
+        from IPython import get_ipython
+
+        get_ipython().run_line_magic("matplotlib", "widget")
+        return "ipympl"
+    if _in_kernel():
+        from IPython import get_ipython
+
+        get_ipython().run_line_magic("matplotlib", "inline")
+        return "inline"
+    return matplotlib.get_backend()
+
+
+def is_ipympl():
+    return matplotlib.get_backend() == IPYMPL_BACKEND
+
+
+class LiveFigure:
+    """A figure that is drawn once and refreshed in place.
+
+    ``LiveFigure(ncols=2, width_ratios=[2, 1])`` makes the figure and its axes;
+    ``widget`` is what to put in a layout; ``refresh()`` shows the changes.
+    """
+
+    def __init__(self, nrows=1, ncols=1, figsize=(11, 4.5), **subplot_kw):
+        with plt.ioff():  # shown by our layout, not by the cell's automatic display
+            self.figure, self.axes = plt.subplots(nrows, ncols, figsize=figsize, **subplot_kw)
+        self.interactive = is_ipympl()
+        if self.interactive:
+            canvas = self.figure.canvas
+            canvas.header_visible = False
+            canvas.footer_visible = False
+            canvas.toolbar_visible = False
+            canvas.resizable = False
+            self.widget = canvas
+        else:
+            plt.close(self.figure)  # keep it out of pyplot's list so inline shows it only once
+            self.widget = widgets.Output() if widgets is not None else None
+        self.refresh()
+
+    def refresh(self):
+        if self.interactive:
+            self.figure.canvas.draw_idle()
+        elif self.widget is not None and _in_kernel():
+            with self.widget:
+                clear_output(wait=True)
+                display(self.figure)
+
+
+def slider(name, value, low, high, step=0.1, description=None, integer=False):
+    """A labelled slider whose readout can also be typed into."""
+    kind = widgets.IntSlider if integer else widgets.FloatSlider
+    options = dict(value=value, min=low, max=high, step=step, description=description or name,
+                   continuous_update=True, layout=widgets.Layout(width="320px"))
+    if not integer:
+        options["readout_format"] = ".2f"
+    return kind(**options)
+
+
+def controls(sliders, on_change):
+    """Call ``on_change(**values)`` whenever any slider in {name: slider} moves; return a VBox."""
+
+    def changed(_event=None):
+        on_change(**{name: s.value for name, s in sliders.items()})
+
+    for s in sliders.values():
+        s.observe(changed, names="value")
+    return widgets.VBox(list(sliders.values()))
+
+
+def app(control_panel, live_figure, *extra):
+    """Controls on the left, the live figure on the right, anything else below."""
+    top = widgets.HBox([control_panel, live_figure.widget])
+    return widgets.VBox([top, *extra]) if extra else top

@@ -1,0 +1,53 @@
+"""Compact text for the numbers written on a drawing.
+
+A scalar prints with four significant digits, a short vector in full, and a
+larger array as its shape and norm, so a 3x4 matrix fits on a wire.
+"""
+
+import numbers
+
+import numpy as np
+
+MISSING = "?"
+
+
+def is_missing(value):
+    """True for the placeholders a student has not filled in yet (``...`` or None)."""
+    return value is None or value is Ellipsis
+
+
+def format_number(x, digits=4):
+    """Format one real number with ``digits`` significant digits; -0 prints as 0."""
+    x = float(x)
+    if not np.isfinite(x):
+        return str(x)
+    text = f"{x:.{digits}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def format_value(value, digits=4):
+    """Text for a scalar, a vector or a matrix, short enough for a wire label."""
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, numbers.Real):
+        return format_number(value, digits)
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return MISSING
+    if array.ndim == 0:
+        return format_number(array, digits)
+    if array.size <= 3:
+        return "[" + ", ".join(format_number(v, 3) for v in array.ravel()) + "]"
+    shape = "\u00d7".join(str(n) for n in array.shape)
+    return f"{shape}, \u2016\u00b7\u2016={format_number(np.linalg.norm(array), 3)}"
+
+
+def is_zero(value):
+    """True when every entry is exactly zero (a path that carries no gradient)."""
+    if is_missing(value):
+        return False
+    try:
+        return bool(np.all(np.asarray(value, dtype=float) == 0.0))
+    except (TypeError, ValueError):
+        return False
