@@ -84,14 +84,18 @@ def finite_differences(x, y, z):
 
 
 def check_gradients(backward, x, y, z):
-    """Compare the student's backward pass with finite differences; one result per gradient."""
+    """Compare the student's backward pass with finite differences.
+
+    Returns (one comparison per gradient, a sentence if backward could not be run at all).
+    """
     try:
         result = checks.entries("backward(x, y, z)", checks.call(backward, x, y, z, name="backward"),
                                 GRADIENT_NAMES)
-    except AssertionError as problem:
-        result = {"problem": str(problem)}
+        problem = ""
+    except AssertionError as failure:
+        result, problem = {}, str(failure)
     numeric = finite_differences(x, y, z)
-    return compare_gradients(result, {n: numeric[n] for n in GRADIENT_NAMES}, GRADIENT_LABELS)
+    return compare_gradients(result, {n: numeric[n] for n in GRADIENT_NAMES}, GRADIENT_LABELS), problem
 
 
 class StagedComputationDemo:
@@ -122,14 +126,14 @@ class StagedComputationDemo:
 
     def check(self):
         """Mark every wire whose gradient disagrees with finite differences; return the report."""
-        comparisons = check_gradients(self.backward, **self.inputs)
+        comparisons, problem = check_gradients(self.backward, **self.inputs)
         self.graph.clear_marks()
         for name, comparison in zip(GRADIENT_NAMES, comparisons):
             for edge in self.graph.edges_from(name):
                 edge.wrong = comparison.problem
         self.view.refresh()
         self.figure.refresh()
-        return summary(comparisons)
+        return (problem + "\n" if problem else "") + summary(comparisons)
 
     def app(self):
         sliders = {name: live.slider(name, self.inputs[name], -6.0, 6.0, 0.5) for name in INPUT_NAMES}

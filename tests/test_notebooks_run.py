@@ -1,0 +1,45 @@
+"""Every built notebook runs top to bottom in a real Jupyter kernel.
+
+The student notebook must run without a single cell error even though nothing
+is filled in: unfinished parts explain themselves (a '?' on the drawing, a
+message from grader.check) instead of crashing.  The solution must run too.
+"""
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from grader.build import ROOT, outputs_for
+from tests.conftest import NOTEBOOKS
+
+
+def run_notebook(path, folder):
+    """Execute a copy of ``path`` beside a copy of the shared package; return the executed notebook."""
+    shutil.copytree(ROOT / "notebooks" / "backprop_kit", folder / "backprop_kit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    target = folder / path.name.replace("-solution", "")
+    shutil.copy(path, target)
+    notebook = nbformat.read(target, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def outputs_text(notebook):
+    return "\n".join(o.get("text", "") if o["output_type"] == "stream" else str(o.get("data", {}).get("text/plain", ""))
+                     for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_untouched_student_notebook_runs_without_errors(name, tmp_path):
+    executed = run_notebook(outputs_for(name)["student"], tmp_path)
+    text = outputs_text(executed)
+    assert "is still `...`" in text, "grader.check should say what is unfinished"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_solution_notebook_runs_without_errors(name, tmp_path):
+    executed = run_notebook(outputs_for(name)["solution"], tmp_path)
+    assert "All tests passed" in outputs_text(executed) or "passed!" in outputs_text(executed)

@@ -1,0 +1,144 @@
+"""The shared package on its own: graph model, number formatting, gradient checking, answer checks."""
+
+import numpy as np
+import pytest
+
+from backprop_kit import checks
+from backprop_kit.gradcheck import compare_gradients, numerical_gradient, relative_error
+from backprop_kit.graph import ComputationGraph
+from backprop_kit.values import format_value
+
+
+# ---- graph ------------------------------------------------------------------------------
+
+def small_graph():
+    graph = ComputationGraph()
+    for name in "abc":
+        graph.add_node(name, kind="input")
+    graph.add_node("s", "+")
+    graph.add_node("p", "\u00d7", kind="output")
+    graph.add_edge("a", "s")
+    graph.add_edge("b", "s")
+    graph.add_edge("s", "p")
+    graph.add_edge("c", "p")
+    return graph
+
+
+def test_layout_puts_each_node_one_column_after_its_deepest_input():
+    positions = small_graph().layout()
+    assert positions["a"][0] == positions["b"][0] == positions["c"][0] == 0
+    assert positions["s"][0] == 1 and positions["p"][0] == 2
+
+
+def test_fan_out_and_fan_in_are_supported():
+    graph = ComputationGraph()
+    graph.add_node("w", kind="param")
+    for i in range(3):
+        graph.add_node(f"g{i}")
+        graph.add_edge("w", f"g{i}")
+    graph.add_node("f")
+    for i in range(3):
+        graph.add_edge(f"g{i}", "f")
+    assert len(graph.edges_from("w")) == 3 and len(graph.edges_into("f")) == 3
+    graph.set_edge_grads({("w", "g1"): 0.5})
+    assert graph.edge("w", "g1").grad == 0.5
+
+
+@pytest.mark.parametrize("bad,message", [
+    (("a", "zz"), "not in the graph"),
+    (("a", "a"), "to itself"),
+    (("a", "s"), "listed twice"),
+    (("p", "a"), "cycle"),
+])
+def test_bad_wires_are_refused_with_a_reason(bad, message):
+    graph = small_graph()
+    with pytest.raises(ValueError, match=message):
+        graph.add_edge(*bad)
+
+
+def test_unknown_node_kind_is_refused():
+    with pytest.raises(ValueError, match="node kind"):
+        ComputationGraph().add_node("x", kind="banana")
+
+
+# ---- values ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,text", [
+    (3.0, "3"), (-12, "-12"), (0.20999, "0.21"), (-0.0, "0"), (..., "?"), (None, "?"),
+    (np.array([1.0, 2.0]), "[1, 2]"), (np.ones((3, 4)), "3\u00d74, \u2016\u00b7\u2016=3.46"),
+])
+def test_values_are_short_enough_for_a_wire(value, text):
+    assert format_value(value) == text
+
+
+# ---- gradient checking --------------------------------------------------------------------
+
+def test_numerical_gradient_matches_hand_derivatives():
+    def f(x, w):
+        return float(np.sum(np.tanh(w @ x)))
+
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=3), rng.normal(size=(2, 3))
+    numeric = numerical_gradient(f, {"x": x, "w": w})
+    upstream = 1 - np.tanh(w @ x) ** 2
+    assert relative_error(numeric["x"], w.T @ upstream) < 1e-7
+    assert relative_error(numeric["w"], np.outer(upstream, x)) < 1e-7
+    assert numeric["w"].shape == w.shape
+
+
+def test_numerical_gradient_keeps_scalars_scalar():
+    numeric = numerical_gradient(lambda x, y: x * y, {"x": 2.0, "y": 3.0})
+    assert isinstance(numeric["x"], float) and numeric["x"] == pytest.approx(3.0)
+
+
+def test_compare_gradients_names_what_is_off():
+    results = compare_gradients({"x": 1.0, "y": ..., "z": np.zeros(2)}, {"x": -4.0, "y": 1.0, "z": 0.0},
+                                labels={"x": "df/dx"})
+    assert "df/dx is off: you return 1, finite differences give -4." == results[0].problem
+    assert "not computed yet" in results[1].problem
+    assert "shape" in results[2].problem
+
+
+def test_relative_error_treats_tiny_pairs_as_equal():
+    assert relative_error(0.0, 1e-12) == 0.0
+    assert relative_error(1.0, -1.0) == 2.0
+
+
+# ---- answer checks -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("got,message", [
+    (..., "still `...`"), (None, "forget a return"), ("3", "should be a number"),
+    (np.ones(2), "single number"), (float("nan"), "finite"), (True, "should be a number"),
+])
+def test_number_check_says_why(got, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.number("q", got)
+
+
+def test_close_names_the_quantity_and_both_values():
+    with pytest.raises(AssertionError, match=r"^df/dx at x=1: expected -4, got 4$"):
+        checks.close("df/dx", 4.0, -4.0, at="at x=1")
+
+
+def test_close_reports_shape_in_terms_of_the_parameter():
+    with pytest.raises(AssertionError, match=r"dl/dW1 must have the shape of W1, \(3, 3\); got \(3,\)"):
+        checks.close("dl/dW1", np.zeros(3), np.zeros((3, 3)), shape_of="W1")
+
+
+def test_close_reports_first_wrong_entry_of_an_array():
+    with pytest.raises(AssertionError, match=r"1 of 4 entries are wrong; at index \(1, 0\)"):
+        checks.close("W", np.array([[1, 2], [0, 4]]), np.array([[1, 2], [3, 4]]))
+
+
+def test_call_reports_student_crashes_and_missing_functions():
+    with pytest.raises(AssertionError, match=r"forward\(1\) raised ZeroDivisionError"):
+        checks.call(lambda x: 1 / 0, 1, name="forward")
+    with pytest.raises(AssertionError, match="not defined"):
+        checks.call(None, name="backward")
+
+
+def test_random_inputs_are_seeded_and_plain_floats():
+    first, again = checks.random_inputs(7, "xyz"), checks.random_inputs(7, "xyz")
+    assert first == again and len(first) == 8
+    assert all(type(v) is float for point in first for v in point.values())
+    assert checks.random_inputs(8, "xyz") != first
