@@ -39,13 +39,15 @@ def test_update_at_worksheet_values_puts_the_worksheet_numbers_on_the_drawing():
     assert demo.view.message == ""
     heights = [bar.get_height() for bar in demo.bars.yours]
     assert heights == [-4.0, -4.0, -4.0, 3.0]
+    assert demo.readout.values == {"q": "3", "f": "-12", "df/dq": "-4", "df/dx": "-4", "df/dy": "-4", "df/dz": "3"}
+    assert 'data-name="df/dz">df/dz = <b>3</b>' in demo.readout.widget.value
 
 
 def test_sliders_redraw_the_same_figure():
     demo = staged.StagedComputationDemo(forward, backward, EDGES)
     figure = demo.figure.figure
     app = demo.app()
-    sliders = app.children[0].children
+    sliders = app.children[0].children[0].children
     sliders[2].value = 0.0  # z = 0: every gradient through z vanishes
     drawn = demo.view.annotations()
     assert demo.figure.figure is figure

@@ -6,6 +6,7 @@ of queueing.  Without ipympl (a plain nbconvert run, some hosted notebooks) the
 same figure is re-rendered as a PNG into an Output widget: slower, same code.
 """
 
+import html
 import importlib.util
 
 import matplotlib
@@ -101,7 +102,27 @@ def controls(sliders, on_change):
     return widgets.VBox(list(sliders.values()))
 
 
-def app(control_panel, live_figure, *extra):
-    """Controls on the left, the live figure on the right, anything else below."""
+def app(control_panel, live_figure, *below):
+    """Controls on the left, the live figure on the right, the widgets in ``below`` under them."""
     top = widgets.HBox([control_panel, live_figure.widget])
-    return widgets.VBox([top, *extra]) if extra else top
+    return widgets.VBox([top, *below]) if below else top
+
+
+class Readout:
+    """The current numbers as text beside the figure: readable by screen readers and by browser tests.
+
+    ``show({"f": "-12", "df/dx": "-4"})`` renders one line of name = value pairs; each pair
+    is a ``<span data-name=...>`` so a test can find a number without parsing the figure.
+    """
+
+    def __init__(self):
+        self.widget = widgets.HTML() if widgets is not None else None
+        self.values = {}
+
+    def show(self, values):
+        self.values = dict(values)
+        if self.widget is not None:
+            spans = " &nbsp; ".join(
+                f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
+                f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
+            self.widget.value = f'<div style="font-size: 1.1em">{spans}</div>'

@@ -12,6 +12,7 @@ from ..drawing import GraphView
 from ..gradbars import GradientBars
 from ..gradcheck import compare_gradients, numerical_gradient, summary
 from ..graph import ComputationGraph
+from ..values import format_value
 
 WORKSHEET_INPUTS = {"x": -2.0, "y": 5.0, "z": -4.0}
 INPUT_NAMES = ("x", "y", "z")
@@ -108,6 +109,7 @@ class StagedComputationDemo:
         self.figure = live.LiveFigure(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [2.3, 1]})
         self.view = GraphView(self.graph, self.figure.axes[0])
         self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[n] for n in GRADIENT_NAMES])
+        self.readout = live.Readout()
         self.figure.figure.tight_layout()
         self.update(**self.inputs)
 
@@ -122,6 +124,8 @@ class StagedComputationDemo:
         self.view.set_message(self.graph_problem or problem)
         estimates = finite_differences(x, y, z)
         self.bars.update([grads[n] for n in GRADIENT_NAMES], [estimates[n] for n in GRADIENT_NAMES])
+        self.readout.show({"q": format_value(values["q"]), "f": format_value(values["f"]),
+                           **{GRADIENT_LABELS[n]: format_value(grads[n]) for n in GRADIENT_NAMES}})
         self.figure.refresh()
 
     def check(self):
@@ -137,7 +141,7 @@ class StagedComputationDemo:
 
     def app(self):
         sliders = {name: live.slider(name, self.inputs[name], -6.0, 6.0, 0.5) for name in INPUT_NAMES}
-        return live.app(live.controls(sliders, self.update), self.figure)
+        return live.app(live.controls(sliders, self.update), self.figure, self.readout.widget)
 
 
 def draw(forward, backward, edges, **inputs):
