@@ -142,3 +142,24 @@ def test_random_inputs_are_seeded_and_plain_floats():
     assert first == again and len(first) == 8
     assert all(type(v) is float for point in first for v in point.values())
     assert checks.random_inputs(8, "xyz") != first
+
+
+# ---- live curves -----------------------------------------------------------------------------
+
+def test_live_curves_update_in_place_and_drop_non_finite_points():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop_kit.curves import LiveCurves
+
+    figure, ax = plt.subplots()
+    curves = LiveCurves(ax, ["loss", "tangent"], logy=True)
+    line = curves.lines["loss"]
+    curves.update({"loss": ([0, 1, 2, 3], [4.0, float("nan"), 1.0, 0.0])})
+    assert curves.lines["loss"] is line
+    assert list(line.get_xdata()) == [0, 2]  # nan dropped, and 0 has no place on a log axis
+    curves.update({"loss": ([], [])}, note="nothing to plot yet")
+    assert curves.note.get_text() == "nothing to plot yet"
+    plt.close(figure)

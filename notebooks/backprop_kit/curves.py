@@ -1,0 +1,47 @@
+"""Named line plots updated in place: loss against iteration, a function with its tangent.
+
+``LiveCurves`` makes one Line2D per name once; ``update`` only swaps their data
+and rescales the axes, the same draw-once pattern as ``GraphView``.
+"""
+
+import numpy as np
+
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+
+# Okabe-Ito colours, in the order curves are added.
+CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", INK)
+
+
+class LiveCurves:
+    """Curves on one axes; ``update({name: (xs, ys)})`` redraws only the named ones."""
+
+    def __init__(self, ax, names, *, title="", xlabel="", ylabel="", logy=False, styles=None,
+                 fontsize=11):
+        self.ax = ax
+        self.lines = {}
+        for index, name in enumerate(names):
+            style = dict(color=CURVE_COLOURS[index % len(CURVE_COLOURS)], linewidth=2)
+            style.update((styles or {}).get(name, {}))
+            (self.lines[name],) = ax.plot([], [], label=name, **style)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_title(title, fontsize=fontsize)
+        ax.set_xlabel(xlabel, fontsize=fontsize - 1)
+        ax.set_ylabel(ylabel, fontsize=fontsize - 1)
+        ax.spines[["top", "right"]].set_visible(False)
+        if len(names) > 1:
+            ax.legend(fontsize=fontsize - 2, frameon=False)
+        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                            color=QUIET_COLOUR, fontsize=fontsize)
+
+    def update(self, data, note=""):
+        """``data`` maps names to (xs, ys); non-finite points are dropped, ``note`` shows if empty."""
+        for name, (xs, ys) in data.items():
+            xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+            keep = np.isfinite(xs) & np.isfinite(ys)
+            if self.ax.get_yscale() == "log":
+                keep &= ys > 0
+            self.lines[name].set_data(xs[keep], ys[keep])
+        self.note.set_text(note)
+        self.ax.relim()
+        self.ax.autoscale_view()
