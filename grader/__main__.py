@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import build as building
 from .grading import grade
+from .manual import written_answers
 
 
 def main(argv=None):
@@ -45,7 +46,22 @@ def main(argv=None):
     print(f"{'total':24s} {result.total:g} / {result.out_of:g}")
     if result.error:
         print(f"grading error: {result.error}")
+    _print_written_answers(args.submission, name)
     return 0
+
+
+def _print_written_answers(submission, name):
+    """The manual questions, with what the submission wrote, for the TA to grade by hand."""
+    answers = written_answers(submission, name)
+    if not answers:
+        return
+    rubric = building.outputs_for(name)["solution"].relative_to(building.ROOT)
+    print(f"\nwritten answers, graded by a TA (answers and rubric: {rubric}):")
+    for answer in answers:
+        note = "" if answer.answered else "  (no answer written)"
+        print(f"{answer.question:24s} _ / {answer.points:g}{note}")
+        for line in answer.text.splitlines():
+            print(f"    | {line}")
 
 
 def _notebook_name(path):

@@ -8,6 +8,8 @@ One small idea per module:
 - ``gradcheck`` centred finite differences and gradient comparison
 - ``checks``    one-line answer checks used by the autograder tests
 - ``live``      the persistent live figure (ipympl, inline fallback) and sliders
+- ``twolayer``  a small two-layer network trained by gradient descent (numpy only)
+- ``layers``    a fully connected network drawn as columns of units, updated in place
 - ``demos``     one module per notebook that wires the pieces to its problem
 
 The package lives inside ``notebooks/`` so that a student who downloads only

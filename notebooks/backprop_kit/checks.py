@@ -74,6 +74,16 @@ def close(label, got, expected, *, at="", shape_of=None, rtol=RTOL, atol=ATOL):
         )
 
 
+def flag(label, got, expected, *, at=""):
+    """Check a True/False answer (a Python or numpy bool) against ``expected``."""
+    where = f" {at}" if at else ""
+    _reject_placeholder(label, got)
+    if not isinstance(got, (bool, np.bool_)):
+        raise AssertionError(f"{label} should be True or False; got {type(got).__name__} {_short(got)}.")
+    if bool(got) != bool(expected):
+        raise AssertionError(f"{label}{where}: expected {bool(expected)}, got {bool(got)}")
+
+
 def entries(label, got, keys):
     """Check that a dict answer has exactly ``keys``; return it."""
     _reject_placeholder(label, got)

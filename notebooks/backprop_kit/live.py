@@ -91,6 +91,12 @@ def slider(name, value, low, high, step=0.1, description=None, integer=False):
     return kind(**options)
 
 
+def choice(name, options, value, description=None):
+    """A labelled drop-down for a setting with a few named options (an initialisation, an activation)."""
+    return widgets.Dropdown(options=list(options), value=value, description=description or name,
+                            layout=widgets.Layout(width="320px"))
+
+
 def controls(sliders, on_change):
     """Call ``on_change(**values)`` whenever any slider in {name: slider} moves; return a VBox."""
 

@@ -1,0 +1,371 @@
+"""Notebook 3, CS 189 DIS4 problem 3: model intuition (initialisation, parameter counts, linear layers).
+
+The notebook passes in the student's ``hidden_units_symmetric``, ``count_weights``,
+``count_parameters``, ``collapse_linear_layers`` and ``collapsed_rank``.  This module
+trains, draws and measures on its own (``twolayer``, ``layers``) and only shows what
+the student's functions say beside its own measurements, so a wrong answer shows up
+as a disagreement on the right picture.
+"""
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+from .. import checks, live, twolayer
+from ..curves import CURVE_COLOURS, LiveCurves
+from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR
+from ..layers import LayeredNetworkView, check_widths
+from ..values import format_number
+
+CHECK, CROSS = "\u2713", "\u2717"
+
+# ---- (a) initialisation ------------------------------------------------------------------
+
+HIDDEN_UNITS = 4
+DATA = twolayer.xor_blobs()
+INIT_DEFAULTS = dict(initialisation="constant", constant=0.5, learning_rate=1.0, epochs=300,
+                     activation="tanh")
+UNIT_STYLES = ("-", "--", "-.", ":")
+INIT_STYLES = {"zeros": dict(linestyle=":", linewidth=3), "constant": dict(linestyle="--"),
+               "random": dict(linestyle="-")}
+GRID = np.linspace(-2.4, 2.4, 61)
+
+
+def init_label(kind, constant):
+    return f"constant {format_number(constant)}" if kind == "constant" else kind
+
+
+def train_all(constant, learning_rate, epochs, activation, data=DATA):
+    """Train the same network from each initialisation; returns {kind: twolayer.History}."""
+    X, y = data
+    return {kind: twolayer.train(twolayer.initialise(kind, X.shape[1], HIDDEN_UNITS, constant=constant),
+                                 X, y, activation, learning_rate, epochs)
+            for kind in twolayer.INITIALISATIONS}
+
+
+def your_verdict(hidden_units_symmetric, units):
+    """("yes" | "no" | "?", problem sentence) from the student's symmetry check on ``units``."""
+    label = "hidden_units_symmetric(units)"
+    try:
+        got = checks.call(hidden_units_symmetric, units, name="hidden_units_symmetric")
+        if got is Ellipsis or got is None or not isinstance(got, (bool, np.bool_)):
+            checks.flag(label, got, True)  # raises the sentence that says what is wrong with it
+    except AssertionError as problem:
+        return "?", str(problem)
+    return ("yes" if got else "no"), ""
+
+
+def symmetry_table(hidden_units_symmetric, constant=0.5, learning_rate=1.0, epochs=300):
+    """Text table: every activation and initialisation after training, measured and as you judge it."""
+    rows = [f"{'activation':10s} {'initialisation':14s} {'final loss':>10s} {'distinct units':>15s} "
+            f"{'|dL/dW1| step 1':>16s}  your check: symmetric?"]
+    for activation in twolayer.ACTIVATIONS:
+        for kind, history in train_all(constant, learning_rate, epochs, activation).items():
+            units = history.final.units()
+            verdict, _ = your_verdict(hidden_units_symmetric, units)
+            rows.append(f"{activation:10s} {init_label(kind, constant):14s} {history.losses[-1]:10.4f} "
+                        f"{twolayer.distinct_units(units):>9d} of {HIDDEN_UNITS} "
+                        f"{format_number(history.first_layer_grad_norms[0]):>16s}  {verdict}")
+    return "\n".join(rows)
+
+
+def unit_line(w, b, span=GRID):
+    """Points of the line w . x + b = 0 across the plot, or empty arrays when w is (nearly) zero."""
+    if np.max(np.abs(w)) < 1e-9:
+        return np.array([]), np.array([])
+    if abs(w[1]) >= abs(w[0]):
+        return span, -(w[0] * span + b) / w[1]
+    return -(w[1] * span + b) / w[0], span
+
+
+class InitialisationDemo:
+    """Train under zero / constant / random initialisation and watch the hidden units, live."""
+
+    def __init__(self, hidden_units_symmetric, **settings):
+        self.hidden_units_symmetric = hidden_units_symmetric
+        self.settings = {**INIT_DEFAULTS, **settings}
+        self.figure = live.LiveFigure(2, 2, figsize=(12, 8.4))
+        (self.ax_data, self.ax_loss), (self.ax_units, self.ax_grad) = self.figure.axes
+        self._build_data_panel()
+        self.loss = LiveCurves(self.ax_loss, list(twolayer.INITIALISATIONS), title="training loss",
+                               xlabel="gradient step", ylabel="cross-entropy", styles=INIT_STYLES)
+        self.unit_curves = LiveCurves(
+            self.ax_units, [f"unit {j + 1}" for j in range(HIDDEN_UNITS)], xlabel="gradient step",
+            ylabel="incoming weight from x1",
+            styles={f"unit {j + 1}": dict(linestyle=UNIT_STYLES[j]) for j in range(HIDDEN_UNITS)})
+        self.grads = LiveCurves(self.ax_grad, list(twolayer.INITIALISATIONS), logy=True,
+                                title="gradient reaching the first layer, \u2016dL/dW1\u2016",
+                                xlabel="gradient step", styles=INIT_STYLES)
+        self.grads.note.set_position((0.5, 0.06))  # below the curves, which start near the top
+        self.message = self.figure.figure.text(0.5, 0.005, "", ha="center", va="bottom",
+                                               color=WRONG_COLOUR, fontsize=10)
+        self.readout = live.Readout()
+        self.figure.figure.tight_layout(rect=(0, 0.03, 1, 1))
+        self.update(**self.settings)
+
+    def _build_data_panel(self):
+        ax = self.ax_data
+        X, y = DATA
+        self.surface = ax.imshow(np.zeros((GRID.size, GRID.size)), extent=(GRID[0], GRID[-1], GRID[0], GRID[-1]),
+                                 origin="lower", cmap="Greys", vmin=0, vmax=1, alpha=0.35, zorder=0)
+        ax.scatter(*X[y == 1].T, marker="o", facecolor=FORWARD_COLOUR, edgecolor="white", s=36,
+                   label="class 1", zorder=2)
+        ax.scatter(*X[y == 0].T, marker="x", color=GRADIENT_COLOUR, s=36, label="class 0", zorder=2)
+        self.unit_lines = [ax.plot([], [], color=CURVE_COLOURS[j], linestyle=UNIT_STYLES[j], linewidth=2,
+                                   label=f"unit {j + 1}: w\u00b7x + b = 0", zorder=3)[0]
+                           for j in range(HIDDEN_UNITS)]
+        ax.set_xlim(GRID[0], GRID[-1])
+        ax.set_ylim(GRID[0], GRID[-1])
+        ax.set_aspect("equal")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        self.data_note = ax.text(0.5, 0.03, "", transform=ax.transAxes, ha="center", fontsize=9,
+                                 color=INK, bbox=dict(facecolor="white", edgecolor=QUIET_COLOUR, alpha=0.9))
+
+    def update(self, initialisation, constant, learning_rate, epochs, activation):
+        """Retrain from every initialisation and redraw in place (the widgets' callback)."""
+        self.settings = dict(initialisation=initialisation, constant=constant, learning_rate=learning_rate,
+                             epochs=epochs, activation=activation)
+        runs = train_all(constant, learning_rate, epochs, activation)
+        self.runs = runs
+        chosen = runs[initialisation]
+        final = chosen.final
+        steps = np.arange(len(chosen.losses))
+
+        # data, shading by the trained network's output, each hidden unit's line w . x + b = 0
+        gx, gy = np.meshgrid(GRID, GRID)
+        probability = twolayer.forward(final, np.column_stack([gx.ravel(), gy.ravel()]), activation)[2]
+        self.surface.set_data(probability.reshape(gx.shape))
+        for j, line in enumerate(self.unit_lines):
+            line.set_data(*unit_line(final.W1[j], final.b1[j]))
+        distinct = twolayer.distinct_units(final.units())
+        self.ax_data.set_title(f"{init_label(initialisation, constant)}, {activation}, {epochs} steps: "
+                               f"{distinct} distinct hidden unit{'s' if distinct != 1 else ''} of {HIDDEN_UNITS}",
+                               fontsize=11)
+        no_lines = np.max(np.abs(final.W1)) < 1e-9
+        self.data_note.set_text("all hidden weights are still 0: no lines" if no_lines
+                                else "identical units draw one line" if distinct == 1 else "")
+        self.data_note.set_visible(bool(self.data_note.get_text()))
+
+        self.loss.update({kind: (np.arange(len(h.losses)), h.losses) for kind, h in runs.items()})
+        weights = np.array([p.W1[:, 0] for p in chosen.params])
+        self.unit_curves.update({f"unit {j + 1}": (steps, weights[:, j]) for j in range(HIDDEN_UNITS)},
+                                note="")
+        self.ax_units.set_title(f"{init_label(initialisation, constant)}: each hidden unit's weight from x1"
+                                + (" (all on one line)" if distinct == 1 else ""), fontsize=11)
+        silent = [kind for kind, h in runs.items() if h.first_layer_grad_norms
+                  and max(h.first_layer_grad_norms) == 0.0]
+        self.grads.update({kind: (np.arange(1, len(h.first_layer_grad_norms) + 1), h.first_layer_grad_norms)
+                           for kind, h in runs.items()},
+                          note=("\u2016dL/dW1\u2016 = 0 at every step for: " + ", ".join(silent)) if silent else "")
+
+        verdict, problem = your_verdict(self.hidden_units_symmetric, final.units())
+        self.message.set_text(problem)
+        first_grad = chosen.first_layer_grad_norms[0] if chosen.first_layer_grad_norms else 0.0
+        self.readout.show({
+            "initialisation": init_label(initialisation, constant),
+            "final loss": f"{chosen.losses[-1]:.4f}",
+            "distinct hidden units": f"{distinct} of {HIDDEN_UNITS}",
+            "|dL/dW1| at step 1": format_number(first_grad),
+            "symmetric (your check)": verdict,
+        })
+        self.figure.refresh()
+
+    def app(self):
+        s = self.settings
+        widgets = {
+            "initialisation": live.choice("initialisation", twolayer.INITIALISATIONS, s["initialisation"]),
+            "constant": live.slider("constant", s["constant"], -2.0, 2.0, 0.1, description="constant c"),
+            "learning_rate": live.slider("learning_rate", s["learning_rate"], 0.05, 3.0, 0.05,
+                                         description="learning rate"),
+            "epochs": live.slider("epochs", s["epochs"], 0, 1000, 10, integer=True),
+            "activation": live.choice("activation", tuple(twolayer.ACTIVATIONS), s["activation"]),
+        }
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+
+
+# ---- (b) parameter count -----------------------------------------------------------------
+
+WORKSHEET_WIDTHS = [8, 10, 10, 3]
+MAX_HIDDEN_LAYERS = 4
+
+
+def matrix_entries(widths):
+    """Weights and biases counted the long way: build the matrices and vectors, count their entries."""
+    widths = check_widths(widths)
+    weights = [np.zeros((rows, cols)) for cols, rows in zip(widths, widths[1:])]
+    biases = [np.zeros(rows) for rows in widths[1:]]
+    return sum(W.size for W in weights), sum(W.size for W in weights) + sum(b.size for b in biases)
+
+
+def your_count(function, widths, truth):
+    """Text for the student's count: '210 ✓', '211 ✗ (entries: 210)' or '?'; plus any problem."""
+    try:
+        got = checks.number(f"{function.__name__}({widths})", checks.call(function, list(widths)))
+    except AssertionError as problem:
+        return "?", str(problem)
+    text = format_number(got, 8)
+    return (f"{text} {CHECK}", "") if got == truth else (f"{text} {CROSS}", "")
+
+
+class ParameterCountDemo:
+    """Sliders for the layer widths; the network drawn with its matrix shapes and your counts."""
+
+    def __init__(self, count_weights, count_parameters, widths=WORKSHEET_WIDTHS):
+        self.count_weights, self.count_parameters = count_weights, count_parameters
+        self.widths = check_widths(widths, MAX_HIDDEN_LAYERS + 2)
+        self.figure = live.LiveFigure(1, 1, figsize=(11, 5.2))
+        self.view = LayeredNetworkView(self.figure.axes, max_layers=MAX_HIDDEN_LAYERS + 2, max_drawn=8)
+        self.readout = live.Readout()
+        self.show(self.widths)
+
+    def show(self, widths):
+        self.widths = check_widths(widths, MAX_HIDDEN_LAYERS + 2)
+        weights, parameters = matrix_entries(self.widths)
+        yours_w, problem_w = your_count(self.count_weights, self.widths, weights)
+        yours_p, problem_p = your_count(self.count_parameters, self.widths, parameters)
+        self.view.update(self.widths, title=f"d = {self.widths}: count_weights(d) = {yours_w}, "
+                                            f"count_parameters(d) = {yours_p}")
+        self.problem = problem_w or problem_p
+        self.readout.show({
+            "d": str(self.widths),
+            "count_weights(d)": yours_w,
+            "count_parameters(d)": yours_p,
+            "weight entries": str(weights),
+            "with bias entries": str(parameters),
+        })
+        self.figure.refresh()
+
+    def update(self, inputs, hidden_layers, outputs, **hidden):
+        for index, name in enumerate(sorted(self._hidden_sliders)):
+            self._hidden_sliders[name].disabled = index >= hidden_layers
+        widths = [inputs] + [hidden[f"hidden_{i + 1}"] for i in range(hidden_layers)] + [outputs]
+        self.show(widths)
+
+    def app(self):
+        hidden_now = self.widths[1:-1]
+        self._hidden_sliders = {
+            f"hidden_{i + 1}": live.slider(f"hidden_{i + 1}", hidden_now[i] if i < len(hidden_now) else 10,
+                                           1, 30, 1, description=f"hidden {i + 1}", integer=True)
+            for i in range(MAX_HIDDEN_LAYERS)}
+        sliders = {
+            "inputs": live.slider("inputs", self.widths[0], 1, 30, 1, description="inputs d0", integer=True),
+            "hidden_layers": live.slider("hidden_layers", len(hidden_now), 0, MAX_HIDDEN_LAYERS, 1,
+                                         description="hidden layers", integer=True),
+            **self._hidden_sliders,
+            "outputs": live.slider("outputs", self.widths[-1], 1, 30, 1, description="outputs", integer=True),
+        }
+        for index, s in enumerate(self._hidden_sliders.values()):
+            s.disabled = index >= len(hidden_now)
+        return live.app(live.controls(sliders, self.update), self.figure, self.readout.widget)
+
+
+# ---- (c) network A versus network B ------------------------------------------------------
+
+# The worksheet's figure is missing; these widths are our rebuild (the notebook says so).
+NETWORK_A = [40, 40, 1]
+ADDED_LINEAR_UNITS = 10
+
+
+def network_b(added=ADDED_LINEAR_UNITS):
+    return [NETWORK_A[0], int(added), *NETWORK_A[1:]]
+
+
+KINDS_A = ["input", "hidden", "output"]
+KINDS_B = ["input", "linear", "hidden", "output"]
+
+
+def first_maps(added=ADDED_LINEAR_UNITS, seed=3):
+    """Seeded weights: A's input-to-hidden matrix W, and B's two matrices [V, U] for the same map."""
+    rng = np.random.default_rng(seed)
+    d, h = NETWORK_A[0], NETWORK_A[1]
+    W = rng.normal(size=(h, d)) / np.sqrt(d)
+    V = rng.normal(size=(int(added), d)) / np.sqrt(d)
+    U = rng.normal(size=(h, int(added))) / np.sqrt(added)
+    return W, [V, U]
+
+
+def draw_networks(added=ADDED_LINEAR_UNITS):
+    """The rebuilt worksheet figure: network A, and network B with the added layer of linear units."""
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.4))
+    LayeredNetworkView(axes[0], max_layers=4).update(NETWORK_A, KINDS_A, title="Network A")
+    LayeredNetworkView(axes[1], max_layers=4).update(
+        network_b(added), KINDS_B, title=f"Network B: A plus a layer of {added} linear units (hatched)")
+    figure.tight_layout()
+    return figure
+
+
+def _call_quietly(function, *args, label):
+    try:
+        return checks.call(function, *args, name=label), ""
+    except AssertionError as problem:
+        return None, str(problem)
+
+
+class NetworksDemo:
+    """Networks A and B, and the singular values of the map from the inputs to the hidden layer."""
+
+    def __init__(self, collapse_linear_layers, collapsed_rank, count_weights, added=ADDED_LINEAR_UNITS):
+        self.collapse, self.rank, self.count_weights = collapse_linear_layers, collapsed_rank, count_weights
+        self.figure = live.LiveFigure(1, 3, figsize=(13, 4.6), gridspec_kw={"width_ratios": [1, 1.3, 1.2]})
+        ax_a, ax_b, self.ax_sv = self.figure.axes
+        self.view_a = LayeredNetworkView(ax_a, max_layers=4)
+        self.view_b = LayeredNetworkView(ax_b, max_layers=4)
+        positions = np.arange(1, NETWORK_A[1] + 1)
+        self.bars_a = self.ax_sv.bar(positions - 0.2, np.zeros(positions.size), 0.4, facecolor="white",
+                                     edgecolor=FORWARD_COLOUR, hatch="///", label="A: W")
+        self.bars_b = self.ax_sv.bar(positions + 0.2, np.zeros(positions.size), 0.4, color=GRADIENT_COLOUR,
+                                     label="B: your collapsed U V")
+        self.ax_sv.set_title("singular values of the input \u2192 hidden map", fontsize=11)
+        self.ax_sv.set_xlabel("index (largest first)")
+        self.ax_sv.legend(fontsize=9, frameon=False)
+        self.ax_sv.spines[["top", "right"]].set_visible(False)
+        self.sv_note = self.ax_sv.text(0.5, 0.5, "", transform=self.ax_sv.transAxes, ha="center",
+                                       color=WRONG_COLOUR, fontsize=9, wrap=True)
+        self.readout = live.Readout()
+        self.figure.figure.tight_layout()
+        self.update(added)
+
+    def update(self, added):
+        W, (V, U) = first_maps(added)
+        widths_b = network_b(added)
+        count_a, _ = _call_quietly(self.count_weights, list(NETWORK_A), label="count_weights")
+        count_b, _ = _call_quietly(self.count_weights, widths_b, label="count_weights")
+        text_a = "?" if count_a in (None, Ellipsis) else format_number(count_a, 8)
+        text_b = "?" if count_b in (None, Ellipsis) else format_number(count_b, 8)
+        self.view_a.update(NETWORK_A, KINDS_A, title=f"Network A: {text_a} weights")
+        self.view_b.update(widths_b, KINDS_B, title=f"Network B: {text_b} weights")
+
+        sv_a = np.linalg.svd(W, compute_uv=False)
+        collapsed, problem = _call_quietly(self.collapse, [V, U], label="collapse_linear_layers")
+        sv_b = np.zeros(sv_a.size)
+        if not problem:
+            try:
+                checks.close("collapse_linear_layers([V, U])", collapsed, U @ V, shape_of="U V")
+                sv_b = np.linalg.svd(np.asarray(collapsed, dtype=float), compute_uv=False)
+            except AssertionError as wrong:
+                problem = str(wrong)
+        for bar, value in zip(self.bars_a, sv_a):
+            bar.set_height(value)
+        for bar, value in zip(self.bars_b, sv_b):
+            bar.set_height(value)
+        self.ax_sv.set_ylim(0, 1.1 * max(sv_a.max(), sv_b.max()))
+        self.sv_note.set_text(problem)
+        rank_b, rank_problem = _call_quietly(self.rank, [V, U], label="collapsed_rank")
+        try:
+            rank_text = format_number(checks.number("collapsed_rank([V, U])", rank_b)) if not rank_problem else "?"
+        except AssertionError:
+            rank_text = "?"
+        self.readout.show({
+            "added linear units": str(int(added)),
+            "A weights": text_a,
+            "B weights": text_b,
+            "rank of A's map": str(int(np.linalg.matrix_rank(W))),
+            "rank of B's map (yours)": rank_text,
+        })
+        self.figure.refresh()
+
+    def app(self):
+        added = live.slider("added", ADDED_LINEAR_UNITS, 1, NETWORK_A[1], 1,
+                            description="linear units", integer=True)
+        return live.app(live.controls({"added": added}, self.update), self.figure, self.readout.widget)
