@@ -38,8 +38,13 @@ class GraphView:
     """Draws ``graph`` on ``ax``; call ``refresh()`` after changing numbers on the graph."""
 
     def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
-                 show_legend=True):
+                 show_legend=True, no_gradient=()):
         self.graph = graph
+        # Nodes held fixed (data such as x or a label): their wires show the forward value only.
+        self.no_gradient = frozenset(no_gradient)
+        unknown = self.no_gradient - set(graph.nodes)
+        if unknown:
+            raise ValueError(f"no_gradient names {sorted(unknown)}, which are not nodes of the graph")
         self.ax = ax
         self.fontsize = fontsize
         self.node_radius = node_radius
@@ -134,6 +139,14 @@ class GraphView:
             edge = self.graph.edge(*key) if key[1] is not None else None
             grad = edge.grad if edge is not None and edge.grad is not None else src.grad
             wrong = edge.wrong if edge is not None else ""
+            if src.name in self.no_gradient:
+                wire.value_text.set_text(format_value(src.value))
+                wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+                wire.grad_text.set_text("")
+                wire.arrow.set_color(INK)
+                wire.arrow.set_linestyle("-")
+                wire.arrow.set_linewidth(1.6)
+                continue
             wire.value_text.set_text(format_value(src.value))
             wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
             wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)

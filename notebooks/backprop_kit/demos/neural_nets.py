@@ -1,0 +1,519 @@
+"""Notebook 5, CS 188 Disc 7C Q2: a two-weight sigmoid network and gradient descent on it.
+
+    x -> z1 = x w1 -> a1 = g1(z1) -> z2 = a1 w2 -> a2 = g2(z2) -> Loss(a2, y*)
+
+with g1 = g2 the sigmoid and, as on the worksheet, Loss = 1/2 (a2 - y*)^2.  The
+notebook passes in the student's functions (``Answers``); this module only runs
+them, draws what they return, and compares them with the problem's own
+definitions: forward values with ``forward_definition``, each local derivative
+with centred finite differences of its node, the weight gradients with finite
+differences of ``loss_definition``.
+
+The cross-entropy toggle swaps only the first link of the chain (dLoss/da2,
+supplied here, since the worksheet does not ask for it); every other link and
+the update are still the student's, which is the point: the chain rule is
+modular.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import checks, live
+from ..curves import LiveCurves
+from ..drawing import GraphView
+from ..checklist import CheckList
+from ..gradcheck import DEFAULT_STEP, compare_gradients, numerical_gradient, summary
+from ..graph import ComputationGraph
+from ..surfaces import LossSurface
+from ..values import format_value, is_missing
+
+SQUARED, CROSS_ENTROPY = "squared error", "cross-entropy"
+LOSSES = (SQUARED, CROSS_ENTROPY)
+LOSS_FORMULAS = {
+    SQUARED: "Loss = \u00bd(a2 \u2212 y*)\u00b2",
+    CROSS_ENTROPY: "Loss = \u2212[y* log a2 + (1 \u2212 y*) log(1 \u2212 a2)]",
+}
+
+# The worksheet gives no numbers; this point makes every hand value exact: a1 = 1/2, a2 = 3/4.
+WORKED_EXAMPLE = {"x": 1.0, "y_star": 1.0, "w1": 0.0, "w2": 2 * math.log(3)}
+# The live demo starts confidently wrong (a2 near 0, y* = 1), where the two losses differ most.
+DEMO_START = {"x": 1.0, "y_star": 1, "w1": 3.0, "w2": -5.0, "alpha": 2.0, "steps": 50, "loss": SQUARED}
+WEIGHT_EXTENT = (-6.0, 6.0, -6.0, 6.0)
+Z2_RANGE = (-8.0, 8.0)
+FORWARD_NAMES = ("z1", "a1", "z2", "a2")
+
+NODES = {
+    "x": dict(label="x", kind="input", pos=(0, 0)),
+    "w1": dict(label="w1", kind="param", pos=(0, 1)),
+    "z1": dict(label="\u00d7", caption="z1 = x w1", pos=(1, 0)),
+    "a1": dict(label="g1", caption="a1 = g1(z1)", pos=(2, 0)),
+    "w2": dict(label="w2", kind="param", pos=(2, 1)),
+    "z2": dict(label="\u00d7", caption="z2 = a1 w2", pos=(3, 0)),
+    "a2": dict(label="g2", caption="a2 = g2(z2)", pos=(4, 0)),
+    "y_star": dict(label="y*", kind="input", pos=(4, 1)),
+    "L": dict(label="Loss", kind="output", pos=(5, 0)),
+}
+WIRES = [("x", "z1"), ("w1", "z1"), ("z1", "a1"), ("a1", "z2"), ("w2", "z2"), ("z2", "a2"),
+         ("a2", "L"), ("y_star", "L")]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One local derivative on the chain: the student's function, its node and its wire."""
+
+    name: str  # the student's function, e.g. "da2_dz2"
+    label: str  # "\u2202a2/\u2202z2"
+    arguments: tuple  # what the function is called with, e.g. ("z2", "a2")
+    wire: tuple  # the wire whose gradient it is the first to change
+    node: object  # the node's own definition, f(**arguments)
+    respect_to: str  # which argument the derivative is taken with respect to
+
+
+def _squared_output(a2, y_star):
+    return 0.5 * (a2 - y_star) ** 2
+
+
+# In the order backpropagation meets them, from the loss back to w1.
+LINKS = (
+    Link("dloss_da2", "\u2202Loss/\u2202a2", ("a2", "y_star"), ("a2", "L"), _squared_output, "a2"),
+    Link("da2_dz2", "\u2202a2/\u2202z2", ("z2", "a2"), ("z2", "a2"), lambda z2, a2: sigmoid(z2), "z2"),
+    Link("dz2_dw2", "\u2202z2/\u2202w2", ("a1", "w2"), ("w2", "z2"), lambda a1, w2: a1 * w2, "w2"),
+    Link("dz2_da1", "\u2202z2/\u2202a1", ("a1", "w2"), ("a1", "z2"), lambda a1, w2: a1 * w2, "a1"),
+    Link("da1_dz1", "\u2202a1/\u2202z1", ("z1", "a1"), ("z1", "a1"), lambda z1, a1: sigmoid(z1), "z1"),
+    Link("dz1_dw1", "\u2202z1/\u2202w1", ("x", "w1"), ("w1", "z1"), lambda x, w1: x * w1, "w1"),
+)
+LINKS_BY_NAME = {link.name: link for link in LINKS}
+WEIGHT_LABELS = {"w2": "\u2202Loss/\u2202w2", "w1": "\u2202Loss/\u2202w1"}
+
+
+# ---- the problem's own definitions: the independent truth ------------------------------------
+
+def sigmoid(z):
+    """g(z) = 1 / (1 + e^-z), written so that neither tail overflows; arrays stay arrays."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    value = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return float(value) if value.ndim == 0 else value
+
+
+def forward_definition(x, w1, w2):
+    """{z1, a1, z2, a2} straight from the worksheet's part 1."""
+    z1 = x * w1
+    a1 = sigmoid(z1)
+    z2 = a1 * w2
+    return {"z1": z1, "a1": a1, "z2": z2, "a2": sigmoid(z2)}
+
+
+def output_loss(a2, y_star, kind=SQUARED):
+    """Loss(a2, y*) for either loss; cross-entropy clips a2 away from 0 and 1 so it stays finite."""
+    _check_kind(kind)
+    if kind == SQUARED:
+        return _squared_output(a2, y_star)
+    a2 = np.clip(a2, 1e-15, 1 - 1e-15)
+    return -(y_star * np.log(a2) + (1 - y_star) * np.log(1 - a2))
+
+
+def loss_definition(x, y_star, w1, w2, kind=SQUARED):
+    """Loss(g2(w2 g1(w1 x)), y*), vectorised over arrays of weights (the surface)."""
+    _check_kind(kind)
+    z2 = sigmoid(np.asarray(x, dtype=float) * w1) * w2
+    if kind == SQUARED:
+        return _squared_output(sigmoid(z2), y_star)
+    # -log g(z) = log(1 + e^-z) and -log(1 - g(z)) = log(1 + e^z): exact, and finite for large |z|.
+    return y_star * np.logaddexp(0.0, -z2) + (1 - y_star) * np.logaddexp(0.0, z2)
+
+
+def cross_entropy_dloss_da2(a2, y_star):
+    """The first link for cross-entropy, dLoss/da2 = -y*/a2 + (1 - y*)/(1 - a2) (given, not asked)."""
+    a2 = min(max(float(a2), 1e-15), 1 - 1e-15)
+    return -y_star / a2 + (1 - y_star) / (1 - a2)
+
+
+def true_link(link, values):
+    """Centred finite difference of ``link``'s node at ``values`` (a dict holding its arguments)."""
+    point = {name: values[name] for name in link.arguments}
+    others = {name: v for name, v in point.items() if name != link.respect_to}
+
+    def node(**varied):
+        return link.node(**others, **varied)
+
+    return numerical_gradient(node, {link.respect_to: point[link.respect_to]})[link.respect_to]
+
+
+def true_weight_gradients(x, y_star, w1, w2, kind=SQUARED):
+    """{"w1": dLoss/dw1, "w2": dLoss/dw2} by centred finite differences of ``loss_definition``."""
+    return numerical_gradient(lambda w1, w2: loss_definition(x, y_star, w1, w2, kind), {"w1": w1, "w2": w2})
+
+
+def output_gradient_curve(y_star, kind, z2):
+    """dLoss/dz2 along an array of z2, by centred differences of Loss(g2(z2), y*)."""
+    h = DEFAULT_STEP
+    return (output_loss(sigmoid(z2 + h), y_star, kind) - output_loss(sigmoid(z2 - h), y_star, kind)) / (2 * h)
+
+
+def _check_kind(kind):
+    if kind not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}; got {kind!r}")
+
+
+# ---- running the student's functions ---------------------------------------------------------
+
+@dataclass
+class Answers:
+    """The student's functions, in notebook order; a part not reached yet stays None."""
+
+    forward: object = None
+    loss: object = None
+    dloss_da2: object = None
+    da2_dz2: object = None
+    dz2_dw2: object = None
+    dloss_dw2: object = None
+    dz2_da1: object = None
+    da1_dz1: object = None
+    dz1_dw1: object = None
+    dloss_dw1: object = None
+    gradient_step: object = None
+
+
+PARTS = {"forward": "part 1", "loss": "part 2", "dloss_da2": "part 4", "da2_dz2": "part 4",
+         "dz2_dw2": "part 4", "dloss_dw2": "part 4", "dz2_da1": "part 6", "da1_dz1": "part 6",
+         "dz1_dw1": "part 6", "dloss_dw1": "part 6", "gradient_step": "part 7"}
+
+
+def _need(answers, name):
+    function = getattr(answers, name)
+    if function is None:
+        raise AssertionError(f"Finish {PARTS[name]} ({name}) to see this.")
+    return function
+
+
+def student_forward(answers, x, w1, w2):
+    """The student's (z1, a1, z2, a2) as floats, or an AssertionError that says what is wrong."""
+    result = checks.pair("forward(x, w1, w2)", checks.call(_need(answers, "forward"), x, w1, w2, name="forward"), 4)
+    return {name: checks.number(name, value) for name, value in zip(FORWARD_NAMES, result)}
+
+
+def student_link(answers, link, values, kind=SQUARED):
+    """The student's local derivative at ``values``; cross-entropy's first link is the given one."""
+    if link.name == "dloss_da2" and kind == CROSS_ENTROPY:
+        return cross_entropy_dloss_da2(values["a2"], values["y_star"])
+    function = _need(answers, link.name)
+    args = [values[name] for name in link.arguments]
+    return checks.number(link.label, checks.call(function, *args, name=link.name))
+
+
+def student_weight_gradients(answers, x, y_star, w1, w2, kind=SQUARED):
+    """(dLoss/dw1, dLoss/dw2) from the student's code: their two gradient functions for squared
+    error, their chain with cross-entropy's first link otherwise."""
+    if kind == SQUARED:
+        g1 = checks.call(_need(answers, "dloss_dw1"), x, y_star, w1, w2, name="dloss_dw1")
+        g2 = checks.call(_need(answers, "dloss_dw2"), x, y_star, w1, w2, name="dloss_dw2")
+        return checks.number(WEIGHT_LABELS["w1"], g1), checks.number(WEIGHT_LABELS["w2"], g2)
+    values = {"x": x, "y_star": y_star, "w1": w1, "w2": w2, **student_forward(answers, x, w1, w2)}
+    link = {lk.name: student_link(answers, lk, values, kind) for lk in LINKS}
+    dz2 = link["dloss_da2"] * link["da2_dz2"]
+    return dz2 * link["dz2_da1"] * link["da1_dz1"] * link["dz1_dw1"], dz2 * link["dz2_dw2"]
+
+
+def descend(answers, x, y_star, w1, w2, alpha, steps, kind=SQUARED):
+    """Run ``steps`` of the student's gradient_step from (w1, w2); return (points, note).
+
+    ``points`` holds the start and every point reached; ``note`` says why it stopped early.
+    """
+    points = [(float(w1), float(w2))]
+    step = _need(answers, "gradient_step") if steps else None
+    for _ in range(int(steps)):
+        g1, g2 = student_weight_gradients(answers, x, y_star, w1, w2, kind)
+        new = checks.pair("gradient_step(...)", checks.call(step, w1, w2, g1, g2, alpha, name="gradient_step"))
+        w1, w2 = (checks.number(name, value) for name, value in zip(("new w1", "new w2"), new))
+        points.append((w1, w2))
+        if max(abs(w1), abs(w2)) > 1e6:
+            return np.array(points), "The weights ran away (over a million): is the step downhill?"
+    return np.array(points), ""
+
+
+@dataclass
+class State:
+    """Everything the drawing shows at one setting: '...' where a function is missing or failed."""
+
+    values: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)
+    grads: dict = field(default_factory=dict)
+    problem: str = ""
+
+
+def evaluate(answers, x, y_star, w1, w2, kind=SQUARED):
+    """Run the student's functions at one point and backpropagate with their links."""
+    _check_kind(kind)
+    state = State(values={"x": x, "y_star": y_star, "w1": w1, "w2": w2, **{n: ... for n in FORWARD_NAMES},
+                          "L": ...},
+                  links={link.name: ... for link in LINKS},
+                  grads={name: ... for name in ("w1", "z1", "a1", "w2", "z2", "a2")})
+    state.grads["L"] = 1.0  # the backward pass starts at the output: dLoss/dLoss = 1
+    problems = []
+
+    def attempt(action):
+        try:
+            return action()
+        except AssertionError as problem:
+            problems.append(str(problem))
+            return ...
+
+    forward = attempt(lambda: student_forward(answers, x, w1, w2))
+    if forward is not ...:
+        state.values.update(forward)
+        if kind == SQUARED:
+            state.values["L"] = attempt(lambda: checks.number(
+                "Loss", checks.call(_need(answers, "loss"), x, y_star, w1, w2, name="loss")))
+        else:
+            state.values["L"] = float(output_loss(forward["a2"], y_star, kind))
+        for link in LINKS:
+            state.links[link.name] = attempt(lambda link=link: student_link(answers, link, state.values, kind))
+
+    # Backpropagation: each node's gradient is the one after it times the link between them.
+    def chain(*factors):
+        return ... if any(f is ... for f in factors) else math.prod(factors)
+
+    grads, link = state.grads, state.links
+    grads["a2"] = link["dloss_da2"]
+    grads["z2"] = chain(grads["a2"], link["da2_dz2"])
+    grads["a1"] = chain(grads["z2"], link["dz2_da1"])
+    grads["z1"] = chain(grads["a1"], link["da1_dz1"])
+    if kind == SQUARED:  # the weights' wires show the student's own gradient functions
+        for name, function in (("w2", "dloss_dw2"), ("w1", "dloss_dw1")):
+            grads[name] = attempt(lambda name=name, function=function: checks.number(
+                WEIGHT_LABELS[name], checks.call(_need(answers, function), x, y_star, w1, w2, name=function)))
+    else:
+        grads["w2"] = chain(grads["z2"], link["dz2_dw2"])
+        grads["w1"] = chain(grads["z1"], link["dz1_dw1"])
+    state.problem = problems[0] if problems else ""
+    return state
+
+
+def link_comparisons(answers, x, y_star, w1, w2, kind=SQUARED):
+    """Each link at the true forward values, and each weight gradient, against finite differences.
+
+    Returns (comparisons in chain order, then dLoss/dw2 and dLoss/dw1; the first problem, or "").
+    """
+    values = {"x": x, "y_star": y_star, "w1": w1, "w2": w2, **forward_definition(x, w1, w2)}
+    yours, numeric, labels, problems = {}, {}, {}, []
+    for link in LINKS:
+        labels[link.name] = link.label
+        node = link if not (link.name == "dloss_da2" and kind == CROSS_ENTROPY) else _cross_entropy_link()
+        numeric[link.name] = true_link(node, values)
+        try:
+            yours[link.name] = student_link(answers, link, values, kind)
+        except AssertionError as problem:
+            problems.append(str(problem))
+    true = true_weight_gradients(x, y_star, w1, w2, kind)
+    try:
+        yours["w1"], yours["w2"] = student_weight_gradients(answers, x, y_star, w1, w2, kind)
+    except AssertionError as problem:
+        problems.append(str(problem))
+    for name in ("w2", "w1"):
+        labels[name], numeric[name] = WEIGHT_LABELS[name], true[name]
+    return compare_gradients(yours, numeric, labels), (problems[0] if problems else "")
+
+
+def first_wrong_link(comparisons):
+    """A sentence naming the first link (walking back from the loss) that is off, if any."""
+    first = next((c for c in comparisons[:len(LINKS)] if not c.ok), None)
+    if first is None:
+        return "Every local derivative matches finite differences."
+    if is_missing(first.analytic):
+        return f"First link still to write, walking back from the loss: {first.name}."
+    return f"First wrong link, walking back from the loss: {first.name}."
+
+
+def _cross_entropy_link():
+    return Link("dloss_da2", LINKS[0].label, ("a2", "y_star"), ("a2", "L"),
+                lambda a2, y_star: output_loss(a2, y_star, CROSS_ENTROPY), "a2")
+
+
+# ---- the graph -----------------------------------------------------------------------------
+
+def build_graph(kind=SQUARED):
+    graph = ComputationGraph(LOSS_FORMULAS[kind])
+    for name, spec in NODES.items():
+        graph.add_node(name, **spec)
+    for src, dst in WIRES:
+        graph.add_edge(src, dst)
+    return graph
+
+
+def _draw_graph(ax, kind):
+    graph = build_graph(kind)
+    view = GraphView(graph, ax, spacing=(2.6, 2.0), node_radius=0.4, fontsize=10,
+                     no_gradient=("x", "y_star"))
+    return graph, view
+
+
+def _show_state(graph, view, state, kind):
+    graph.set_values(state.values)
+    graph.set_grads(state.grads)
+    graph.clear_marks()
+    view.ax.title.set_text(LOSS_FORMULAS[kind])
+    view.refresh()
+    view.set_message(state.problem)
+
+
+def draw(answers, **inputs):
+    """A static drawing of the network at ``inputs`` (the worked example by default)."""
+    point = {**WORKED_EXAMPLE, **inputs}
+    state = evaluate(answers, **point)
+    figure, ax = plt.subplots(figsize=(10, 3.6))
+    graph, view = _draw_graph(ax, SQUARED)
+    _show_state(graph, view, state, SQUARED)
+    figure.tight_layout()
+    return view
+
+
+# ---- the live demo -------------------------------------------------------------------------
+
+class NeuralNetDemo:
+    """The chain, its local derivatives, the loss surface with your descent, and the loss curve."""
+
+    def __init__(self, answers, **settings):
+        if not isinstance(answers, Answers):
+            raise TypeError(f"NeuralNetDemo needs a demo.Answers(...) of your functions; got "
+                            f"{type(answers).__name__}")
+        unknown = set(settings) - set(DEMO_START)
+        if unknown:
+            raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {list(DEMO_START)}")
+        self.answers = answers
+        self.settings = {**DEMO_START, **settings}
+        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4), gridspec_kw={"height_ratios": [1, 1.2]})
+        axes = self.figure.axes
+        grid = axes[0, 0].get_gridspec()
+        for ax in axes[0, :2]:
+            ax.remove()
+        graph_ax = self.figure.figure.add_subplot(grid[0, :2])
+        self.graph, self.view = _draw_graph(graph_ax, SQUARED)
+        self.checklist = CheckList(axes[0, 2], len(LINKS) + 2, fontsize=10,
+                                   title="your chain vs. finite differences\n(yours | finite differences)")
+        self.surface = LossSurface(axes[1, 0], WEIGHT_EXTENT, xlabel="w1", ylabel="w2")
+        self.loss_curve = LiveCurves(axes[1, 1], ["loss"], xlabel="step", ylabel="Loss",
+                                     styles={"loss": dict(marker="o", markersize=2)})
+        self.output_curves = LiveCurves(axes[1, 2], [SQUARED, CROSS_ENTROPY, "now"],
+                                        title="gradient reaching z2: \u2202Loss/\u2202z2",
+                                        xlabel="z2", ylabel="\u2202Loss/\u2202z2",
+                                        styles={SQUARED: dict(linestyle="-"), CROSS_ENTROPY: dict(linestyle="--"),
+                                                "now": dict(marker="o", linestyle="", markersize=9,
+                                                            color="#222222")})
+        axes[1, 2].axhline(0, color="#9A9A9A", linewidth=0.8)
+        self.readout = live.Readout()
+        self._surface_key = None
+        self.points = np.empty((0, 2))
+        self.descent_ran = False
+        self.figure.figure.tight_layout(h_pad=2.5)
+        self.update(**self.settings)
+
+    def update(self, x, y_star, w1, w2, alpha, steps, loss):
+        """Recompute everything at new settings and redraw in place (the widgets' callback)."""
+        _check_kind(loss)
+        self.settings = dict(x=x, y_star=y_star, w1=w1, w2=w2, alpha=alpha, steps=steps, loss=loss)
+        state = evaluate(self.answers, x, y_star, w1, w2, loss)
+        _show_state(self.graph, self.view, state, loss)
+        self._update_checklist(x, y_star, w1, w2, loss)
+        self._update_surface(x, y_star, loss)
+        step, note = self._update_descent(state, x, y_star, w1, w2, alpha, steps, loss)
+        self._update_output_gradient(state, y_star, loss)
+        self.surface.set_point((w1, w2), step)
+        self.surface.set_note(note)
+        descended = self.descent_ran  # with 0 steps the descent ends where it starts
+        end = self.points[-1] if descended else (..., ...)
+        self.readout.show({
+            "a2": format_value(state.values["a2"]),
+            "Loss": format_value(state.values["L"]),
+            "dLoss/dz2": format_value(state.grads["z2"]),
+            "dLoss/dw1": format_value(state.grads["w1"]),
+            "dLoss/dw2": format_value(state.grads["w2"]),
+            "w1 after descent": format_value(end[0]),
+            "w2 after descent": format_value(end[1]),
+            "Loss after descent": format_value(loss_definition(x, y_star, *end, kind=loss) if descended else ...),
+        })
+        self.figure.refresh()
+
+    def _update_checklist(self, x, y_star, w1, w2, kind):
+        comparisons, _problem = link_comparisons(self.answers, x, y_star, w1, w2, kind)
+        rows = [("missing" if is_missing(c.analytic) else "ok" if c.ok else "wrong",
+                 f"{c.name:<10}{format_value(c.analytic):>10} |{format_value(c.numeric):>10}")
+                for c in comparisons]
+        self.checklist.update(rows, footer=first_wrong_link(comparisons))
+
+    def _update_surface(self, x, y_star, kind):
+        key = (x, y_star, kind)
+        if key == self._surface_key:  # contours change only with the data or the loss
+            return
+        self._surface_key = key
+        u, v = self.surface.grid()
+        heights = loss_definition(x, y_star, u, v, kind)
+        top = max(float(np.max(heights)), 1e-9)
+        self.surface.set_surface(u, v, heights, levels=np.linspace(0.0, top * 1.0001, 13))
+        self.surface.ax.set_title(f"{kind} over (w1, w2) at x = {format_value(x)}, y* = {format_value(y_star)}",
+                                  fontsize=10)
+
+    def _update_descent(self, state, x, y_star, w1, w2, alpha, steps, kind):
+        """Your descent on the surface and its loss curve; returns (first step or None, note)."""
+        try:
+            self.points, note = descend(self.answers, x, y_star, w1, w2, alpha, steps, kind)
+            self.descent_ran = True
+        except AssertionError as problem:
+            self.points, note = np.array([(w1, w2)]), str(problem)
+            self.descent_ran = False
+        self.surface.set_path(self.points if len(self.points) > 1 else np.empty((0, 2)))
+        losses = loss_definition(x, y_star, self.points[:, 0], self.points[:, 1], kind)
+        self.loss_curve.update({"loss": (np.arange(len(self.points)), losses)})
+        self.loss_curve.ax.set_title(f"{kind} along your descent (\u03b1 = {format_value(alpha)})", fontsize=10)
+        if len(self.points) > 1:
+            return self.points[1] - self.points[0], note
+        g1, g2 = state.grads["w1"], state.grads["w2"]  # no step taken: show -alpha * gradient if known
+        if is_missing(g1) or is_missing(g2):
+            return None, note
+        return (-alpha * g1, -alpha * g2), note
+
+    def _update_output_gradient(self, state, y_star, kind):
+        z2 = np.linspace(*Z2_RANGE, 161)
+        now = state.values["z2"], state.grads["z2"]
+        shown = ([], []) if any(is_missing(v) for v in now) else ([now[0]], [now[1]])
+        self.output_curves.update({SQUARED: (z2, output_gradient_curve(y_star, SQUARED, z2)),
+                                   CROSS_ENTROPY: (z2, output_gradient_curve(y_star, CROSS_ENTROPY, z2)),
+                                   "now": shown})
+        self.output_curves.lines["now"].set_label(f"now ({kind}, your links)")
+        self.output_curves.ax.legend(fontsize=8, frameon=False)
+
+    def check(self):
+        """Compare every link and both gradients with finite differences at the current setting.
+
+        Marks the wire of every wrong link (thick purple, with a cross) and returns the report,
+        which starts with the first wrong link met walking back from the loss.
+        """
+        s = self.settings
+        comparisons, problem = link_comparisons(self.answers, s["x"], s["y_star"], s["w1"], s["w2"], s["loss"])
+        self.graph.clear_marks()
+        for link, comparison in zip(LINKS, comparisons):
+            self.graph.edge(*link.wire).wrong = comparison.problem
+        for name, comparison in zip(("w2", "w1"), comparisons[len(LINKS):]):
+            wire = self.graph.edge(name, "z" + name[1])  # w2 -> z2, w1 -> z1
+            wire.wrong = wire.wrong or comparison.problem
+        self.view.refresh()
+        self.figure.refresh()
+        head = first_wrong_link(comparisons) + "\n"
+        return (problem + "\n" if problem else "") + head + summary(comparisons)
+
+    def app(self):
+        s = self.settings
+        widgets = {
+            "x": live.slider("x", s["x"], -3.0, 3.0, 0.1),
+            "y_star": live.slider("y_star", s["y_star"], 0, 1, 1, description="y*", integer=True),
+            "w1": live.slider("w1", s["w1"], *WEIGHT_EXTENT[:2], 0.1),
+            "w2": live.slider("w2", s["w2"], *WEIGHT_EXTENT[2:], 0.1),
+            "alpha": live.slider("alpha", s["alpha"], 0.0, 10.0, 0.1, description="\u03b1"),
+            "steps": live.slider("steps", s["steps"], 0, 200, 1, description="steps", integer=True),
+            "loss": live.widgets.ToggleButtons(options=list(LOSSES), value=s["loss"], description="Loss",
+                                               style={"button_width": "110px"}),
+        }
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)

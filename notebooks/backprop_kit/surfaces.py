@@ -1,0 +1,142 @@
+"""A loss surface over two weights, with the current point, its gradient step and a descent path.
+
+``LossSurface`` draws the contours once per surface and keeps every other
+artist: a slider move only moves the marker (``set_offsets``), the arrow
+(``set_positions``) and the path (``set_data``), the draw-once pattern of
+``GraphView``.  Contours cannot be changed in place, so ``set_surface`` replaces
+them; call it only when the surface itself changes (new data, another loss).
+
+Meaning never rests on colour alone: the start is a square, the path a line of
+small dots, the end a cross, the step an arrow.
+"""
+
+import numpy as np
+from matplotlib.patches import FancyArrowPatch
+
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+
+SURFACE_COLOURMAP = "cividis"  # perceptually uniform and readable with colour-blindness
+PATH_COLOUR = "#E69F00"  # Okabe-Ito orange: stands out on cividis
+ARROW_COLOUR = GRADIENT_COLOUR
+
+
+class LossSurface:
+    """Contours of a loss over (u, v) on ``ax``, plus the descent drawn on top of them.
+
+    ``extent`` is (u_min, u_max, v_min, v_max); the view stays on it, so a path that
+    leaves it is cut at the edge (the notebook's readout gives where it ends).
+    """
+
+    def __init__(self, ax, extent, *, xlabel="", ylabel="", title="", max_arrow=None, fontsize=11):
+        u_min, u_max, v_min, v_max = (float(e) for e in extent)
+        if not (u_min < u_max and v_min < v_max):
+            raise ValueError(f"extent must be (u_min, u_max, v_min, v_max) with min < max; got {extent}")
+        self.ax = ax
+        self.extent = (u_min, u_max, v_min, v_max)
+        # Longest arrow drawn, in data units; a longer step is drawn at this length and said so.
+        span = min(u_max - u_min, v_max - v_min)
+        self.max_arrow = float(max_arrow) if max_arrow is not None else 0.45 * span
+        self.min_arrow = 0.02 * span  # shorter than this, the arrow head alone would hide the point
+        self.fontsize = fontsize
+        self._filled = None
+        self._lines = None
+        (self.path,) = ax.plot([], [], "-o", color=PATH_COLOUR, markersize=3, linewidth=1.6, zorder=4,
+                               label="descent path")
+        (self.end,) = ax.plot([], [], "X", color=PATH_COLOUR, markeredgecolor=INK, markersize=10, zorder=5,
+                              label="after the last step")
+        self.point = ax.scatter([], [], marker="s", s=70, color=FORWARD_COLOUR, edgecolor="white",
+                                zorder=6, label="current weights")
+        self.arrow = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=16, linewidth=2.4,
+                                     color=ARROW_COLOUR, zorder=7, shrinkA=0, shrinkB=0)
+        ax.add_patch(self.arrow)
+        self.arrow.set_visible(False)
+        self._arrow_ends = None
+        self.arrow_note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=fontsize - 2, color=INK,
+                                  va="bottom", ha="left", zorder=8,
+                                  bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=2))
+        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                            color=QUIET_COLOUR, fontsize=fontsize, zorder=8)
+        ax.set_xlim(u_min, u_max)
+        ax.set_ylim(v_min, v_max)
+        ax.set_xlabel(xlabel, fontsize=fontsize - 1)
+        ax.set_ylabel(ylabel, fontsize=fontsize - 1)
+        ax.set_title(title, fontsize=fontsize)
+        ax.legend(loc="upper left", fontsize=fontsize - 3, framealpha=0.85)
+
+    def grid(self, resolution=121):
+        """The (U, V) mesh over the extent on which a caller evaluates its loss."""
+        if int(resolution) < 2:
+            raise ValueError(f"resolution must be at least 2; got {resolution}")
+        u_min, u_max, v_min, v_max = self.extent
+        return np.meshgrid(np.linspace(u_min, u_max, int(resolution)), np.linspace(v_min, v_max, int(resolution)))
+
+    def set_surface(self, u, v, heights, levels=12):
+        """Replace the contours (filled, with thin lines) by those of ``heights`` on the mesh (u, v)."""
+        heights = np.asarray(heights, dtype=float)
+        if np.shape(u) != heights.shape or np.shape(v) != heights.shape:
+            raise ValueError(f"u, v and heights must share one shape; got {np.shape(u)}, {np.shape(v)}, "
+                             f"{heights.shape}")
+        for old in (self._filled, self._lines):
+            if old is not None:
+                old.remove()
+        self._filled = self.ax.contourf(u, v, heights, levels=levels, cmap=SURFACE_COLOURMAP, zorder=1)
+        self._lines = self.ax.contour(u, v, heights, levels=self._filled.levels, colors="white",
+                                      linewidths=0.5, alpha=0.6, zorder=2)
+        self.ax.set_xlim(*self.extent[:2])
+        self.ax.set_ylim(*self.extent[2:])
+
+    def set_point(self, point, step=None):
+        """Mark ``point`` = (u, v) and draw ``step`` = (du, dv) from it as an arrow (None: no arrow)."""
+        point = np.asarray(point, dtype=float)
+        if point.shape != (2,):
+            raise ValueError(f"point must be a pair (u, v); got shape {point.shape}")
+        if not np.all(np.isfinite(point)):
+            self.point.set_offsets(np.empty((0, 2)))
+            self._hide_arrow()
+            return
+        self.point.set_offsets(point[None, :])
+        if step is None or not np.all(np.isfinite(np.asarray(step, dtype=float))):
+            self._hide_arrow()
+            return
+        step = np.asarray(step, dtype=float)
+        length = float(np.hypot(*step))
+        if length < self.min_arrow:
+            self._hide_arrow()
+            self.arrow_note.set_text(f"step {length:.3g} long: too short to draw")
+            return
+        drawn = step if length <= self.max_arrow else step * (self.max_arrow / length)
+        self._arrow_ends = (tuple(map(float, point)), tuple(map(float, point + drawn)))
+        self.arrow.set_positions(*self._arrow_ends)
+        self.arrow.set_visible(True)
+        self.arrow_note.set_text(f"step {length:.3g} long, arrow shortened to {self.max_arrow:.3g}"
+                                 if length > self.max_arrow else "")
+
+    def _hide_arrow(self):
+        self._arrow_ends = None
+        self.arrow.set_visible(False)
+        self.arrow_note.set_text("")
+
+    def set_path(self, points):
+        """The descent path through ``points`` (k x 2), first point to last; empty clears it."""
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        points = points[np.all(np.isfinite(points), axis=1)]
+        self.path.set_data(points[:, 0], points[:, 1])
+        if len(points):
+            self.end.set_data([points[-1, 0]], [points[-1, 1]])
+        else:
+            self.end.set_data([], [])
+
+    def set_note(self, text):
+        """A sentence over the surface (an unfinished function, a path that failed)."""
+        self.note.set_text(text)
+
+    def drawn(self):
+        """What is on the axes now, for tests: point, arrow end points, path, levels."""
+        offsets = self.point.get_offsets()
+        return {
+            "point": tuple(map(float, offsets[0])) if len(offsets) else None,
+            "arrow": self._arrow_ends if self.arrow.get_visible() else None,
+            "path": np.column_stack(self.path.get_data()).astype(float),
+            "levels": None if self._filled is None else np.asarray(self._filled.levels, dtype=float),
+            "note": self.note.get_text(),
+        }

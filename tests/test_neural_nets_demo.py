@@ -1,0 +1,232 @@
+"""Notebook 5's drawing and widgets, driven with a reference implementation (independent of the notebook)."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from backprop_kit.demos import neural_nets as nn
+from backprop_kit.drawing import WRONG_COLOUR
+from backprop_kit.values import format_value
+
+
+def g(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def forward(x, w1, w2):
+    z1 = x * w1
+    a1 = g(z1)
+    z2 = a1 * w2
+    return z1, a1, z2, g(z2)
+
+
+def loss(x, y_star, w1, w2):
+    return 0.5 * (forward(x, w1, w2)[3] - y_star) ** 2
+
+
+LINKS = {
+    "dloss_da2": lambda a2, y_star: a2 - y_star,
+    "da2_dz2": lambda z2, a2: a2 * (1 - a2),
+    "dz2_dw2": lambda a1, w2: a1,
+    "dz2_da1": lambda a1, w2: w2,
+    "da1_dz1": lambda z1, a1: a1 * (1 - a1),
+    "dz1_dw1": lambda x, w1: x,
+}
+
+
+def dloss_dw2(x, y_star, w1, w2):
+    z1, a1, z2, a2 = forward(x, w1, w2)
+    return (a2 - y_star) * a2 * (1 - a2) * a1
+
+
+def dloss_dw1(x, y_star, w1, w2):
+    z1, a1, z2, a2 = forward(x, w1, w2)
+    return (a2 - y_star) * a2 * (1 - a2) * w2 * a1 * (1 - a1) * x
+
+
+def gradient_step(w1, w2, grad_w1, grad_w2, alpha):
+    return w1 - alpha * grad_w1, w2 - alpha * grad_w2
+
+
+def answers(**changes):
+    functions = dict(forward=forward, loss=loss, **LINKS, dloss_dw2=dloss_dw2, dloss_dw1=dloss_dw1,
+                     gradient_step=gradient_step)
+    functions.update(changes)
+    return nn.Answers(**functions)
+
+
+def reference_descent(x, y_star, w1, w2, alpha, steps, cross_entropy=False):
+    """Plain gradient descent written out by hand: dLoss/dz2 is a2 - y* for cross-entropy."""
+    for _ in range(steps):
+        z1, a1, z2, a2 = forward(x, w1, w2)
+        dz2 = (a2 - y_star) if cross_entropy else (a2 - y_star) * a2 * (1 - a2)
+        w1, w2 = w1 - alpha * dz2 * w2 * a1 * (1 - a1) * x, w2 - alpha * dz2 * a1
+    return w1, w2
+
+
+WORKED = dict(x=1.0, y_star=1, w1=0.0, w2=2 * math.log(3))
+
+
+def test_worked_example_puts_the_exact_hand_values_on_the_drawing():
+    demo = nn.NeuralNetDemo(answers(), **WORKED)
+    drawn = demo.view.annotations()
+    ln3 = math.log(3)
+    expected = {  # wire: (forward value above, gradient below), from the notebook's hand values
+        ("w1", "z1"): (0.0, -3 * ln3 / 128), ("z1", "a1"): (0.0, -3 * ln3 / 128),
+        ("a1", "z2"): (0.5, -3 * ln3 / 32), ("w2", "z2"): (2 * ln3, -3 / 128),
+        ("z2", "a2"): (ln3, -3 / 64), ("a2", "L"): (0.75, -0.25), ("L", None): (1 / 32, 1.0),
+    }
+    for wire, (value, grad) in expected.items():
+        assert (drawn[wire]["value"], drawn[wire]["grad"]) == (format_value(value), format_value(grad)), wire
+    assert drawn[("x", "z1")]["grad"] == "" and drawn[("y_star", "L")]["grad"] == "", "data carry no gradient"
+    assert demo.view.message == ""
+    assert demo.readout.values["dLoss/dw1"] == format_value(-3 * ln3 / 128) == "-0.02575"
+
+
+def test_default_readout_matches_a_hand_written_descent():
+    demo = nn.NeuralNetDemo(answers())
+    s = nn.DEMO_START
+    z1, a1, z2, a2 = forward(s["x"], s["w1"], s["w2"])
+    end = reference_descent(s["x"], s["y_star"], s["w1"], s["w2"], s["alpha"], s["steps"])
+    expected = {
+        "a2": a2, "Loss": 0.5 * (a2 - 1) ** 2, "dLoss/dz2": (a2 - 1) * a2 * (1 - a2),
+        "dLoss/dw1": dloss_dw1(s["x"], 1, s["w1"], s["w2"]), "dLoss/dw2": dloss_dw2(s["x"], 1, s["w1"], s["w2"]),
+        "w1 after descent": end[0], "w2 after descent": end[1], "Loss after descent": loss(s["x"], 1, *end),
+    }
+    assert demo.readout.values == {name: format_value(v) for name, v in expected.items()}
+    # What a browser test reads at the default settings.
+    assert demo.readout.values == {
+        "a2": "0.008469", "Loss": "0.4916", "dLoss/dz2": "-0.008326", "dLoss/dw1": "0.001881",
+        "dLoss/dw2": "-0.007931", "w1 after descent": "2.66", "w2 after descent": "-3.57",
+        "Loss after descent": "0.4663"}
+    assert 'data-name="a2">a2 = <b>0.008469</b>' in demo.readout.widget.value
+
+
+def test_cross_entropy_keeps_the_gradient_that_squared_error_loses_when_the_sigmoid_saturates():
+    squared = nn.NeuralNetDemo(answers())
+    cross = nn.NeuralNetDemo(answers(), loss=nn.CROSS_ENTROPY)
+    s = nn.DEMO_START
+    a2 = forward(s["x"], s["w1"], s["w2"])[3]
+    # dLoss/dz2 = a2 - y* for cross-entropy: as large as the error, not squeezed by a2(1 - a2).
+    assert cross.readout.values["dLoss/dz2"] == format_value(a2 - 1)
+    assert abs(float(cross.readout.values["dLoss/dz2"])) > 100 * abs(float(squared.readout.values["dLoss/dz2"]))
+    end = reference_descent(s["x"], s["y_star"], s["w1"], s["w2"], s["alpha"], s["steps"], cross_entropy=True)
+    assert cross.readout.values["w2 after descent"] == format_value(end[1])
+    # The same steps: cross-entropy reaches the right class, squared error is still on the plateau.
+    assert forward(s["x"], *end)[3] > 0.95
+    assert forward(s["x"], *squared.points[-1])[3] < 0.1
+    # The right-hand panel marks the student's dLoss/dz2 on the cross-entropy curve.
+    now = cross.output_curves.lines["now"].get_data()
+    assert np.allclose(now[1], [a2 - 1])
+    assert cross.view.ax.get_title() == nn.LOSS_FORMULAS[nn.CROSS_ENTROPY]
+
+
+def test_sliders_and_toggle_redraw_the_same_figure_in_place():
+    demo = nn.NeuralNetDemo(answers())
+    figure, path_line, arrow = demo.figure.figure, demo.surface.path, demo.surface.arrow
+    contours = demo.surface._filled
+    app = demo.app()
+    controls = {w.description: w for w in app.children[0].children[0].children}
+    controls["w1"].value = 1.0  # the weights move the point and the path, not the contours
+    assert demo.surface._filled is contours
+    assert demo.surface.drawn()["point"] == (1.0, -5.0)
+    assert demo.surface.drawn()["path"][0].tolist() == [1.0, -5.0]
+    controls["Loss"].value = nn.CROSS_ENTROPY  # another loss: new contours on the same axes
+    assert demo.surface._filled is not contours
+    levels = demo.surface.drawn()["levels"]
+    controls["x"].value = 2.0
+    assert not np.array_equal(demo.surface.drawn()["levels"], levels)
+    controls["steps"].value = 3
+    assert len(demo.surface.drawn()["path"]) == 4 and len(demo.loss_curve.lines["loss"].get_xdata()) == 4
+    controls["steps"].value = 0  # no step taken: the descent ends where it starts
+    assert demo.readout.values["w1 after descent"] == "1" and demo.readout.values["w2 after descent"] == "-5"
+    assert demo.readout.values["Loss after descent"] == demo.readout.values["Loss"]
+    assert demo.figure.figure is figure and demo.surface.path is path_line and demo.surface.arrow is arrow
+    assert len(figure.axes) == 5
+
+
+def test_arrow_is_the_first_step_of_the_students_update():
+    settings = dict(x=1.0, y_star=1, w1=1.0, w2=-1.0, alpha=5.0, steps=10, loss=nn.CROSS_ENTROPY)
+    demo = nn.NeuralNetDemo(answers(), **settings)
+    start, tip = demo.surface.drawn()["arrow"]
+    first = reference_descent(1.0, 1, 1.0, -1.0, 5.0, 1, cross_entropy=True)
+    assert np.allclose(start, (1.0, -1.0)) and np.allclose(tip, first)
+
+
+def test_check_names_the_first_wrong_link_and_marks_its_wire():
+    wrong = answers(da2_dz2=lambda z2, a2: a2, da1_dz1=lambda z1, a1: a1)  # g' taken as g
+    demo = nn.NeuralNetDemo(wrong)
+    report = demo.check()
+    assert "First wrong link, walking back from the loss: \u2202a2/\u2202z2." in report
+    assert "\u2713 \u2202Loss/\u2202a2 matches finite differences." in report
+    assert "\u2717 \u2202a1/\u2202z1 is off" in report
+    drawn = demo.view.annotations()
+    assert to_rgba(drawn[("z2", "a2")]["colour"]) == to_rgba(WRONG_COLOUR)
+    assert to_rgba(drawn[("a1", "z2")]["colour"]) != to_rgba(WRONG_COLOUR)
+    lines = demo.checklist.texts()
+    assert lines[1].startswith("\u2717 \u2202a2/\u2202z2") and lines[0].startswith("\u2713 \u2202Loss/\u2202a2")
+
+
+def test_missing_w2_factor_is_caught_on_the_gradient_not_on_a_link():
+    demo = nn.NeuralNetDemo(answers(dloss_dw1=lambda x, y_star, w1, w2: dloss_dw1(x, y_star, w1, w2) / w2))
+    report = demo.check()
+    assert "Every local derivative matches finite differences." in report
+    assert "\u2717 \u2202Loss/\u2202w1 is off" in report
+    assert to_rgba(demo.view.annotations()[("w1", "z1")]["colour"]) == to_rgba(WRONG_COLOUR)
+
+
+def test_an_update_that_climbs_is_stopped_and_explained():
+    demo = nn.NeuralNetDemo(answers(gradient_step=lambda w1, w2, g1, g2, alpha: (w1 + alpha * g1, w2 + alpha * g2)),
+                            loss=nn.CROSS_ENTROPY, alpha=10.0, steps=200)
+    final = float(demo.readout.values["Loss after descent"])
+    assert final > float(demo.readout.values["Loss"]), "a + step goes uphill"
+
+
+def test_unfinished_notebook_shows_question_marks_and_sentences_not_a_crash():
+    blank = nn.Answers(*[lambda *args: ... for _ in range(10)], lambda *args: (..., ...))
+    demo = nn.NeuralNetDemo(blank)
+    drawn = demo.view.annotations()
+    assert drawn[("z1", "a1")]["value"] == "?"
+    assert "still `...`" in demo.view.message
+    assert "still `...`" in demo.surface.drawn()["note"]
+    assert set(demo.readout.values.values()) == {"?"}
+    report = demo.check()
+    assert report.startswith("\u2202Loss/\u2202a2 is still `...`")
+    assert "First link still to write, walking back from the loss: \u2202Loss/\u2202a2." in report
+    assert all(line.startswith("?") for line in demo.checklist.texts())
+
+
+def test_parts_not_reached_yet_say_which_part_to_finish():
+    view = nn.draw(nn.Answers(forward))
+    assert view.message == "Finish part 2 (loss) to see this."
+    assert view.annotations()[("z2", "a2")]["value"] == format_value(forward(*[WORKED[k] for k in ("x", "w1", "w2")])[2])
+
+
+@pytest.mark.parametrize("bad,error,message", [
+    (dict(answers=forward), TypeError, "demo.Answers"),
+    (dict(answers=None, speed=3), TypeError, "unknown setting"),
+    (dict(answers=None, loss="hinge"), ValueError, "loss must be one of"),
+])
+def test_bad_demo_arguments_are_refused_with_a_reason(bad, error, message):
+    bad = dict(bad)
+    given = bad.pop("answers")
+    with pytest.raises(error, match=message):
+        nn.NeuralNetDemo(answers() if given is None else given, **bad)
+
+
+def test_definitions_agree_with_each_other_and_stay_finite():
+    assert nn.loss_definition(1.0, 1, 0.0, 2 * math.log(3)) == pytest.approx(1 / 32)
+    assert nn.loss_definition(1.0, 1, 0.0, 2 * math.log(3), nn.CROSS_ENTROPY) == pytest.approx(-math.log(0.75))
+    assert np.isfinite(nn.loss_definition(1.0, 0, 6.0, 800.0, nn.CROSS_ENTROPY))
+    values = nn.forward_definition(1.0, 0.0, 2 * math.log(3))
+    assert values["a2"] == pytest.approx(0.75)
+    for link in nn.LINKS:
+        point = {"x": 1.0, "y_star": 1.0, "w1": 0.0, "w2": 2 * math.log(3), **values}
+        expected = LINKS[link.name](*[point[a] for a in link.arguments])
+        assert nn.true_link(link, point) == pytest.approx(expected, rel=1e-7)

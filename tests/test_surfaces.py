@@ -1,0 +1,111 @@
+"""The shared pieces notebook 5 added: LossSurface, CheckList and GraphView's no_gradient wires."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from backprop_kit.checklist import CheckList
+from backprop_kit.drawing import INK, WRONG_COLOUR, GraphView
+from backprop_kit.graph import ComputationGraph
+from backprop_kit.surfaces import LossSurface
+
+
+@pytest.fixture
+def surface():
+    figure, ax = plt.subplots()
+    yield LossSurface(ax, (-2, 2, -1, 3), xlabel="w1", ylabel="w2")
+    plt.close(figure)
+
+
+def test_surface_contours_are_replaced_not_stacked(surface):
+    u, v = surface.grid(21)
+    assert u.shape == (21, 21) and u.min() == -2 and v.max() == 3
+    surface.set_surface(u, v, u ** 2 + v ** 2)
+    first = surface._filled
+    surface.set_surface(u, v, (u - 1) ** 2 + v ** 2)
+    assert surface._filled is not first
+    assert first not in surface.ax.collections, "the old contours are removed"
+    assert surface.ax.get_xlim() == (-2, 2) and surface.ax.get_ylim() == (-1, 3)
+
+
+def test_point_arrow_and_path_move_in_place(surface):
+    marker, arrow, path = surface.point, surface.arrow, surface.path
+    surface.set_point((0.5, 1.0), (-0.5, 0.25))
+    drawn = surface.drawn()
+    assert drawn["point"] == (0.5, 1.0)
+    assert drawn["arrow"] == ((0.5, 1.0), (0.0, 1.25))
+    surface.set_path([(0.5, 1.0), (0.0, 1.25), (np.nan, 0.0), (-0.2, 1.3)])
+    assert surface.drawn()["path"].tolist() == [[0.5, 1.0], [0.0, 1.25], [-0.2, 1.3]], "non-finite points dropped"
+    assert surface.end.get_data() == ([-0.2], [1.3])
+    assert (surface.point, surface.arrow, surface.path) == (marker, arrow, path)
+
+
+def test_long_steps_are_shortened_and_tiny_ones_hidden_with_a_note(surface):
+    surface.set_point((0.0, 0.0), (40.0, 0.0))
+    start, tip = surface.drawn()["arrow"]
+    assert np.isclose(np.hypot(tip[0] - start[0], tip[1] - start[1]), surface.max_arrow)
+    assert "step 40 long, arrow shortened" in surface.arrow_note.get_text()
+    surface.set_point((0.0, 0.0), (1e-4, 0.0))
+    assert surface.drawn()["arrow"] is None
+    assert surface.arrow_note.get_text() == "step 0.0001 long: too short to draw"
+    surface.set_point((0.0, 0.0), None)
+    assert surface.drawn()["arrow"] is None and surface.arrow_note.get_text() == ""
+    surface.set_point((np.nan, 0.0), (1.0, 1.0))
+    assert surface.drawn()["point"] is None
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda s: s.set_point((1, 2, 3)), "pair"),
+    (lambda s: s.set_surface(*s.grid(5), np.zeros((4, 4))), "share one shape"),
+    (lambda s: s.grid(1), "at least 2"),
+])
+def test_surface_refuses_bad_input_with_a_reason(surface, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(surface)
+
+
+def test_surface_refuses_an_empty_extent():
+    figure, ax = plt.subplots()
+    with pytest.raises(ValueError, match="min < max"):
+        LossSurface(ax, (1, 1, 0, 2))
+    plt.close(figure)
+
+
+def test_checklist_marks_status_by_symbol_and_colour():
+    figure, ax = plt.subplots()
+    checklist = CheckList(ax, 3, title="links")
+    checklist.update([("ok", "a = 1"), ("wrong", "b = 2"), ("missing", "c = ?")], footer="first wrong: b")
+    assert checklist.texts() == ["\u2713 a = 1", "\u2717 b = 2", "? c = ?"]
+    assert to_rgba(checklist.lines[1].get_color()) == to_rgba(WRONG_COLOUR)
+    assert checklist.footer.get_text() == "first wrong: b"
+    checklist.update([("ok", "a = 1")])
+    assert checklist.texts() == ["\u2713 a = 1", "", ""]
+    with pytest.raises(ValueError, match="status must be one of"):
+        checklist.update([("fine", "a")])
+    with pytest.raises(ValueError, match="4 rows"):
+        checklist.update([("ok", "a")] * 4)
+    plt.close(figure)
+
+
+def test_no_gradient_wires_show_the_value_only():
+    graph = ComputationGraph()
+    graph.add_node("x", kind="input")
+    graph.add_node("w", kind="param")
+    graph.add_node("f", "\u00d7", kind="output")
+    graph.add_edge("x", "f")
+    graph.add_edge("w", "f")
+    graph.set_values({"x": 2.0, "w": 3.0, "f": 6.0})
+    graph.set_grads({"x": 0.0, "w": 2.0, "f": 1.0})
+    figure, ax = plt.subplots()
+    drawn = GraphView(graph, ax, no_gradient=["x"]).annotations()
+    assert (drawn[("x", "f")]["value"], drawn[("x", "f")]["grad"]) == ("2", "")
+    assert drawn[("x", "f")]["style"] == "-" and to_rgba(drawn[("x", "f")]["colour"]) == to_rgba(INK)
+    assert drawn[("w", "f")]["grad"] == "2"
+    with pytest.raises(ValueError, match="not nodes of the graph"):
+        GraphView(graph, ax, no_gradient=["nope"])
+    plt.close(figure)
