@@ -22,7 +22,8 @@ def run_notebook(path, folder):
     target = folder / path.name.replace("-solution", "")
     shutil.copy(path, target)
     notebook = nbformat.read(target, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=False,
+    NotebookClient(notebook, timeout=600,  # generous: a bound on a hang, not a speed check
+                   kernel_name="python3", allow_errors=False,
                    resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
 
