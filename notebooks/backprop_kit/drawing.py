@@ -38,9 +38,15 @@ class GraphView:
     """Draws ``graph`` on ``ax``; call ``refresh()`` after changing numbers on the graph."""
 
     def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
-                 show_legend=True):
+                 show_legend=True, values_only=()):
         self.graph = graph
         self.ax = ax
+        # Nodes whose wires carry only a forward value: nothing is differentiated with respect to
+        # them (a network's inputs), or the whole graph is a forward pass.
+        self.values_only = set(values_only)
+        unknown = self.values_only - set(graph.nodes)
+        if unknown:
+            raise ValueError(f"values_only names {sorted(unknown)}, which are not nodes of the graph")
         self.fontsize = fontsize
         self.node_radius = node_radius
         sx, sy = spacing
@@ -115,8 +121,9 @@ class GraphView:
     def _draw_legend(self):
         common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
         self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
-        self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
-                     ha="right", **common)
+        if not set(self.graph.nodes) <= self.values_only:
+            self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
+                         ha="right", **common)
 
     def _fit_limits(self):
         xs = [p[0] for p in self.positions.values()]
@@ -137,6 +144,9 @@ class GraphView:
             wire.value_text.set_text(format_value(src.value))
             wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
             wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            if key[0] in self.values_only:
+                self._style_value_only_wire(wire, src, edge)
+                continue
             if wrong:
                 colour, style, width = WRONG_COLOUR, "-", 3.2
             elif is_zero(grad) or src.inactive:
@@ -156,6 +166,15 @@ class GraphView:
         wrong = sum(1 for e in self.graph.edges if e.wrong)
         if wrong:  # the full sentences go to the check's printed report
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
+
+    def _style_value_only_wire(self, wire, src, edge):
+        """No gradient label; quiet when no gradient can flow (out of or into an inactive unit)."""
+        into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
+        quiet = src.inactive or into_inactive
+        wire.grad_text.set_text("")
+        wire.arrow.set_color(QUIET_COLOUR if quiet else INK)
+        wire.arrow.set_linestyle("--" if quiet else "-")
+        wire.arrow.set_linewidth(1.4 if quiet else 1.6)
 
     def set_message(self, text):
         """A line under the drawing, for a check result or a student function that failed."""
