@@ -40,7 +40,8 @@ class GraphView:
     def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
                  show_legend=True, no_gradient=()):
         self.graph = graph
-        # Nodes held fixed (data such as x or a label): their wires show the forward value only.
+        # Nodes nothing is differentiated with respect to (data such as x or a label, or every
+        # node of a forward-only drawing): their wires show the forward value only.
         self.no_gradient = frozenset(no_gradient)
         unknown = self.no_gradient - set(graph.nodes)
         if unknown:
@@ -120,8 +121,9 @@ class GraphView:
     def _draw_legend(self):
         common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
         self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
-        self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
-                     ha="right", **common)
+        if not set(self.graph.nodes) <= self.no_gradient:
+            self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
+                         ha="right", **common)
 
     def _fit_limits(self):
         xs = [p[0] for p in self.positions.values()]
@@ -139,17 +141,12 @@ class GraphView:
             edge = self.graph.edge(*key) if key[1] is not None else None
             grad = edge.grad if edge is not None and edge.grad is not None else src.grad
             wrong = edge.wrong if edge is not None else ""
-            if src.name in self.no_gradient:
-                wire.value_text.set_text(format_value(src.value))
-                wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
-                wire.grad_text.set_text("")
-                wire.arrow.set_color(INK)
-                wire.arrow.set_linestyle("-")
-                wire.arrow.set_linewidth(1.6)
-                continue
             wire.value_text.set_text(format_value(src.value))
             wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
             wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            if key[0] in self.no_gradient:
+                self._style_no_gradient_wire(wire, src, edge)
+                continue
             if wrong:
                 colour, style, width = WRONG_COLOUR, "-", 3.2
             elif is_zero(grad) or src.inactive:
@@ -169,6 +166,15 @@ class GraphView:
         wrong = sum(1 for e in self.graph.edges if e.wrong)
         if wrong:  # the full sentences go to the check's printed report
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
+
+    def _style_no_gradient_wire(self, wire, src, edge):
+        """No gradient label; quiet when no gradient can flow (out of or into an inactive unit)."""
+        into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
+        quiet = src.inactive or into_inactive
+        wire.grad_text.set_text("")
+        wire.arrow.set_color(QUIET_COLOUR if quiet else INK)
+        wire.arrow.set_linestyle("--" if quiet else "-")
+        wire.arrow.set_linewidth(1.4 if quiet else 1.6)
 
     def set_message(self, text):
         """A line under the drawing, for a check result or a student function that failed."""
