@@ -74,6 +74,22 @@ def close(label, got, expected, *, at="", shape_of=None, rtol=RTOL, atol=ATOL):
         )
 
 
+def shaped(label, got, shape, *, shape_of=None):
+    """``got`` as a float array of ``shape``, or the same one-line failure ``close`` gives for a wrong shape.
+
+    For demos that draw an answer before (or without) knowing whether it is right.
+    """
+    _reject_placeholder(label, got)
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{label} should be an array of numbers; got {type(got).__name__}.") from None
+    if array.shape != tuple(shape):
+        target = f"the shape of {shape_of}, " if shape_of else "shape "
+        raise AssertionError(f"{label} must have {target}{tuple(shape)}; got {array.shape}")
+    return array
+
+
 def entries(label, got, keys):
     """Check that a dict answer has exactly ``keys``; return it."""
     _reject_placeholder(label, got)

@@ -91,6 +91,18 @@ def slider(name, value, low, high, step=0.1, description=None, integer=False):
     return kind(**options)
 
 
+def dropdown(name, options, value=None, description=None):
+    """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+    options = list(options)
+    if not options:
+        raise ValueError(f"dropdown {name!r} needs at least one option")
+    value = options[0] if value is None else value
+    if value not in options:
+        raise ValueError(f"dropdown {name!r}: {value!r} is not one of {options}")
+    return widgets.Dropdown(options=options, value=value, description=description or name,
+                            layout=widgets.Layout(width="320px"))
+
+
 def controls(sliders, on_change):
     """Call ``on_change(**values)`` whenever any slider in {name: slider} moves; return a VBox."""
 
