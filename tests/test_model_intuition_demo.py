@@ -245,7 +245,7 @@ def test_rebuilt_figure_shows_both_networks():
     assert titles[0] == "Network A" and "10 linear units" in titles[1]
 
 
-# ---- shared pieces added with this notebook (checks.flag, live.choice) --------------------------
+# ---- shared pieces added with this notebook (checks.flag, live.dropdown) --------------------------
 
 def test_flag_check_accepts_bools_and_names_what_is_wrong():
     from backprop_kit import checks
@@ -263,7 +263,7 @@ def test_choice_widget_reports_its_value_through_controls():
     from backprop_kit import live
 
     seen = []
-    picker = live.choice("activation", ["tanh", "relu"], "tanh")
+    picker = live.dropdown("activation", ["tanh", "relu"], "tanh")
     live.controls({"activation": picker}, lambda activation: seen.append(activation))
     picker.value = "relu"
     assert seen == ["relu"] and picker.description == "activation"

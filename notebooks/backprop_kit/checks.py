@@ -57,14 +57,7 @@ def close(label, got, expected, *, at="", shape_of=None, rtol=RTOL, atol=ATOL):
         if not np.isclose(value, float(expected_array), rtol=rtol, atol=atol):
             raise AssertionError(f"{label}{where}: expected {format_value(expected)}, got {format_value(value)}")
         return
-    _reject_placeholder(label, got)
-    try:
-        array = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{label} should be an array of numbers; got {type(got).__name__}.") from None
-    if array.shape != expected_array.shape:
-        target = f"the shape of {shape_of}, " if shape_of else "shape "
-        raise AssertionError(f"{label} must have {target}{expected_array.shape}; got {array.shape}")
+    array = shaped(label, got, expected_array.shape, shape_of=shape_of)
     bad = ~np.isclose(array, expected_array, rtol=rtol, atol=atol)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -82,6 +75,22 @@ def flag(label, got, expected, *, at=""):
         raise AssertionError(f"{label} should be True or False; got {type(got).__name__} {_short(got)}.")
     if bool(got) != bool(expected):
         raise AssertionError(f"{label}{where}: expected {bool(expected)}, got {bool(got)}")
+
+
+def shaped(label, got, shape, *, shape_of=None):
+    """``got`` as a float array of ``shape``, or the same one-line failure ``close`` gives for a wrong shape.
+
+    For demos that draw an answer before (or without) knowing whether it is right.
+    """
+    _reject_placeholder(label, got)
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{label} should be an array of numbers; got {type(got).__name__}.") from None
+    if array.shape != tuple(shape):
+        target = f"the shape of {shape_of}, " if shape_of else "shape "
+        raise AssertionError(f"{label} must have {target}{tuple(shape)}; got {array.shape}")
+    return array
 
 
 def entries(label, got, keys):

@@ -38,7 +38,7 @@ class GraphView:
     """Draws ``graph`` on ``ax``; call ``refresh()`` after changing numbers on the graph."""
 
     def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
-                 show_legend=True, no_gradient=()):
+                 show_legend=True, no_gradient=(), label_at=0.32):
         self.graph = graph
         # Nodes nothing is differentiated with respect to (data such as x or a label, or every
         # node of a forward-only drawing): their wires show the forward value only.
@@ -46,6 +46,9 @@ class GraphView:
         unknown = self.no_gradient - set(graph.nodes)
         if unknown:
             raise ValueError(f"no_gradient names {sorted(unknown)}, which are not nodes of the graph")
+        # how far along a wire its value and gradient sit: one fraction, or {(src, dst): fraction}
+        # for chosen wires (the rest at 0.32), so fan-outs and crossing wires keep their labels apart
+        self.label_at = label_at
         self.ax = ax
         self.fontsize = fontsize
         self.node_radius = node_radius
@@ -61,7 +64,8 @@ class GraphView:
         for node in graph.nodes.values():
             self._draw_node(node)
         for edge in graph.edges:
-            self._wires[edge.key] = self._draw_wire(edge.src, self.positions[edge.dst], edge.local)
+            self._wires[edge.key] = self._draw_wire(edge.src, self.positions[edge.dst], edge.local,
+                                                    at=self._label_fraction(edge.key))
         for node in graph.sinks():
             x, y = self.positions[node.name]
             end = (x + self.node_radius + self._stub_length, y)
@@ -90,7 +94,12 @@ class GraphView:
                                fontsize=self.fontsize - 3, color=INK, style="italic")
         self._nodes[node.name] = (patch, label, caption)
 
-    def _draw_wire(self, src, end_centre, local, stub=False):
+    def _label_fraction(self, key):
+        if isinstance(self.label_at, dict):
+            return self.label_at.get(key, 0.32)
+        return self.label_at
+
+    def _draw_wire(self, src, end_centre, local, stub=False, at=0.32):
         start = np.array(self.positions[src], dtype=float)
         end = np.array(end_centre, dtype=float)
         direction = (end - start) / max(np.linalg.norm(end - start), 1e-9)
@@ -102,7 +111,7 @@ class GraphView:
         angle = np.degrees(np.arctan2(direction[1], direction[0]))
         if angle > 90 or angle < -90:  # keep text upright
             angle -= 180 * np.sign(angle)
-        label_at = a + (b - a) * (0.5 if stub else 0.32)
+        label_at = a + (b - a) * (0.5 if stub else at)
         text = dict(rotation=angle, rotation_mode="anchor", ha="center", zorder=5,
                     textcoords="offset points")
         normal = np.array([-direction[1], direction[0]])

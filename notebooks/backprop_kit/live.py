@@ -91,9 +91,15 @@ def slider(name, value, low, high, step=0.1, description=None, integer=False):
     return kind(**options)
 
 
-def choice(name, options, value, description=None):
-    """A labelled drop-down for a setting with a few named options (an initialisation, an activation)."""
-    return widgets.Dropdown(options=list(options), value=value, description=description or name,
+def dropdown(name, options, value=None, description=None):
+    """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+    options = list(options)
+    if not options:
+        raise ValueError(f"dropdown {name!r} needs at least one option")
+    value = options[0] if value is None else value
+    if value not in options:
+        raise ValueError(f"dropdown {name!r}: {value!r} is not one of {options}")
+    return widgets.Dropdown(options=options, value=value, description=description or name,
                             layout=widgets.Layout(width="320px"))
 
 

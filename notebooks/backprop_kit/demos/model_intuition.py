@@ -174,12 +174,12 @@ class InitialisationDemo:
     def app(self):
         s = self.settings
         widgets = {
-            "initialisation": live.choice("initialisation", twolayer.INITIALISATIONS, s["initialisation"]),
+            "initialisation": live.dropdown("initialisation", twolayer.INITIALISATIONS, s["initialisation"]),
             "constant": live.slider("constant", s["constant"], -2.0, 2.0, 0.1, description="constant c"),
             "learning_rate": live.slider("learning_rate", s["learning_rate"], 0.05, 3.0, 0.05,
                                          description="learning rate"),
             "epochs": live.slider("epochs", s["epochs"], 0, 1000, 10, integer=True),
-            "activation": live.choice("activation", tuple(twolayer.ACTIVATIONS), s["activation"]),
+            "activation": live.dropdown("activation", tuple(twolayer.ACTIVATIONS), s["activation"]),
         }
         return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
 
