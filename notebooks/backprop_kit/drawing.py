@@ -13,6 +13,7 @@ are thick and marked with a cross).
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.colors import same_color
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from .values import MISSING, format_value, is_missing, is_zero
@@ -152,7 +153,7 @@ class GraphView:
             wrong = edge.wrong if edge is not None else ""
             wire.value_text.set_text(format_value(src.value))
             wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
-            wire.value_text.set_color(QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            _restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
             if key[0] in self.no_gradient:
                 self._style_no_gradient_wire(wire, src, edge)
                 continue
@@ -162,16 +163,14 @@ class GraphView:
                 colour, style, width = QUIET_COLOUR, "--", 1.4
             else:
                 colour, style, width = INK, "-", 1.6
-            wire.arrow.set_color(colour)
-            wire.arrow.set_linestyle(style)
-            wire.arrow.set_linewidth(width)
+            _restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
-            wire.grad_text.set_color(WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
+            _restyle(wire.grad_text,
+                     color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
         for name, (patch, label, _caption) in self._nodes.items():
             inactive = self.graph.nodes[name].inactive
-            patch.set_hatch("///" if inactive else None)
-            patch.set_edgecolor(QUIET_COLOUR if inactive else INK)
-            label.set_color(QUIET_COLOUR if inactive else INK)
+            _restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
+            _restyle(label, color=QUIET_COLOUR if inactive else INK)
         wrong = sum(1 for e in self.graph.edges if e.wrong)
         if wrong:  # the full sentences go to the check's printed report
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
@@ -181,9 +180,8 @@ class GraphView:
         into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
         quiet = src.inactive or into_inactive
         wire.grad_text.set_text("")
-        wire.arrow.set_color(QUIET_COLOUR if quiet else INK)
-        wire.arrow.set_linestyle("--" if quiet else "-")
-        wire.arrow.set_linewidth(1.4 if quiet else 1.6)
+        _restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
+                 linewidth=1.4 if quiet else 1.6)
 
     def set_message(self, text):
         """A line under the drawing, for a check result or a student function that failed."""
@@ -205,6 +203,19 @@ class GraphView:
             }
             for key, wire in self._wires.items()
         }
+
+
+def _restyle(artist, **style):
+    """Set only the properties that differ: an unchanged artist stays unchanged (not "stale"),
+    so a live figure need not redraw it (blitting.py)."""
+    for name, value in style.items():
+        if name == "color" and not hasattr(artist, "get_color"):  # a patch: set_color sets edge and face
+            current = artist.get_edgecolor()
+        else:
+            current = getattr(artist, f"get_{name}")()
+        same = same_color(current, value) if name in ("color", "edgecolor") else current == value
+        if not same:
+            getattr(artist, f"set_{name}")(value)
 
 
 __all__ = ["GraphView", "FORWARD_COLOUR", "GRADIENT_COLOUR", "WRONG_COLOUR", "QUIET_COLOUR", "MISSING"]

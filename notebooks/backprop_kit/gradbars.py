@@ -12,6 +12,7 @@ class GradientBars:
     def __init__(self, ax, labels, title="your gradients vs. finite differences", fontsize=11):
         self.ax = ax
         self.labels = list(labels)
+        self._limit = None
         positions = np.arange(len(self.labels))
         width = 0.38
         zeros = np.zeros(len(self.labels))
@@ -23,8 +24,10 @@ class GradientBars:
                             for x in positions]
         ax.axhline(0, color=INK, linewidth=0.8)
         ax.set_xticks(positions, self.labels, fontsize=fontsize)
-        ax.set_title(title, fontsize=fontsize)
-        ax.legend(loc="upper right", fontsize=fontsize - 2, frameon=False)
+        # The legend sits between the title and the plot: inside the axes a tall bar ran into it.
+        ax.set_title(title, fontsize=fontsize, pad=2.2 * fontsize)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=fontsize - 2,
+                  frameon=False, borderaxespad=0.2)
         ax.spines[["top", "right"]].set_visible(False)
 
     def update(self, yours, estimates):
@@ -43,4 +46,21 @@ class GradientBars:
         for bar, estimate in zip(self.estimates, estimates):
             bar.set_height(float(estimate))
             tallest = max(tallest, abs(float(estimate)))
-        self.ax.set_ylim(-1.25 * tallest, 1.25 * tallest)
+        self._fit_limits(tallest)
+
+    def _fit_limits(self, tallest):
+        """Symmetric y limits at the next round number above the tallest bar: they change only
+        when a bar crosses a round number, so the axes stay put (and a live figure can redraw
+        just the bars, blitting.py), and the same inputs always give the same picture."""
+        if not np.isfinite(tallest):
+            return  # an infinite gradient: keep the axes, the bar text says what it is
+        limit = _round_up(1.25 * tallest)
+        if limit != self._limit:
+            self._limit = limit
+            self.ax.set_ylim(-limit, limit)
+
+
+def _round_up(x):
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is at least ``x``."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return float(next(step * power for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12)))

@@ -2,7 +2,8 @@
 
 With ipympl the figure is itself a widget: a slider move changes artists and
 calls ``draw_idle``, which only requests a draw, so fast drags coalesce instead
-of queueing.  Without ipympl (a plain nbconvert run, some hosted notebooks) the
+of queueing; when the browser asks, only the artists that change are redrawn
+(blitting.py).  Without ipympl (a plain nbconvert run, some hosted notebooks) the
 same figure is re-rendered as a PNG into an Output widget: slower, same code.
 """
 
@@ -12,6 +13,8 @@ import importlib.util
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .blitting import Blitter
+
 try:  # widgets are optional: the drawing and checks work without them
     import ipywidgets as widgets
     from IPython.display import clear_output, display
@@ -19,6 +22,9 @@ except ImportError:  # pragma: no cover - the kit's requirements include them
     widgets = None
 
 IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
+SLIDER_WIDTH_PX = 320
+# Set by projector_mode(): how much larger than normal figures and widget text are drawn.
+_projector_scale = None
 
 
 def _in_kernel():
@@ -46,7 +52,12 @@ def use_live_backend():
 
 
 def is_ipympl():
-    return matplotlib.get_backend() == IPYMPL_BACKEND
+    """True when pyplot draws with ipympl.
+
+    ``%matplotlib widget`` names the backend "widget" (matplotlib >= 3.9), ``matplotlib.use``
+    with the module path keeps the path: both mean ipympl.
+    """
+    return matplotlib.get_backend() in (IPYMPL_BACKEND, "widget", "ipympl")
 
 
 class LiveFigure:
@@ -54,12 +65,16 @@ class LiveFigure:
 
     ``LiveFigure(ncols=2, width_ratios=[2, 1])`` makes the figure and its axes;
     ``widget`` is what to put in a layout; ``refresh()`` shows the changes.
+    With ipympl, ``refresh()`` redraws only the artists that changed (``blit=False``
+    turns that off and redraws everything each time).
     """
 
-    def __init__(self, nrows=1, ncols=1, figsize=(11, 4.5), **subplot_kw):
+    def __init__(self, nrows=1, ncols=1, figsize=(11, 4.5), blit=True, **subplot_kw):
         with plt.ioff():  # shown by our layout, not by the cell's automatic display
             self.figure, self.axes = plt.subplots(nrows, ncols, figsize=figsize, **subplot_kw)
         self.interactive = is_ipympl()
+        # With ipympl, a refresh redraws only the artists that change (see blitting.py).
+        self._blitter = Blitter(self.figure) if self.interactive and blit else None
         if self.interactive:
             canvas = self.figure.canvas
             canvas.header_visible = False
@@ -73,7 +88,9 @@ class LiveFigure:
         self.refresh()
 
     def refresh(self):
-        if self.interactive:
+        if self._blitter is not None:
+            self._blitter.request()
+        elif self.interactive:
             self.figure.canvas.draw_idle()
         elif self.widget is not None and _in_kernel():
             with self.widget:
@@ -84,8 +101,9 @@ class LiveFigure:
 def slider(name, value, low, high, step=0.1, description=None, integer=False):
     """A labelled slider whose readout can also be typed into."""
     kind = widgets.IntSlider if integer else widgets.FloatSlider
+    width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     options = dict(value=value, min=low, max=high, step=step, description=description or name,
-                   continuous_update=True, layout=widgets.Layout(width="320px"))
+                   continuous_update=True, layout=widgets.Layout(width=f"{width}px"))
     if not integer:
         options["readout_format"] = ".2f"
     return kind(**options)
@@ -117,6 +135,10 @@ def controls(sliders, on_change):
 def app(control_panel, live_figure, *below):
     """Controls on the left, the live figure on the right, the widgets in ``below`` under them."""
     top = widgets.HBox([control_panel, live_figure.widget])
+    # Where the row does not fit (a notebook column, a projector) the figure moves under the
+    # sliders instead of squeezing them until their readouts are cut off.
+    control_panel.layout.flex = "0 0 auto"
+    top.layout.flex_flow = "row wrap"
     return widgets.VBox([top, *below]) if below else top
 
 
@@ -138,3 +160,60 @@ class Readout:
                 f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
                 f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
             self.widget.value = f'<div style="font-size: 1.1em">{spans}</div>'
+
+
+def projector_css(scale):
+    """Style rules that make widget text, sliders and headings ``scale`` times their usual size."""
+
+    def px(size):
+        return f"{round(size * scale)}px"
+
+    return f"""<style>
+:root, body {{
+  --jp-widgets-font-size: {px(15)};
+  --jp-widgets-inline-height: {px(28)};
+  --jp-widgets-inline-label-width: {px(80)};
+  --jp-widgets-slider-handle-size: {px(16)};
+  --jp-content-font-size1: {px(14)};
+  --jp-ui-font-size1: {px(13)};
+  --jp-code-font-size: {px(13)};
+}}
+/* ipympl draws a resize handle on its top canvas whenever it is live: no use on a projector */
+.jupyter-matplotlib-canvas-div canvas + canvas {{ opacity: 0; }}
+.jp-RenderedMarkdown h1 {{ font-size: {px(26)}; }}
+.jp-RenderedMarkdown h2 {{ font-size: {px(20)}; }}
+.jp-RenderedMarkdown h3 {{ font-size: {px(17)}; }}
+.jp-OutputArea-output pre {{ font-size: {px(13)}; line-height: 1.35; }}
+</style>"""
+
+
+def projector_mode(scale=1.3):
+    """Big type for a projector, for every figure and widget made after this call.
+
+    Figures are drawn at ``scale`` times the usual dpi (text, lines and canvas all
+    grow together and stay sharp) without ipympl's header, footer, toolbar and resize
+    handle; sliders get ``scale`` times wider; a style rule scales widget text.  The
+    demo app (``./kit demo``) calls this first.  Returns the style as a widget to
+    display (a widget, because notebook HTML outputs lose their <style> when untrusted).
+    """
+    global _projector_scale
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.5 <= scale <= 3:
+        raise ValueError(f"projector_mode(scale): scale must be a number from 0.5 to 3; got {scale!r}")
+    _projector_scale = float(scale)
+    matplotlib.rcParams["figure.dpi"] = 100 * _projector_scale
+    hook = f"{__name__}:plain_canvas"
+    if hook not in matplotlib.rcParams["figure.hooks"]:
+        matplotlib.rcParams["figure.hooks"] = [*matplotlib.rcParams["figure.hooks"], hook]
+    if widgets is None:
+        return None
+    return widgets.HTML(projector_css(_projector_scale))
+
+
+def plain_canvas(figure):
+    """Only the plot: no ipympl title bar, toolbar, status line or resize handle (a pyplot figure hook)."""
+    canvas = figure.canvas
+    if hasattr(canvas, "header_visible"):  # an ipympl canvas
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.toolbar_visible = False
+        canvas.resizable = False

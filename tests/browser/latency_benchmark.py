@@ -1,0 +1,281 @@
+"""Slider latency in a real browser: key press on a slider to the new plot on screen.
+
+    .venv/bin/python -m tests.browser.latency_benchmark [NAME ...] [--changes 50] [--scale 1.3] [--profile]
+
+For each notebook's live demo (served exactly as ``./kit demo`` serves it) this presses
+ArrowRight / ArrowLeft on the first slider's handle ``--changes`` times, one change at a
+time, and times each from the keydown event in the page to the first frame after the new
+image is drawn into the figure's canvas.  The baseline is the same figure and sliders with
+the inline backend, wired through ``ipywidgets.interactive_output`` (the machinery of
+``interact``): every change re-renders the whole figure to a PNG in an Output widget.
+Then it sends 20 key presses without waiting and times the last one to the last plot (a
+fast drag must not pile up).  ``--profile`` splits the persistent figure's time into its
+parts with wall-clock stamps from the kernel.  It prints tables and the machine's load; it
+asserts nothing: a shared machine makes timings noisy, so this is a measurement, not a test.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from grader import demo
+from tests.browser import harness
+from tests.conftest import NOTEBOOKS
+
+WARM_UP = 3  # changes not counted: the first draws warm caches on both sides
+SETTLE = 0.15  # s between changes, so each one is timed on its own
+LOAD_ATTEMPTS = 3
+BURST = 20  # key presses sent as fast as possible, to see that a fast drag does not pile up
+
+# In the page before anything loads: when keys go down and when figures are drawn.
+TIMING_SCRIPT = """
+window.__keys = [];
+window.__draws = [];
+const now = () => performance.timeOrigin + performance.now();  // wall clock, ms, like the kernel's
+document.addEventListener('keydown', () => window.__keys.push(now()), true);
+// when a large binary message (an image) arrives on a websocket: splits transfer from drawing
+window.__arrivals = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+        super(...args);
+        this.addEventListener('message', event => {
+            const size = typeof event.data === 'string' ? 0 : (event.data.byteLength || event.data.size || 0);
+            if (size > 2000) window.__arrivals.push(now());
+        });
+    }
+};
+const drawn = () => requestAnimationFrame(() => window.__draws.push(now()));
+// ipympl: a new image is drawn into the figure's visible canvas (the first in its div)
+const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = drawImage.apply(this, args);
+    const canvas = this.canvas;
+    const div = canvas && canvas.closest && canvas.closest('.jupyter-matplotlib-canvas-div');
+    if (div && div.querySelector('canvas') === canvas) drawn();
+    return result;
+};
+// inline backend: a new <img> arrives in an Output widget and is decoded
+new MutationObserver(changes => {
+    for (const change of changes) for (const node of change.addedNodes) {
+        const images = node.tagName === 'IMG' ? [node] : (node.querySelectorAll ? [...node.querySelectorAll('img')] : []);
+        for (const image of images) image.decode().then(drawn, () => {});
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+# The baseline: the kit's sliders through interact's machinery, figures by the inline backend.
+BASELINE_CELL = '''\
+import ipywidgets as widgets
+from IPython import get_ipython
+from backprop_kit import live
+
+def _inline_backend():
+    get_ipython().run_line_magic("matplotlib", "inline")
+    return "inline"
+
+def _interact_controls(sliders, on_change):
+    """What interact builds: on every change the callback runs inside an Output widget."""
+    return widgets.VBox([*sliders.values(), widgets.interactive_output(on_change, sliders)])
+
+live.use_live_backend = _inline_backend
+live.controls = _interact_controls
+'''
+
+
+# --profile: the kernel appends [what, start, end] (wall clock, ms) for every slider callback,
+# figure render and image send to a file beside the notebook, to split the latency into parts.
+PROFILE_CELL = '''\
+import json, time
+from matplotlib.backends.backend_webagg_core import FigureManagerWebAgg
+from backprop_kit import live
+from backprop_kit.blitting import Blitter
+
+_stamps = open("profile-stamps.jsonl", "a")
+
+def _timed(what, function):
+    def timed(*args, **kwargs):
+        start = time.time() * 1000
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _stamps.write(json.dumps([what, start, time.time() * 1000]) + "\\n")
+            _stamps.flush()
+    return timed
+
+_controls = live.controls
+live.controls = lambda sliders, on_change: _controls(sliders, _timed("callback", on_change))
+# the browser's request for a frame: a blit or a full draw, then the send
+Blitter._answer_draw_request = _timed("request", Blitter._answer_draw_request)
+FigureManagerWebAgg.refresh_all = _timed("send", FigureManagerWebAgg.refresh_all)
+'''
+
+
+def prepare(names, folder, scale, profile=False):
+    """NAME.ipynb (the demo as served) and NAME-baseline.ipynb for each notebook, in ``folder``."""
+    demo.prepare(names, folder, scale)
+    for name in names:
+        served = folder / f"{name}.ipynb"
+        notebook = nbformat.read(served, as_version=4)
+        if profile:
+            notebook.cells.insert(1, nbformat.v4.new_code_cell(PROFILE_CELL))
+            nbformat.write(notebook, served)
+        notebook.cells.insert(1, nbformat.v4.new_code_cell(BASELINE_CELL))
+        nbformat.write(notebook, folder / f"{name}-baseline.ipynb")
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def measure(page, url, changes):
+    """[(key down, new plot on screen, image arrived)] in wall-clock ms for ``changes`` presses."""
+    for attempt in range(LOAD_ATTEMPTS):
+        page.goto(url, wait_until="commit")
+        try:
+            (app, *_) = harness.wait_until(lambda: harness.live_apps(page) or _inline_apps(page), 60,
+                                           f"no live demo at {url}")
+            break
+        except AssertionError:
+            # Voila (0.5.13, with nbclient) now and then never finishes running a cell that displays
+            # into an Output widget; the inline baseline does that on every change.  A new page
+            # gets a new kernel.
+            print(f"  {url}: page stuck while Voila ran the notebook; loading it again", flush=True)
+    else:
+        raise AssertionError(f"no live demo at {url} after {LOAD_ATTEMPTS} loads")
+    harness.wait_until(lambda: page.evaluate("window.__draws.length") > 0, 60, f"no figure drawn at {url}")
+    time.sleep(1.0)
+    handle = app.locator(harness.SLIDER).first.locator(harness.SLIDER_HANDLE)
+    handle.focus()
+    timings = []
+    for change in range(WARM_UP + changes):
+        draws_before = page.evaluate("window.__draws.length")
+        handle.press("ArrowRight" if change % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"window.__draws.length > {draws_before}", timeout=30_000, polling="raf")
+        key_at, drawn_at, arrivals = page.evaluate(
+            f"[window.__keys[window.__keys.length - 1], window.__draws[{draws_before}], window.__arrivals]")
+        arrived_at = next((t for t in arrivals if key_at <= t <= drawn_at), None)
+        if change >= WARM_UP:
+            timings.append((key_at, drawn_at, arrived_at))
+        time.sleep(SETTLE)
+    return timings, burst(page, handle)
+
+
+def burst(page, handle):
+    """ms from the last of BURST key presses sent without waiting to the last new plot: no growing lag."""
+    for change in range(BURST):
+        handle.press("ArrowRight" if change < BURST // 2 else "ArrowLeft", delay=0)
+    last_key = page.evaluate("window.__keys[window.__keys.length - 1]")
+    count = -1
+    while count != page.evaluate("window.__draws.length"):  # until no new plot for a second
+        count = page.evaluate("window.__draws.length")
+        time.sleep(1.0)
+    return page.evaluate("window.__draws[window.__draws.length - 1]") - last_key
+
+
+def _inline_apps(page):
+    """The baseline's app: sliders, an inline image and the readout in one widget box."""
+    boxes = page.locator(".widget-box").filter(has=page.locator(harness.SLIDER)).filter(
+        has=page.locator(".widget-output img")).filter(has=page.locator(harness.READOUT_ITEM))
+    return [boxes.nth(i) for i in range(boxes.count())][-1:]
+
+
+def phases(timings, stamps_file):
+    """Median ms of each part of a change, from the page's and the kernel's wall-clock stamps."""
+    stamps = [json.loads(line) for line in stamps_file.read_text().splitlines()] if stamps_file.exists() else []
+    parts = {name: [] for name in PHASES}
+    for key_at, drawn_at, arrived_at in timings:
+        inside = {}
+        for what, start, end in stamps:
+            if key_at <= start <= drawn_at:
+                inside.setdefault(what, (start, end))  # the first of each kind after the key press
+        if {"callback", "request", "send"} <= inside.keys() and arrived_at is not None:
+            callback, request, send = inside["callback"], inside["request"], inside["send"]
+            for name, value in zip(PHASES, (callback[0] - key_at, callback[1] - callback[0],
+                                            request[0] - callback[1], send[0] - request[0],
+                                            send[1] - send[0], arrived_at - send[1], drawn_at - arrived_at)):
+                parts[name].append(value)
+    return {name: statistics.median(values) if values else float("nan") for name, values in parts.items()}
+
+
+PHASES = ("key to kernel", "callback", "draw request round trip", "render", "diff + PNG + send",
+          "image to browser", "browser: decode + draw")
+
+
+def conditions():
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    browser = subprocess.run([str(harness.CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{os.cpu_count()} cores, load average {load} (1, 5, 15 min); "
+            f"{browser}; Python {platform.python_version()}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help=f"notebooks (default all: {', '.join(NOTEBOOKS)})")
+    parser.add_argument("--changes", type=int, default=50, help="timed slider changes per figure (default 50)")
+    parser.add_argument("--scale", type=float, default=demo.DEFAULT_SCALE,
+                        help=f"projector scale, as ./kit demo --scale (default {demo.DEFAULT_SCALE})")
+    parser.add_argument("--profile", action="store_true",
+                        help="also split the persistent figure's latency into its parts (kernel stamps)")
+    args = parser.parse_args(argv)
+    names = args.names or NOTEBOOKS
+    unknown = sorted(set(names) - set(NOTEBOOKS))
+    if unknown:
+        parser.error(f"no notebook {', '.join(unknown)}; notebooks: {', '.join(NOTEBOOKS)}")
+    if not harness.CHROMIUM.exists():
+        sys.exit(f"{harness.CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium")
+    from playwright.sync_api import sync_playwright
+
+    print(f"before: {conditions()}", flush=True)
+    rows, profiles = [], {}
+    with tempfile.TemporaryDirectory(prefix="latency-") as tmp:
+        folder, home = Path(tmp) / "demo", harness.throwaway_home(Path(tmp) / "home")
+        folder.mkdir()
+        prepare(names, folder, args.scale, args.profile)
+        port = harness.free_port()
+        command = demo.voila_command(folder, port, ["--no-browser"])
+        with harness.Server(command, port, folder, home, Path(tmp) / "voila.log") as server, \
+                sync_playwright() as playwright:
+            browser = harness.launch(playwright)
+            for name in names:
+                for kind, notebook in (("ipympl, persistent figure", name), ("interact + inline", f"{name}-baseline")):
+                    page = harness.new_page(browser)
+                    page.add_init_script(TIMING_SCRIPT)
+                    timings, settle = measure(page, harness.demo_url(server, notebook), args.changes)
+                    page.close(run_before_unload=True)  # Voila's page shuts its kernel down
+                    latencies = [drawn - key for key, drawn, _ in timings]
+                    rows.append((name, kind, statistics.median(latencies), percentile(latencies, 0.95),
+                                 max(latencies), len(latencies), settle))
+                    if args.profile and notebook == name:
+                        profiles[name] = phases(timings, folder / "profile-stamps.jsonl")
+                    print(f"  measured {name} ({kind})", flush=True)
+            browser.close()
+    print(f"after:  {conditions()}")
+    print(f"\nKey press on a slider to the new plot in the browser (ms), demo scale {args.scale}:\n")
+    print(f"| notebook | figure | median | p95 | max | changes | {BURST} fast keys: last key to last plot |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, kind, median, p95, worst, count, settle in rows:
+        print(f"| {name} | {kind} | {median:.0f} | {p95:.0f} | {worst:.0f} | {count} | {settle:.0f} |")
+    if profiles:
+        print("\nWhere the persistent figure's time goes (median ms per change):\n")
+        print("| notebook | " + " | ".join(PHASES) + " |")
+        print("|---|" + "---:|" * len(PHASES))
+        for name, parts in profiles.items():
+            print(f"| {name} | " + " | ".join(f"{parts[p]:.1f}" for p in PHASES) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Each untouched student notebook, opened in JupyterLab in a real browser, runs all its cells.
+
+It loads, its kernel starts, every cell runs with no error output, the widgets render
+(sliders and an ipympl figure, no "Error displaying widget"), and the unfinished parts say
+so: grader.check names what is still `...`, and the readout shows '?' for numbers the
+student has not computed yet.  A screenshot of the live demo goes to test-artifacts/browser/.
+"""
+
+import json
+
+import pytest
+
+from tests.browser import harness
+from tests.conftest import NOTEBOOKS
+
+OPEN_TIMEOUT = 120  # s: JupyterLab's first page load builds its settings; the machine may be busy
+RUN_TIMEOUT = 300  # s: every cell, including Otter's export that reruns the checks
+
+NOTEBOOK_STATE = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.content || !panel.content.model || !panel.sessionContext) return null;
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    const cells = [];
+    const model = panel.content.model.cells;
+    for (let i = 0; i < model.length; i++) {
+        const cell = model.get(i);
+        if (cell.type === 'code') cells.push({index: i, count: cell.executionCount,
+                                              outputs: cell.outputs.toJSON()});
+    }
+    return {kernel: kernel ? kernel.status : 'none', cells: cells};
+}"""
+
+
+def state(page):
+    return page.evaluate(NOTEBOOK_STATE)
+
+
+def errors(cells):
+    return [f"cell {cell['index']}: {output.get('ename')}: {output.get('evalue')}"
+            for cell in cells for output in cell["outputs"] if output.get("output_type") == "error"]
+
+
+def finished(page):
+    """The notebook's state once every code cell has run (or one failed); None while running."""
+    now = state(page)
+    if not now or now["kernel"] != "idle":
+        return None
+    if all(cell["count"] is not None for cell in now["cells"]) or errors(now["cells"]):
+        return now
+    return None
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_notebook_runs_in_jupyterlab(name, lab_server, page):
+    page.goto(f"{lab_server.url}/lab/tree/{name}.ipynb?reset", wait_until="commit")
+    try:
+        harness.wait_until(lambda: (s := state(page)) and s["kernel"] == "idle" and s["cells"], OPEN_TIMEOUT,
+                           f"{name}: the notebook did not open with an idle kernel in JupyterLab")
+    except AssertionError as problem:
+        harness.screenshot(page, f"{name}-lab-not-loaded")
+        raise AssertionError(f"{problem}\nJupyterLab log:\n{lab_server.log_tail()}") from None
+
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    try:
+        done = harness.wait_until(lambda: finished(page), RUN_TIMEOUT, f"{name}: running all cells did not finish",
+                                  interval=0.5)
+        assert not errors(done["cells"]), f"{name}: cells failed in JupyterLab: {'; '.join(errors(done['cells']))}"
+
+        notebook = page.locator(".jp-NotebookPanel:visible")
+        harness.wait_until(lambda: notebook.locator(harness.SLIDER).count() > 0, 30, f"{name}: no slider rendered")
+        harness.wait_until(lambda: harness.figures_drawn(notebook), 30, f"{name}: no ipympl figure was drawn")
+        text = notebook.inner_text()
+        for sign in ("Error displaying widget", "Traceback"):
+            assert sign not in text, f"{name}: the notebook shows {sign!r}"
+
+        outputs = json.dumps([cell["outputs"] for cell in done["cells"]])
+        assert "is still `...`" in outputs, f"{name}: grader.check should say which answer is still `...`"
+        shown = harness.readout(notebook)
+        assert shown, f"{name}: the live demo's readout did not render"
+        assert "?" in shown.values(), f"{name}: the readout shows numbers nobody computed yet: {shown}"
+    finally:
+        slider = page.locator(f".jp-NotebookPanel:visible {harness.SLIDER}").last
+        if slider.count():
+            slider.scroll_into_view_if_needed()
+        harness.screenshot(page, f"{name}-lab")
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")

@@ -1,0 +1,105 @@
+"""Blitting (backprop_kit.blitting) shows exactly what a full redraw would, only faster.
+
+Each test drives two live figures through the same changes, one blitting and one
+redrawing everything, answering draw requests as the browser's ipympl front end would
+(``canvas.handle_draw``), and compares the pixels after every change.
+"""
+
+import functools
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from backprop_kit import live
+from backprop_kit.demos import staged_computation as staged
+
+
+@pytest.fixture
+def ipympl_backend():
+    """pyplot on ipympl for one test (no browser needed), then back to what it was."""
+    previous = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    yield
+    plt.close("all")
+    plt.switch_backend(previous)
+
+
+def shown(live_figure):
+    """Answer the browser's draw request; return the pixels it would be sent."""
+    canvas = live_figure.figure.canvas
+    canvas.handle_draw({})
+    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+
+
+def differing_pixels(a, b):
+    return int((a != b).any(axis=2).sum())
+
+
+class TextAndBar:
+    """A small live figure: a text that changes, a bar that changes, a line that never does."""
+
+    def __init__(self, blit):
+        self.live = live.LiveFigure(figsize=(4, 3), blit=blit)
+        ax = self.live.axes
+        ax.axhline(0.5, color="black", zorder=3)  # over the bar: must stay over it
+        self.bar = ax.bar([0], [1.0], color="tab:orange")[0]
+        self.label = ax.text(0, 1.1, "1.0", ha="center")
+        ax.set_ylim(0, 2)
+
+    def set(self, height, top=2):
+        self.bar.set_height(height)
+        self.label.set_text(f"{height:.1f}")
+        self.label.set_y(height + 0.1)
+        if self.live.axes.get_ylim()[1] != top:
+            self.live.axes.set_ylim(0, top)
+        self.live.refresh()
+
+
+def test_blitting_matches_a_full_redraw_and_uses_blits(ipympl_backend):
+    blitted, redrawn = TextAndBar(blit=True), TextAndBar(blit=False)
+    assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0
+    for height, top in [(0.8, 2), (1.3, 2), (0.2, 2), (1.6, 3), (0.4, 3), (0.9, 3)]:
+        blitted.set(height, top)
+        redrawn.set(height, top)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at height {height}"
+    blitter = blitted.live._blitter
+    assert blitter.blits >= 3, "changes of the text and bar alone should be blitted"
+    assert blitter.full_draws >= 3, "the first draw, learning the changing artists and new limits draw in full"
+    assert blitted.label in blitter.dynamic and blitted.bar in blitter.dynamic
+    line = blitted.live.axes.lines[0]
+    assert line in blitter.dynamic, "the line over the bar must be redrawn over it"
+
+
+def forward(x, y, z):
+    return x + y, (x + y) * z
+
+
+def backward(x, y, z):
+    return {"q": z, "x": z, "y": z, "z": x + y}
+
+
+EDGES = [("x", "q"), ("y", "q"), ("q", "f"), ("z", "f")]
+
+
+def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
+    blitted = staged.StagedComputationDemo(forward, backward, EDGES)
+    monkeypatch.setattr(live, "LiveFigure", functools.partial(live.LiveFigure, blit=False))
+    redrawn = staged.StagedComputationDemo(forward, backward, EDGES)
+    assert blitted.figure._blitter is not None and redrawn.figure._blitter is None
+    shown(blitted.figure), shown(redrawn.figure)
+    for inputs in [dict(x=-1.5, y=5, z=-4), dict(x=-2, y=5, z=-4), dict(x=-2, y=5, z=0),
+                   dict(x=-2, y=5, z=-4), dict(x=1, y=2, z=3.5), dict(x=1.5, y=2, z=3.5)]:
+        blitted.update(**inputs)
+        redrawn.update(**inputs)
+        assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"at {inputs}"
+    assert blitted.figure._blitter.blits >= 2
+
+
+def test_without_ipympl_there_is_no_blitting():
+    matplotlib.use("Agg")
+    figure = live.LiveFigure()
+    assert figure._blitter is None
+    figure.refresh()  # nothing to show outside a kernel, and no error
+    plt.close(figure.figure)
