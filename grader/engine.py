@@ -132,6 +132,7 @@ class Engine:
                 os._exit(code)
         os.close(write_end)
         self.jobs[pid] = _Job(spec, pid, read_end)
+        print(f"job {spec['id']}: process group {pid}", file=sys.stderr, flush=True)
 
     def _finish(self, job):
         self._wait(job)

@@ -42,6 +42,8 @@ class Pool:
             if message.get("event") != "ready":
                 raise EngineError(f"the grading engine did not start: {message}")
             self.ready = True
+            self._log.write(f"engine ready: pid {message.get('pid')}\n".encode())
+            self._log.flush()
 
     def submit(self, job):
         """Start grading ``job`` (a dict: id, notebook, autograder, workdir, time_limit, memory_limit, verify)."""

@@ -1,0 +1,64 @@
+"""Tampering: each trick in the corpus really earns points from plain Otter, and none does from the grader.
+
+The batch test (test_batch_grader) checks what the grader gives each file; here the same files go
+through plain Otter (``guarded=False``: no screen, no file check), which must give the points the
+corpus says, or the "attack" is a dud and proves nothing.  Then the second guard alone: with the
+screen off, the check of the grader's own files still catches rewritten tests.
+"""
+
+import json
+
+import pytest
+
+from grader.batch import available_autograders, grade_files
+from grader.build import outputs_for
+from grader.screen import screen_notebook
+from tests.bad_submissions.corpus import CASES, HERE, NOTEBOOK, ZERO
+from tests.conftest import NOTEBOOKS
+
+PLAIN_OTTER = [c for c in CASES if c.otter]
+
+
+@pytest.fixture(scope="module")
+def plain_otter():
+    files = [HERE / c.filename for c in PLAIN_OTTER]
+    autograders = {NOTEBOOK: available_autograders()[NOTEBOOK]}
+    grades = grade_files(files, autograders, guarded=False, time_limit=15, memory_limit="2G", workers=2)
+    return {g.submission: g for g in grades}
+
+
+@pytest.mark.parametrize("case", PLAIN_OTTER, ids=[c.name for c in PLAIN_OTTER])
+def test_plain_otter_gives_what_the_corpus_says(plain_otter, case):
+    status, scores = case.otter
+    grade = plain_otter[case.filename]
+    assert grade.status == status, f"{case.what}: {grade.status} ({grade.reason})"
+    assert grade.scores == {q: float(p) for q, p in scores.items()}, case.what
+
+
+def test_every_tampering_case_gains_points_from_plain_otter_and_none_from_the_grader():
+    tampering = [c for c in CASES if c.otter and sum(c.otter[1].values()) > sum(c.scores.values())]
+    assert {c.name for c in tampering} >= {"overwrites_tests", "patches_numpy", "patches_grader",
+                                            "reads_hidden_tests"}
+
+
+def test_the_file_check_alone_catches_rewritten_tests():
+    case = next(c for c in CASES if c.name == "overwrites_tests")
+    autograders = {NOTEBOOK: available_autograders()[NOTEBOOK]}
+    (grade,) = grade_files([HERE / case.filename], autograders, screen=False, verify=True, time_limit=30)
+    assert grade.status == "tampered", grade.reason
+    assert grade.scores == {q: 0.0 for q in ZERO}
+    assert "tests/q1c_backward.py" in grade.reason
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("which", ["solution", "student"])
+def test_the_screen_leaves_the_kit_notebooks_untouched(name, which):
+    notebook = json.loads(outputs_for(name)[which].read_text())
+    before = [_text(c["source"]) for c in notebook["cells"]]
+    findings = screen_notebook(notebook)
+    assert findings == [], [f.describe() for f in findings]
+    assert before == [_text(c["source"]) for c in notebook["cells"]]
+
+
+def _text(source):
+    return "".join(source) if isinstance(source, list) else source
