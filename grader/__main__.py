@@ -70,8 +70,12 @@ def _is_gradescope(path):
 
 
 def _grade_batch(args):
+    import signal
+
     from .batch import run
 
+    # `kill` (SIGTERM) cleans up like Ctrl-C: the engine stops its kernels, temporary folders go
+    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         run(args.submissions, args.out or Path("grades"), notebook=args.notebook, workers=args.workers,
             time_limit=args.time_limit, memory_limit=args.memory_limit, guarded=not args.unguarded,

@@ -168,6 +168,9 @@ def grade_planned(planned, pool, *, workers, time_limit, memory_limit, verify, o
             shutil.rmtree(workdir, ignore_errors=True)
             if on_done:
                 on_done(grade)
+    except BaseException:
+        pool.close()  # stop the kernels before their folders go (Ctrl-C, an engine failure)
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -50,11 +50,15 @@ def preimport():
     import ipykernel.kernelapp  # noqa: F401
     import ipywidgets  # noqa: F401
     import jupyter_client  # noqa: F401
-    import matplotlib  # noqa: F401  (not pyplot: the kernel picks its backend as usual)
+    import matplotlib.pyplot  # noqa: F401  (the backend module itself still loads in the kernel)
     import nbconvert.preprocessors  # noqa: F401
+    import nbformat.validator
     import numpy  # noqa: F401
     import otter  # noqa: F401  (the kernel's `from otter import Notebook` becomes free)
     import otter.run.run_autograder  # noqa: F401
+
+    # Compile the notebook schema once: Otter validates the notebook in the child and in the kernel.
+    nbformat.validator.get_validator(version=4, version_minor=5)
 
 
 # ---------------------------------------------------------------------------- the warm process
