@@ -87,7 +87,15 @@ class Journal:
 
     def add(self, grade):
         self.grades[grade.submission] = grade
+        if self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb") as journal:
+                journal.seek(-1, os.SEEK_END)
+                cut_short = journal.read(1) != b"\n"  # a line an interrupted run did not finish
+        else:
+            cut_short = False
         with open(self.path, "a") as journal:
+            if cut_short:
+                journal.write("\n")
             journal.write(json.dumps(grade.to_json()) + "\n")
             journal.flush()
             os.fsync(journal.fileno())

@@ -188,3 +188,14 @@ def test_the_summary_and_histogram_are_written(graded):
 def test_progress_shows_a_bar_and_the_time_left(graded):
     stderr = graded["interrupted"]["stderr"]
     assert "grading [" in stderr and ("left" in stderr or "estimating" in stderr)
+
+
+def test_a_result_line_cut_short_by_an_interruption_is_skipped_and_the_next_one_kept(tmp_path):
+    from grader.grading import Grade
+
+    journal = batch.Journal(tmp_path / batch.JOURNAL)
+    journal.add(Grade("a.ipynb", status="graded"))
+    with open(tmp_path / batch.JOURNAL, "a") as handle:
+        handle.write('{"submission": "b.ipynb", "sta')  # the process died mid-line
+    batch.Journal(tmp_path / batch.JOURNAL).add(Grade("c.ipynb", status="graded"))
+    assert sorted(batch.Journal(tmp_path / batch.JOURNAL).grades) == ["a.ipynb", "c.ipynb"]

@@ -7,6 +7,7 @@ screen off, the check of the grader's own files still catches rewritten tests.
 """
 
 import json
+import shutil
 
 import pytest
 
@@ -20,8 +21,14 @@ PLAIN_OTTER = [c for c in CASES if c.otter]
 
 
 @pytest.fixture(scope="module")
-def plain_otter():
-    files = [HERE / c.filename for c in PLAIN_OTTER]
+def plain_otter(tmp_path_factory):
+    """The tampering cases through plain Otter, then a blank and a solved notebook on the same engine."""
+    folder = tmp_path_factory.mktemp("plain")
+    built = outputs_for(NOTEBOOK)
+    followers = [folder / f"{NOTEBOOK}-blank.ipynb", folder / f"{NOTEBOOK}-solution.ipynb"]
+    shutil.copy(built["student"], followers[0])
+    shutil.copy(built["solution"], followers[1])
+    files = [HERE / c.filename for c in PLAIN_OTTER] + followers
     autograders = {NOTEBOOK: available_autograders()[NOTEBOOK]}
     grades = grade_files(files, autograders, guarded=False, time_limit=15, memory_limit="2G", workers=2)
     return {g.submission: g for g in grades}
@@ -33,6 +40,13 @@ def test_plain_otter_gives_what_the_corpus_says(plain_otter, case):
     grade = plain_otter[case.filename]
     assert grade.status == status, f"{case.what}: {grade.status} ({grade.reason})"
     assert grade.scores == {q: float(p) for q, p in scores.items()}, case.what
+
+
+def test_what_one_submission_does_to_its_folder_never_reaches_the_next(plain_otter):
+    """Rewritten and deleted tests stay in their own fresh folder, even with no guard at all."""
+    assert plain_otter[f"{NOTEBOOK}-blank.ipynb"].scores == {q: 0.0 for q in ZERO}
+    assert plain_otter[f"{NOTEBOOK}-solution.ipynb"].total == 7
+    assert plain_otter[f"{NOTEBOOK}-solution.ipynb"].status == "graded"
 
 
 def test_every_tampering_case_gains_points_from_plain_otter_and_none_from_the_grader():
