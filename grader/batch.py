@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -339,9 +339,14 @@ def _questions(results):
 
 
 def _last_line(message):
-    """Otter keeps a failed check's traceback; its last line is the check's own sentence."""
+    """Otter keeps a failed check's traceback; its last line is the check's own sentence.
+
+    The kit's checks raise AssertionError with a whole sentence, so that prefix goes;
+    any other exception keeps its name ("NameError: name 'q' is not defined").
+    """
     lines = (message or "").strip().splitlines()
-    return lines[-1].strip() if lines else ""
+    last = lines[-1].strip() if lines else ""
+    return last[len("AssertionError: "):] if last.startswith("AssertionError: ") else last
 
 
 def _cell_errors(results):

@@ -104,26 +104,11 @@ def from_engine(grade, result, points, cells, findings=(), time_limit=None):
     ``findings`` what the screen removed.
     """
     outcome = result.get("outcome")
-    removed = [f.describe() for f in findings]
-    progress = result.get("progress") or {}
-    earlier = [e for e in (_cell_error(e, cells) for e in progress.get("errors", [])) if e]
-    before = f"; before that, {earlier[-1]}" if earlier else ""
-    if outcome == "timed out":
-        limit = f"{time_limit:g} s" if time_limit else "the time limit"
-        graded = not_graded(grade, "timed out", f"still running after {limit}{_where(progress, cells)} (an "
-                                                f"infinite loop or a very slow cell), so no test ran{before}", points)
-        graded.notes = earlier
-        return graded
-    if outcome == "kernel died":
-        graded = not_graded(grade, "kernel died", f"the notebook's Python process stopped{_where(progress, cells)} "
-                                                  f"(os._exit, a crash, or no memory left), so no test ran{before}",
-                            points)
-        graded.notes = earlier
-        return graded
+    if outcome in ("timed out", "kernel died"):
+        return _stopped(grade, outcome, result.get("progress") or {}, points, cells, time_limit)
     if outcome != "graded":
         detail = result.get("error") or "no result"
         return not_graded(grade, "error", f"the grader could not finish: {detail}", points)
-
     if result.get("changed_files"):
         changed = ", ".join(result["changed_files"])
         return not_graded(grade, "tampered", f"the grader's own files changed while the notebook ran ({changed}); "
@@ -144,16 +129,31 @@ def from_engine(grade, result, points, cells, findings=(), time_limit=None):
         failed = [c for c in found["checks"] if not c["passed"]]
         if failed:
             grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
-    grade.notes = removed + [_cell_error(e, cells) for e in result.get("cell_errors", [])
-                             if _cell_error(e, cells)]
-    if findings:
+    removed = [f.describe() for f in findings]
+    cell_errors = [note for note in (_cell_error(e, cells) for e in result.get("cell_errors", [])) if note]
+    grade.notes = removed + cell_errors
+    if removed:
         grade.status = "flagged"
-        grade.reason = (f"graded after removing {len(findings)} statement(s) that tamper with grading; first: "
-                        f"{removed[0]}")
+        grade.reason = (f"graded after removing {len(removed)} statement(s) that tamper with grading; "
+                        f"first: {removed[0]}")
     else:
         grade.status = "graded"
-        errors = [n for n in grade.notes]
-        grade.reason = errors[0] if errors else ""
+        grade.reason = cell_errors[0] if cell_errors else ""
+    return grade
+
+
+def _stopped(grade, outcome, progress, points, cells, time_limit):
+    """A notebook that never reached its tests: where it was, and what failed before."""
+    earlier = [note for note in (_cell_error(e, cells) for e in progress.get("errors", [])) if note]
+    before = f"; before that, {earlier[-1]}" if earlier else ""
+    where = _where(progress, cells)
+    if outcome == "timed out":
+        limit = f"{time_limit:g} s" if time_limit else "the time limit"
+        reason = f"still running after {limit}{where} (an infinite loop or a very slow cell), so no test ran"
+    else:
+        reason = f"the notebook's Python process stopped{where} (os._exit, a crash, or no memory left), so no test ran"
+    not_graded(grade, outcome, reason + before, points)
+    grade.notes = earlier
     return grade
 
 

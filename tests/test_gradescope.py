@@ -129,5 +129,5 @@ def test_the_single_file_command_prints_the_scores():
                           capture_output=True, text=True, timeout=300)
     full = sum(autograder_points(outputs_for(name)["autograder"]).values())
     assert done.returncode == 0, done.stderr
-    assert f"total" in done.stdout and f"{full:g} / {full:g}" in done.stdout
+    assert "total" in done.stdout and f"{full:g} / {full:g}" in done.stdout
     assert "status: graded" in done.stdout

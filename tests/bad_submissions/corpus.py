@@ -17,7 +17,7 @@ tampering case is the proof that it really tampers.
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.build import outputs_for
