@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .submissions import Submission, discover, is_gradescope_zip, load
 
 JOURNAL = "results.jsonl"
 SCREEN_VERSION = "1"  # bump when the screen's rules change, so resumed runs regrade
+MINIMUM_MEMORY = int(1.5 * 2**30)
 
 
 def parse_memory(text):
@@ -230,11 +232,18 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         raise SystemExit(f"no autograder for {notebook!r}; built notebooks: {', '.join(autograders) or 'none'}")
     workers = max(1, workers or default_workers())
     memory = parse_memory(memory_limit)
+    if time_limit <= 0:
+        raise SystemExit("the time limit must be a positive number of seconds")
+    if memory is not None and memory < MINIMUM_MEMORY:
+        raise SystemExit(f"memory limit {memory_limit}: a kernel alone takes about 1 GB of address space "
+                         f"(Python, numpy, Jupyter); give at least 1.5G, or 0 for no limit")
 
     root, extracted = _unzip_gradescope(Path(submissions))
     pool = Pool(log_path=out / "engine.log")  # starts importing now, while the submissions are read
     try:
         found, ignored = discover(root, list(autograders))
+        if not notebook and found and all(s.gradescope for s in found):
+            notebook = _assignment_of_export(found, autograders, log)
         if notebook:  # submissions that name another of the kit's notebooks are not part of this run
             found = [s for s in found if not s.expected or s.expected == notebook]
         journal = Journal(out / JOURNAL)
@@ -282,6 +291,18 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         pool.close()  # also stops any grading still running (Ctrl-C)
         if extracted:
             shutil.rmtree(extracted, ignore_errors=True)
+
+
+def _assignment_of_export(found, autograders, log):
+    """A Gradescope export is one assignment: the kit notebook most of its notebooks name."""
+    named = Counter(load(s).assignment for s in found)
+    ranked = [(count, name) for name, count in named.items() if name in autograders]
+    if not ranked:
+        return None
+    count, name = max(ranked)
+    log(f"Gradescope export of {name} ({count} of {len(found)} submissions say so; "
+        f"pass --notebook to choose another)")
+    return name
 
 
 def _unzip_gradescope(path):

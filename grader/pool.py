@@ -26,6 +26,7 @@ class Pool:
         env["PYTHONHASHSEED"] = "0"  # the same set and dict order in every kernel, on every run
         env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # as a fresh ipykernel sets it
         env.pop("JUPYTER_PATH", None)
+        self._temporary_log = log_path is None
         if log_path is None:
             handle, log_path = tempfile.mkstemp(prefix="backprop-engine-", suffix=".log")
             os.close(handle)
@@ -80,6 +81,8 @@ class Pool:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        if self._temporary_log and self.process.returncode == 0:
+            self.log_path.unlink(missing_ok=True)
 
     def __enter__(self):
         return self

@@ -36,20 +36,29 @@ def prepare(notebook, name, guarded=True, screen=None):
         if cell["cell_type"] == "code":
             clean.update(outputs=[], execution_count=None)
         cells.append(clean)
-    graded = {"cells": cells, "metadata": _kit_metadata(name), "nbformat": 4, "nbformat_minor": 5}
-    findings = screen_notebook(graded) if screen in (None, True) else []
+    kit = _kit_notebook(name)
+    graded = {"cells": cells, "metadata": _kit_metadata(name, kit), "nbformat": 4, "nbformat_minor": 5}
+    findings = screen_notebook(graded, given=_given_cells(kit)) if screen in (None, True) else []
     return graded, findings
 
 
-def _kit_metadata(name):
+def _kit_notebook(name):
+    student = outputs_for(name)["student"]
+    return json.loads(student.read_text()) if student.exists() else {}
+
+
+def _kit_metadata(name, kit):
     metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
                 "otter": {"assignment_name": name}}
-    student = outputs_for(name)["student"]
-    if student.exists():
-        kit = json.loads(student.read_text()).get("metadata", {})
-        if isinstance(kit.get("otter"), dict):
-            metadata["otter"] = kit["otter"]
+    if isinstance(kit.get("metadata", {}).get("otter"), dict):
+        metadata["otter"] = kit["metadata"]["otter"]
     return metadata
+
+
+def _given_cells(kit):
+    """The code cells the student notebook comes with (set-up, checks, demos), unscreened."""
+    return {"".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in kit.get("cells", []) if c.get("cell_type") == "code"}
 
 
 def code_cell_positions(notebook):

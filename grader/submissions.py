@@ -33,6 +33,7 @@ class Submission:
     sid: str = ""
     email: str = ""
     expected: str = ""  # the notebook its path names, if any
+    gradescope: bool = False  # from a Gradescope export: one assignment for all
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _gradescope(root, names):
             student="; ".join(p.get("name", "") for p in people if p.get("name")) or folder.name,
             sid="; ".join(str(p.get("sid", "")) for p in people if p.get("sid")),
             email="; ".join(p.get("email", "") for p in people if p.get("email")),
-            expected=""))
+            expected="", gradescope=True))
     return submissions
 
 

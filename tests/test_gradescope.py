@@ -111,14 +111,16 @@ def test_a_gradescope_bulk_export_zip_is_graded_with_the_students_names(tmp_path
         for path in export.rglob("*"):
             archive.write(path, path.relative_to(tmp_path))
 
-    grades = {g.submission: g for g in batch.run(download, tmp_path / "grades", notebook=name, workers=2,
-                                                 time_limit=60, log=lambda message: None)}
+    messages = []
+    grades = {g.submission: g for g in batch.run(download, tmp_path / "grades", workers=2, time_limit=60,
+                                                 log=messages.append)}
+    assert f"Gradescope export of {name}" in messages[0]
     full = sum(autograder_points(built["autograder"]).values())
     ada, pair, nobody = grades["submission_1001"], grades["submission_1002"], grades["submission_1003"]
     assert (ada.student, ada.sid, ada.email, ada.status, ada.total) == (
         "Ada Lovelace", "1001", "ada@example.edu", "graded", full)
     assert (pair.student, pair.sid, pair.status, pair.total) == ("Pair One; Pair Two", "2001; 2002", "graded", 0)
-    assert (nobody.student, nobody.status) == ("No Notebook", "not a notebook")
+    assert (nobody.student, nobody.status, nobody.notebook) == ("No Notebook", "not a notebook", name)
     assert "answers.pdf" in nobody.reason
     assert (tmp_path / "grades" / "feedback" / name / "Ada_Lovelace.txt").exists()
 

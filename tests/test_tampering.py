@@ -13,7 +13,7 @@ import pytest
 
 from grader.batch import available_autograders, grade_files
 from grader.build import outputs_for
-from grader.screen import screen_notebook
+from grader.prepare import prepare
 from tests.bad_submissions.corpus import CASES, HERE, NOTEBOOK, ZERO
 from tests.conftest import NOTEBOOKS
 
@@ -66,12 +66,19 @@ def test_the_file_check_alone_catches_rewritten_tests():
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 @pytest.mark.parametrize("which", ["solution", "student"])
-def test_the_screen_leaves_the_kit_notebooks_untouched(name, which):
+def test_the_kit_notebooks_pass_the_screen_untouched(name, which):
     notebook = json.loads(outputs_for(name)[which].read_text())
-    before = [_text(c["source"]) for c in notebook["cells"]]
-    findings = screen_notebook(notebook)
+    graded, findings = prepare(notebook, name)
     assert findings == [], [f.describe() for f in findings]
-    assert before == [_text(c["source"]) for c in notebook["cells"]]
+    assert [_text(c["source"]) for c in notebook["cells"]] == [c["source"] for c in graded["cells"]]
+
+
+def test_the_kit_s_own_cells_pass_but_the_same_trick_in_a_student_s_cell_does_not():
+    notebook = json.loads(outputs_for(NOTEBOOK)["student"].read_text())
+    given = _text(notebook["cells"][2]["source"])
+    notebook["cells"][2]["source"] = given + "\n%matplotlib inline"
+    _, findings = prepare(notebook, NOTEBOOK)
+    assert [(f.cell, f.line) for f in findings] == [(3, len(given.splitlines()) + 1)]
 
 
 def _text(source):
