@@ -82,7 +82,7 @@ class Engine:
         self.pending = b""
 
     def send(self, message):
-        os.write(self.replies, (json.dumps(message) + "\n").encode())
+        _write_all(self.replies, (json.dumps(message) + "\n").encode())
 
     def serve(self):
         self.send({"event": "ready", "pid": os.getpid()})
@@ -139,8 +139,8 @@ class Engine:
         print(f"job {spec['id']}: process group {pid}", file=sys.stderr, flush=True)
 
     def _finish(self, job):
+        _kill_group(job.pid)  # the kernel and anything it started (the child itself has finished)
         self._wait(job)
-        _kill_group(job.pid)  # the kernel and anything it started
         try:
             result = json.loads(job.data)
         except ValueError:
@@ -176,7 +176,8 @@ class Engine:
                 return
             if pid == 0:
                 return
-            if pid in self.jobs:
+            if pid in self.jobs:  # a grading child ended: its kernel goes too, before its pid can be reused
+                _kill_group(pid)
                 self.jobs[pid].status = status
 
     def stop_all(self):
@@ -184,6 +185,11 @@ class Engine:
             _kill_group(job.pid)
             self._wait(job)
         self.jobs.clear()
+
+
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
 
 
 def _kill_group(pgid):
@@ -270,7 +276,7 @@ def _grading_child(spec, result_fd):
     except BaseException as error:  # anything at all: report it, never hang
         result = {"outcome": "error", "error": f"{type(error).__name__}: {error}",
                   "log": traceback.format_exc()[-3000:]}
-    os.write(result_fd, json.dumps(result).encode())
+    _write_all(result_fd, json.dumps(result).encode())
     os.close(result_fd)
 
 
