@@ -1,8 +1,12 @@
-"""python -m grader build [NAME ...] | grade SUBMISSION [--notebook NAME]
+"""python -m grader build [NAME ...] | grade SUBMISSIONS [--out DIR] | benchmark
 
-build   run Otter Assign on the masters in solutions/ (all, or the named ones) and write
-        notebooks/NAME.ipynb, grader/dist/NAME-autograder.zip and grader/dist/NAME-solution.ipynb
-grade   grade one submission (.ipynb or the zip grader.export() makes) and print its scores
+build      run Otter Assign on the masters in solutions/ (all, or the named ones) and write
+           notebooks/NAME.ipynb, grader/dist/NAME-autograder.zip and grader/dist/NAME-solution.ipynb
+grade      grade a folder of submissions (.ipynb, grader.export() zips, or a Gradescope export)
+           into --out (default grades/): grades.csv, feedback/, summary.txt, histogram.png;
+           a single file without --out is graded and its scores printed
+benchmark  grade the same 20 mixed submissions with sequential `otter run` and with `grade`,
+           and print seconds per submission for each
 """
 
 import argparse
@@ -10,7 +14,6 @@ import sys
 from pathlib import Path
 
 from . import build as building
-from .grading import grade
 from .manual import written_answers
 
 
@@ -18,13 +21,30 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
+
     build_cmd = commands.add_parser("build", help="build student notebooks and autograders from the masters")
     build_cmd.add_argument("names", nargs="*", help=f"masters to build (default all: {', '.join(building.master_names())})")
     build_cmd.add_argument("--no-run-tests", action="store_true",
                            help="skip Otter Assign's check that the solution scores full marks")
-    grade_cmd = commands.add_parser("grade", help="grade one submission")
-    grade_cmd.add_argument("submission", type=Path)
-    grade_cmd.add_argument("--notebook", help="which notebook it is (default: from the file name)")
+
+    grade_cmd = commands.add_parser("grade", help="grade submissions (a folder, a Gradescope export, or one file)")
+    grade_cmd.add_argument("submissions", type=Path)
+    grade_cmd.add_argument("--out", type=Path, help="output folder (default grades/; a single file without "
+                                                    "--out prints its scores instead)")
+    grade_cmd.add_argument("--notebook", help="grade only this notebook (and treat unnamed files as it)")
+    grade_cmd.add_argument("--workers", type=int, help="submissions graded at once (default: the number of cores)")
+    grade_cmd.add_argument("--time-limit", type=float, default=120, help="seconds per submission (default 120)")
+    grade_cmd.add_argument("--memory-limit", default="4G", help="address-space cap per submission, e.g. 4G or "
+                                                                "512M; 0 for none (default 4G)")
+    grade_cmd.add_argument("--regrade", action="store_true", help="grade everything again, ignoring earlier results")
+    grade_cmd.add_argument("--unguarded", action="store_true",
+                           help="grade exactly as plain Otter would: no screen, no check of the grader's files "
+                                "(for comparison; tampering then earns points)")
+
+    bench_cmd = commands.add_parser("benchmark", help="time sequential `otter run` against `grade`")
+    bench_cmd.add_argument("--notebook", help="which notebook's submissions to use (default: the first built)")
+    bench_cmd.add_argument("--count", type=int, default=20, help="number of submissions (default 20)")
+    bench_cmd.add_argument("--workers", type=int, help="workers for `grade` (default: the number of cores)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -32,21 +52,63 @@ def main(argv=None):
             for path in outputs.values():
                 print(f"  wrote {path.relative_to(building.ROOT)}")
         return 0
+    if args.command == "benchmark":
+        from .benchmark import benchmark
 
-    name = args.notebook or _notebook_name(args.submission)
-    autograder = building.outputs_for(name)["autograder"]
-    if not args.submission.exists():
-        parser.error(f"{args.submission} does not exist")
-    if not autograder.exists():
-        parser.error(f"no autograder for {name!r}; notebooks: {', '.join(building.master_names())}")
-    result = grade(args.submission, autograder)
+        benchmark(notebook=args.notebook, count=args.count, workers=args.workers)
+        return 0
+    if not args.submissions.exists():
+        parser.error(f"{args.submissions} does not exist")
+    if args.submissions.is_file() and args.out is None and not _is_gradescope(args.submissions):
+        return _grade_one(args, parser)
+    return _grade_batch(args)
+
+
+def _is_gradescope(path):
+    from .submissions import is_gradescope_zip
+
+    return path.suffix.lower() == ".zip" and is_gradescope_zip(path)
+
+
+def _grade_batch(args):
+    import signal
+
+    from .batch import run
+
+    # `kill` (SIGTERM) cleans up like Ctrl-C: the engine stops its kernels, temporary folders go
+    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        run(args.submissions, args.out or Path("grades"), notebook=args.notebook, workers=args.workers,
+            time_limit=args.time_limit, memory_limit=args.memory_limit, guarded=not args.unguarded,
+            regrade=args.regrade)
+    except KeyboardInterrupt:
+        print("\ninterrupted: every submission graded so far is saved; run the same command again to "
+              "grade the rest", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _grade_one(args, parser):
+    from .batch import available_autograders, grade_files
+
+    autograders = available_autograders()
+    if args.notebook:
+        if args.notebook not in autograders:
+            parser.error(f"no autograder for {args.notebook!r}; notebooks: {', '.join(autograders)}")
+        autograders = {args.notebook: autograders[args.notebook]}
+    (result,) = grade_files([args.submissions], autograders,
+                            time_limit=args.time_limit, memory_limit=args.memory_limit,
+                            guarded=not args.unguarded)
     for question, score in result.scores.items():
         note = f"  ({result.failures[question]})" if question in result.failures else ""
         print(f"{question:24s} {score:g} / {result.possible[question]:g}{note}")
-    print(f"{'total':24s} {result.total:g} / {result.out_of:g}")
-    if result.error:
-        print(f"grading error: {result.error}")
-    _print_written_answers(args.submission, name)
+    if result.possible:
+        print(f"{'total':24s} {result.total:g} / {result.out_of:g}")
+    print(f"status: {result.status}" + (f" ({result.reason})" if result.reason else ""))
+    for note in result.notes:
+        print(f"  - {note}")
+    if result.notebook:
+        _print_written_answers(args.submissions, result.notebook)
     return 0
 
 
@@ -62,13 +124,6 @@ def _print_written_answers(submission, name):
         print(f"{answer.question:24s} _ / {answer.points:g}{note}")
         for line in answer.text.splitlines():
             print(f"    | {line}")
-
-
-def _notebook_name(path):
-    for name in building.master_names():
-        if path.stem.startswith(name):
-            return name
-    sys.exit(f"cannot tell which notebook {path.name} is; pass --notebook (one of {', '.join(building.master_names())})")
 
 
 if __name__ == "__main__":

@@ -1,20 +1,46 @@
-"""Grade one submission with Otter's own engine and return plain per-question scores.
+"""Grades: what grading one submission found, in plain words, and ``grade()`` for one file.
 
-Otter runs the notebook in a fresh kernel and its tests against the result; this
-module only turns Otter's results into a small record a test or a TA can read.
+Otter (run by ``grader.engine``) does the grading; this module turns what came
+back into a ``Grade`` a test or a TA can read, and checks it against the
+autograder itself: every question of the autograder appears with exactly its
+points, and no score exceeds them, whatever the submission's kernel reported.
+
+Statuses:
+
+- ``graded``            Otter graded it
+- ``flagged``           graded after the screen removed code that tampers with grading
+- ``tampered``          the tests or the kit's files changed while it ran: 0, for a TA to look at
+- ``timed out``         still running at the time limit (an infinite loop?): 0
+- ``kernel died``       the notebook ended or crashed its own kernel: 0
+- ``not a notebook``    empty, not notebook JSON, a broken zip, no notebook inside: 0
+- ``wrong assignment``  a notebook of another assignment: 0
+- ``error``             the grader itself could not finish (the reason says why): 0
 """
 
-from dataclasses import dataclass, field
+import ast
+import zipfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+GRADED_STATUSES = ("graded", "flagged")
 
 
 @dataclass
 class Grade:
     submission: str
+    notebook: str = ""
+    student: str = ""
+    status: str = "graded"
+    reason: str = ""  # one or two plain sentences
     scores: dict = field(default_factory=dict)  # question -> points earned
     possible: dict = field(default_factory=dict)  # question -> points available
-    failures: dict = field(default_factory=dict)  # question -> first failing test's last line
-    error: str = ""  # set when Otter could not grade at all
+    failures: dict = field(default_factory=dict)  # question -> first failing check, in its own words
+    checks: dict = field(default_factory=dict)  # question -> [{name, hidden, passed, message}]
+    notes: list = field(default_factory=list)  # cell errors and removed code, one sentence each
+    sid: str = ""
+    email: str = ""
+    seconds: float = 0.0
+    key: str = ""  # what a resumed run compares to decide that this grade is still current
 
     @property
     def total(self):
@@ -24,21 +50,162 @@ class Grade:
     def out_of(self):
         return sum(self.possible.values())
 
+    @property
+    def error(self):
+        """Non-empty when the submission was not graded (kept for callers that only ask 'did it grade?')."""
+        return "" if self.status in GRADED_STATUSES else f"{self.status}: {self.reason}"
 
-def grade(submission, autograder_zip):
-    """Run Otter on ``submission`` (.ipynb or export .zip) with ``autograder_zip``."""
-    from otter.api import grade_submission  # Otter's import is slow: only when grading
+    def to_json(self):
+        return asdict(self)
 
-    submission = Path(submission)
-    results = grade_submission(str(submission), str(autograder_zip), quiet=True)
-    record = Grade(submission.name)
-    if results.catastrophic_error is not None:
-        record.error = f"{type(results.catastrophic_error).__name__}: {results.catastrophic_error}"
-    for name in results.test_files:
-        test_file = results.get_result(name)
-        record.scores[name] = float(test_file.score)
-        record.possible[name] = float(test_file.possible)
-        failed = [r for r in test_file.test_case_results if not r.passed]
+    @classmethod
+    def from_json(cls, data):
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def autograder_points(autograder_zip):
+    """``{question: points}`` from the test files in an autograder zip (read, never run)."""
+    points = {}
+    with zipfile.ZipFile(autograder_zip) as archive:
+        for name in sorted(archive.namelist()):
+            if name.startswith("tests/") and name.endswith(".py"):
+                tree = ast.parse(archive.read(name))
+                value = 0.0
+                for statement in tree.body:
+                    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                            and getattr(statement.targets[0], "id", None) == "points"):
+                        value = float(ast.literal_eval(statement.value))
+                points[Path(name).stem] = value
+    return points
+
+
+def assignment_of(autograder_zip):
+    import json
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        return json.loads(archive.read("otter_config.json")).get("assignment_name", "")
+
+
+def not_graded(grade, status, reason, points=None):
+    """Fill ``grade`` for a submission that earns nothing: every question 0, with the reason."""
+    grade.status, grade.reason = status, reason
+    grade.possible = dict(points or {})
+    grade.scores = {q: 0.0 for q in grade.possible}
+    grade.failures = {q: reason for q in grade.possible}
+    return grade
+
+
+def from_engine(grade, result, points, cells, findings=(), time_limit=None):
+    """Fill ``grade`` from the engine's result for it.
+
+    ``points`` is the autograder's ``{question: points}``; ``cells`` the graded
+    notebook's ``[(position, source)]`` code cells, to name cells in reasons;
+    ``findings`` what the screen removed.
+    """
+    outcome = result.get("outcome")
+    if outcome in ("timed out", "kernel died"):
+        return _stopped(grade, outcome, result.get("progress") or {}, points, cells, time_limit)
+    if outcome != "graded":
+        detail = result.get("error") or "no result"
+        return not_graded(grade, "error", f"the grader could not finish: {detail}", points)
+    if result.get("changed_files"):
+        changed = ", ".join(result["changed_files"])
+        return not_graded(grade, "tampered", f"the grader's own files changed while the notebook ran ({changed}); "
+                                             f"scores withheld for a TA to look at", points)
+    questions = result.get("questions") or {}
+    if not questions:
+        why = result.get("catastrophic") or "Otter returned no results"
+        return not_graded(grade, "error", f"the tests did not finish ({why})", points)
+    problem = _mismatch(questions, points)
+    if problem:
+        return not_graded(grade, "error", f"the results do not match the autograder: {problem}", points)
+
+    grade.possible = dict(points)
+    for question in points:
+        found = questions[question]
+        grade.scores[question] = float(found["score"])
+        grade.checks[question] = found["checks"]
+        failed = [c for c in found["checks"] if not c["passed"]]
         if failed:
-            record.failures[name] = failed[0].message.strip().splitlines()[-1]
-    return record
+            grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
+    removed = [f.describe() for f in findings]
+    cell_errors = [note for note in (_cell_error(e, cells) for e in result.get("cell_errors", [])) if note]
+    grade.notes = removed + cell_errors
+    if removed:
+        grade.status = "flagged"
+        grade.reason = (f"graded after removing {len(removed)} statement(s) that tamper with grading; "
+                        f"first: {removed[0]}")
+    else:
+        grade.status = "graded"
+        grade.reason = cell_errors[0] if cell_errors else ""
+    return grade
+
+
+def _stopped(grade, outcome, progress, points, cells, time_limit):
+    """A notebook that never reached its tests: where it was, and what failed before."""
+    earlier = [note for note in (_cell_error(e, cells) for e in progress.get("errors", [])) if note]
+    before = f"; before that, {earlier[-1]}" if earlier else ""
+    where = _where(progress, cells)
+    if outcome == "timed out":
+        limit = f"{time_limit:g} s" if time_limit else "the time limit"
+        reason = f"still running after {limit}{where} (an infinite loop or a very slow cell), so no test ran"
+    else:
+        reason = f"the notebook's Python process stopped{where} (os._exit, a crash, or no memory left), so no test ran"
+    not_graded(grade, outcome, reason + before, points)
+    grade.notes = earlier
+    return grade
+
+
+def _mismatch(questions, points):
+    for question, possible in points.items():
+        if question not in questions:
+            return f"{question} is missing"
+        found = questions[question]
+        if abs(found["possible"] - possible) > 1e-9:
+            return f"{question} is out of {found['possible']:g}, not {possible:g}"
+        if not -1e-9 <= found["score"] <= possible + 1e-9:
+            return f"{question} scored {found['score']:g} of {possible:g}"
+    extra = sorted(set(questions) - set(points))
+    return f"unknown question(s) {', '.join(extra)}" if extra else ""
+
+
+def _locate(source, cells):
+    """Which submitted cell an executed cell was; Otter's own cells by their job."""
+    source = source or ""
+    if "init_grading_mode" in source:
+        return "Otter's setup cell"
+    if "check_if_not_already_checked" in source:
+        return "the tests"
+    for position, text in cells:
+        if source and text.startswith(source):
+            first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+            first = first if len(first) <= 40 else first[:37] + "..."
+            return f"cell {position} (`{first}`)"
+    return ""
+
+
+def _where(progress, cells):
+    place = _locate((progress or {}).get("source", ""), cells) if progress else ""
+    return f" while running {place}" if place else ""
+
+
+def _cell_error(error, cells):
+    place = _locate(error.get("source", ""), cells)
+    if place in ("", "Otter's setup cell", "the tests"):
+        return ""
+    return f"{place} raised {error['error'].strip()}"
+
+
+# ---------------------------------------------------------------------------- one submission
+
+def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G", guarded=True):
+    """Grade one submission (.ipynb or export .zip) with ``autograder_zip``; return a ``Grade``.
+
+    Uses a warm engine kept for the life of this process (started on first use).
+    """
+    from . import batch
+
+    name = assignment_of(autograder_zip)
+    return batch.grade_files([Path(submission)], {name: Path(autograder_zip)}, time_limit=time_limit,
+                             memory_limit=memory_limit, guarded=guarded)[0]

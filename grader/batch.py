@@ -1,0 +1,315 @@
+"""Grade a whole class: ``python -m grader grade SUBMISSIONS --out grades/``.
+
+Each submission is read and screened here (nothing of it runs in this process),
+then graded by the warm engine (``grader.pool``), several at a time.  Every
+result is appended to ``results.jsonl`` the moment it arrives, with its feedback
+file and a refreshed ``grades.csv``; a later run with the same arguments reuses
+every result whose submission, notebook and autograder are unchanged and grades
+only the rest.  ``grades.csv``, the feedback files and the summary are always
+rebuilt from ``results.jsonl``.
+"""
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import report
+from .build import DIST, master_names
+from .grading import Grade, autograder_points, from_engine, not_graded
+from .pool import Pool
+from .prepare import code_cell_positions, prepare
+from .progress import Progress
+from .submissions import Submission, discover, is_gradescope_zip, load
+
+JOURNAL = "results.jsonl"
+SCREEN_VERSION = "1"  # bump when the screen's rules change, so resumed runs regrade
+MINIMUM_MEMORY = int(1.5 * 2**30)
+
+
+def parse_memory(text):
+    """'4G', '512M', '2.5G' -> bytes; '0' or 'none' -> None (no cap)."""
+    if text is None or str(text).strip().lower() in ("0", "none", "off", ""):
+        return None
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)i?B?\s*", str(text), re.IGNORECASE)
+    if not match:
+        raise ValueError(f"memory limit {text!r}: write it like 4G or 512M")
+    scale = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}[match.group(2).upper()]
+    return int(float(match.group(1)) * scale)
+
+
+def default_workers():
+    """The cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def available_autograders():
+    """``{notebook: autograder zip}`` for every built notebook."""
+    found = {}
+    for name in master_names():
+        path = DIST / f"{name}-autograder.zip"
+        if path.exists():
+            found[name] = path
+    return found
+
+
+@dataclass
+class Planned:
+    grade: Grade
+    notebook: dict = None  # the prepared notebook, when it still has to be graded
+    autograder: Path = None
+    findings: tuple = ()
+    cells: tuple = ()
+    points: dict = None
+
+
+class Journal:
+    """``results.jsonl``: one finished grade per line, appended and flushed as each arrives."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.grades = {}
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
+                try:
+                    grade = Grade.from_json(json.loads(line))
+                except (ValueError, TypeError):
+                    continue  # a line cut short by an interruption
+                self.grades[grade.submission] = grade
+
+    def add(self, grade):
+        self.grades[grade.submission] = grade
+        if self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb") as journal:
+                journal.seek(-1, os.SEEK_END)
+                cut_short = journal.read(1) != b"\n"  # a line an interrupted run did not finish
+        else:
+            cut_short = False
+        with open(self.path, "a") as journal:
+            if cut_short:
+                journal.write("\n")
+            journal.write(json.dumps(grade.to_json()) + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+
+
+# ---------------------------------------------------------------------------- planning
+
+def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
+    """What to do with one submission: a finished (ungradable) Grade, or a prepared notebook."""
+    grade = Grade(submission=submission.key, student=submission.student, sid=submission.sid,
+                  email=submission.email)
+    target = forced or submission.expected
+    loaded = load(submission, expected=target)
+    name = target or loaded.assignment
+    grade.notebook = name if name in autograders else ""
+    points = autograder_points(autograders[name]) if name in autograders else {}
+    grade.key = _key(loaded.digest, name, autograders.get(name), f"{guarded}/{screen}")
+    if loaded.problem:
+        return Planned(not_graded(grade, "not a notebook", loaded.problem, points))
+    if not name:
+        return Planned(not_graded(grade, "wrong assignment", "cannot tell which notebook this is: neither its "
+                                  "file name nor its metadata names one of " + ", ".join(autograders)))
+    if name not in autograders:
+        return Planned(not_graded(grade, "wrong assignment", f"this is a notebook for '{name}', which is not "
+                                  f"one of this kit's notebooks ({', '.join(autograders)})"))
+    if loaded.assignment and loaded.assignment != name:
+        return Planned(not_graded(grade, "wrong assignment", f"this is the notebook for '{loaded.assignment}', "
+                                  f"not for '{name}'", points))
+    notebook, findings = prepare(loaded.notebook, name, guarded=guarded, screen=screen)
+    return Planned(grade, notebook=notebook, autograder=autograders[name], findings=tuple(findings),
+                   cells=tuple(code_cell_positions(notebook)), points=points)
+
+
+def _key(digest, name, autograder, guarded):
+    parts = [digest, name or "", _file_digest(autograder) if autograder else "", str(guarded), SCREEN_VERSION]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+_digests = {}
+
+
+def _file_digest(path):
+    path = Path(path)
+    stamp = (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+    if stamp not in _digests:
+        _digests[stamp] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _digests[stamp]
+
+
+# ---------------------------------------------------------------------------- grading
+
+def grade_planned(planned, pool, *, workers, time_limit, memory_limit, verify, on_done=None, on_start=None):
+    """Grade every planned notebook with ``pool``, ``workers`` at a time; call ``on_done(grade)`` for each."""
+    scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
+    waiting = [p for p in planned if p.notebook is not None]
+    running = {}
+    count = 0
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                item = waiting.pop(0)
+                count += 1
+                job_id = f"job{count}"
+                workdir = scratch / job_id
+                (workdir / "input").mkdir(parents=True)
+                notebook_path = workdir / "input" / f"{item.grade.notebook}.ipynb"
+                notebook_path.write_text(json.dumps(item.notebook))
+                pool.submit({"id": job_id, "notebook": str(notebook_path), "autograder": str(item.autograder),
+                             "workdir": str(workdir), "time_limit": time_limit, "memory_limit": memory_limit,
+                             "verify": verify})
+                running[job_id] = (item, workdir)
+                if on_start:
+                    on_start(item.grade)
+            done = pool.next_done()
+            item, workdir = running.pop(done["id"])
+            grade = from_engine(item.grade, done["result"], item.points, item.cells, item.findings, time_limit)
+            grade.seconds = done["seconds"]
+            shutil.rmtree(workdir, ignore_errors=True)
+            if on_done:
+                on_done(grade)
+    except BaseException:
+        pool.close()  # stop the kernels before their folders go (Ctrl-C, an engine failure)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+_shared_pool = None
+
+
+def _pool():
+    """One warm engine per process for ``grade_files`` (tests, the single-file command)."""
+    global _shared_pool
+    if _shared_pool is None or _shared_pool.process.poll() is not None:
+        _shared_pool = Pool()
+        atexit.register(_shared_pool.close)
+    return _shared_pool
+
+
+def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", guarded=True, workers=1,
+                screen=None, verify=None):
+    """Grade the given files (no output folder); return their Grades in the same order.
+
+    ``guarded=False`` grades as plain Otter would; ``screen``/``verify`` switch one guard alone.
+    """
+    planned = []
+    for path in paths:
+        path = Path(path)
+        submission = Submission(path=path, key=path.name, student=path.stem,
+                                expected=_name_for(path, autograders))
+        planned.append(plan(submission, autograders, guarded=guarded, screen=screen))
+    grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit),
+                  verify=guarded if verify is None else verify)
+    return [p.grade for p in planned]
+
+
+def _name_for(path, autograders):
+    for name in sorted(autograders, key=len, reverse=True):
+        if name in path.name:
+            return name
+    return next(iter(autograders)) if len(autograders) == 1 else ""
+
+
+# ---------------------------------------------------------------------------- the TA command
+
+def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory_limit="4G", guarded=True,
+        regrade=False, stream=None, log=print):
+    """Grade every submission under ``submissions`` into the folder ``out``; return the Grades."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    autograders = available_autograders()
+    if notebook and notebook not in autograders:
+        raise SystemExit(f"no autograder for {notebook!r}; built notebooks: {', '.join(autograders) or 'none'}")
+    workers = max(1, workers or default_workers())
+    memory = parse_memory(memory_limit)
+    if time_limit <= 0:
+        raise SystemExit("the time limit must be a positive number of seconds")
+    if memory is not None and memory < MINIMUM_MEMORY:
+        raise SystemExit(f"memory limit {memory_limit}: a kernel alone takes about 1 GB of address space "
+                         f"(Python, numpy, Jupyter); give at least 1.5G, or 0 for no limit")
+
+    root, extracted = _unzip_gradescope(Path(submissions))
+    pool = Pool(log_path=out / "engine.log")  # starts importing now, while the submissions are read
+    try:
+        found, ignored = discover(root, list(autograders))
+        if not notebook and found and all(s.gradescope for s in found):
+            notebook = _assignment_of_export(found, autograders, log)
+        if notebook:  # submissions that name another of the kit's notebooks are not part of this run
+            found = [s for s in found if not s.expected or s.expected == notebook]
+        journal = Journal(out / JOURNAL)
+        if regrade:
+            journal.grades.clear()
+        planned = [plan(s, autograders, forced=notebook, guarded=guarded) for s in found]
+        grades, to_do = {}, []
+        for item in planned:
+            previous = journal.grades.get(item.grade.submission)
+            if previous is not None and previous.key == item.grade.key:
+                grades[previous.submission] = previous  # graded before, nothing changed since
+            elif item.notebook is None:
+                journal.add(item.grade)  # nothing to run: not a notebook, wrong assignment, ...
+                grades[item.grade.submission] = item.grade
+            else:
+                to_do.append(item)
+        feedback = report.feedback_paths([p.grade for p in planned], out)
+        report.write_csv(list(grades.values()), out, autograders)
+        for grade in grades.values():
+            report.write_feedback(grade, feedback[grade.submission])
+
+        unchanged = sum(1 for p in planned if journal.grades.get(p.grade.submission) is grades.get(p.grade.submission)
+                        and p.notebook is not None)
+        log(f"{len(planned)} submission(s) in {submissions}: {len(to_do)} to grade"
+            + (f", {unchanged} unchanged since the last run" if unchanged else "")
+            + (f"; ignored {len(ignored)} file(s) that are not .ipynb or .zip" if ignored else ""))
+        if to_do:
+            progress = Progress(len(to_do), stream=stream)
+
+            def finished(grade):
+                journal.add(grade)
+                grades[grade.submission] = grade
+                report.write_feedback(grade, feedback[grade.submission])
+                report.write_csv(list(grades.values()), out, autograders)
+                progress.advance(grade)
+
+            grade_planned(to_do, pool, workers=min(workers, len(to_do)), time_limit=time_limit,
+                          memory_limit=memory, verify=guarded, on_done=finished, on_start=progress.started)
+            progress.finish()
+        final = [grades[p.grade.submission] for p in planned if p.grade.submission in grades]
+        summary = report.write_all(final, out, autograders)
+        log(summary)
+        return final
+    finally:
+        pool.close()  # also stops any grading still running (Ctrl-C)
+        if extracted:
+            shutil.rmtree(extracted, ignore_errors=True)
+
+
+def _assignment_of_export(found, autograders, log):
+    """A Gradescope export is one assignment: the kit notebook most of its notebooks name."""
+    named = Counter(load(s).assignment for s in found)
+    ranked = [(count, name) for name, count in named.items() if name in autograders]
+    if not ranked:
+        return None
+    count, name = max(ranked)
+    log(f"Gradescope export of {name} ({count} of {len(found)} submissions say so; "
+        f"pass --notebook to choose another)")
+    return name
+
+
+def _unzip_gradescope(path):
+    """A Gradescope export zip is unpacked to a temporary folder; anything else is used as it is."""
+    if path.is_file() and path.suffix.lower() == ".zip" and is_gradescope_zip(path):
+        folder = Path(tempfile.mkdtemp(prefix="gradescope-export-"))
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(folder)
+        return folder, folder
+    return path, None

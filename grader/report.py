@@ -1,0 +1,181 @@
+"""What a batch run leaves in its output folder, rebuilt from the grades at any time.
+
+- ``grades.csv``: one row per student and notebook, one column per question (points),
+  then total, out_of, status and reason;
+- ``feedback/<notebook>/<student>.txt``: each student's grade in plain words;
+- ``summary.txt`` and ``histogram.png``: per notebook, statuses, score spread and
+  per-question means, and a histogram of total scores.
+"""
+
+import csv
+import os
+import re
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .grading import GRADED_STATUSES, autograder_points
+
+CSV_NAME = "grades.csv"
+SUMMARY_NAME = "summary.txt"
+HISTOGRAM_NAME = "histogram.png"
+FEEDBACK_DIR = "feedback"
+LEADING_COLUMNS = ["student", "sid", "email", "notebook"]
+TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "submission"]
+
+
+def write_all(grades, out, autograders):
+    """Rewrite every output from ``grades``; return the summary text."""
+    write_csv(grades, out, autograders)
+    paths = feedback_paths(grades, out)
+    for grade in grades:
+        write_feedback(grade, paths[grade.submission])
+    summary = summarize(grades)
+    _atomic_write(Path(out) / SUMMARY_NAME, summary + "\n")
+    write_histogram(grades, Path(out) / HISTOGRAM_NAME)
+    return summary
+
+
+def question_columns(autograders):
+    columns = []
+    for name in sorted(autograders):
+        for question in autograder_points(autograders[name]):
+            if question not in columns:
+                columns.append(question)
+    return columns
+
+
+def write_csv(grades, out, autograders):
+    questions = question_columns(autograders)
+    path = Path(out) / CSV_NAME
+    temporary = path.with_suffix(".csv.tmp")
+    with open(temporary, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LEADING_COLUMNS + questions + TRAILING_COLUMNS)
+        for grade in sorted(grades, key=lambda g: (g.notebook, g.student.lower(), g.submission)):
+            row = [grade.student, grade.sid, grade.email, grade.notebook]
+            row += [_number(grade.scores[q]) if q in grade.scores else "" for q in questions]
+            row += [_number(grade.total), _number(grade.out_of) if grade.possible else "", grade.status,
+                    grade.reason, grade.submission]
+            writer.writerow(row)
+    os.replace(temporary, path)
+    return path
+
+
+def feedback_paths(grades, out):
+    """``{submission: feedback file}``: ``feedback/<notebook>/<student>.txt``, numbered if two collide."""
+    paths, taken = {}, Counter()
+    for grade in sorted(grades, key=lambda g: g.submission):
+        folder = grade.notebook or "unknown_notebook"
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", grade.student or grade.submission).strip("._") or "submission"
+        taken[(folder, slug)] += 1
+        suffix = f"-{taken[(folder, slug)]}" if taken[(folder, slug)] > 1 else ""
+        paths[grade.submission] = Path(out) / FEEDBACK_DIR / folder / f"{slug}{suffix}.txt"
+    return paths
+
+
+def write_feedback(grade, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, feedback_text(grade))
+    return path
+
+
+def feedback_text(grade):
+    who = grade.student or grade.submission
+    lines = [f"{grade.notebook or 'Backprop kit notebook'}: feedback for {who}",
+             f"Submission: {grade.submission}", ""]
+    score = f"Score: {_number(grade.total)} / {_number(grade.out_of)}" if grade.possible else "Score: 0"
+    if grade.status == "graded":
+        lines.append(score)
+    else:
+        lines.append(f"{score} ({grade.status})")
+    if grade.reason and grade.status != "graded":
+        lines += ["", _sentence(grade.reason)]
+    if grade.status in GRADED_STATUSES:
+        lines.append("")
+        width = max((len(q) for q in grade.possible), default=0)
+        for question, possible in grade.possible.items():
+            earned = grade.scores.get(question, 0.0)
+            checks = grade.checks.get(question, [])
+            failed = [c for c in checks if not c["passed"]]
+            verdict = "all checks passed" if not failed else f"{len(failed)} of {len(checks)} checks failed:"
+            lines.append(f"{question:<{width}}  {_number(earned)} / {_number(possible)}   {verdict}")
+            for check in failed:
+                kind = "hidden check" if check["hidden"] else "check"
+                lines.append(f"    - ({kind}) {check['message'] or check['name'] + ' failed'}")
+    if grade.notes:
+        lines += ["", "Notes:"] + [f"- {note}" for note in grade.notes]
+    return "\n".join(lines) + "\n"
+
+
+def summarize(grades):
+    by_notebook = defaultdict(list)
+    for grade in grades:
+        by_notebook[grade.notebook].append(grade)
+    lines = [f"{len(grades)} submission(s)"]
+    for name in sorted(by_notebook, key=lambda n: (n == "", n)):
+        group = by_notebook[name]
+        statuses = Counter(g.status for g in group)
+        status_text = " · ".join(f"{s} {n}" for s, n in statuses.most_common())
+        if not name:
+            lines.append(f"notebook unknown: {len(group)} · {status_text}")
+            continue
+        totals = [g.total for g in group]
+        out_of = max((g.out_of for g in group), default=0)
+        lines.append(f"{name}: {len(group)} submission(s) · mean {_number(statistics.mean(totals), 2)} / "
+                     f"{_number(out_of)} · median {_number(statistics.median(totals), 2)} · "
+                     f"min {_number(min(totals))} · max {_number(max(totals))}")
+        lines.append(f"  statuses: {status_text}")
+        questions = next((g.possible for g in group if g.possible), {})
+        means = [f"{q} {_number(statistics.mean(g.scores.get(q, 0.0) for g in group), 2)}/{_number(p)}"
+                 for q, p in questions.items()]
+        if means:
+            lines.append("  mean per question: " + " · ".join(means))
+    return "\n".join(lines)
+
+
+def write_histogram(grades, path):
+    """One histogram of total scores per notebook, side by side, saved as PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure  # no pyplot: no global backend or figure state
+
+    by_notebook = defaultdict(list)
+    for grade in grades:
+        if grade.notebook:
+            by_notebook[grade.notebook].append(grade)
+    names = sorted(by_notebook) or [""]
+    figure = Figure(figsize=(4.2 * len(names), 3.4), layout="constrained")
+    FigureCanvasAgg(figure)
+    for axes, name in zip(figure.subplots(1, len(names), squeeze=False)[0], names):
+        group = by_notebook.get(name, [])
+        out_of = max((g.out_of for g in group), default=1) or 1
+        totals = [g.total for g in group]
+        edges = [i - 0.5 for i in range(int(out_of) + 2)] if out_of <= 40 else 20
+        axes.hist(totals, bins=edges, color="#0072B2", edgecolor="white")
+        axes.set_title(name or "no submissions", fontsize=10)
+        axes.set_xlabel(f"total score (out of {_number(out_of)})")
+        axes.set_ylabel("submissions")
+        axes.yaxis.get_major_locator().set_params(integer=True)
+    temporary = Path(path).with_suffix(".tmp.png")
+    figure.savefig(temporary, dpi=100)
+    os.replace(temporary, path)
+    return path
+
+
+def _number(value, digits=None):
+    if digits is not None:
+        value = round(value, digits)
+    return f"{value:g}"
+
+
+def _sentence(text):
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _atomic_write(path, text):
+    temporary = Path(f"{path}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
