@@ -209,6 +209,11 @@ def slider_name(slider):
     return slider.locator(SLIDER_LABEL).first.inner_text().strip()
 
 
+def is_disabled(slider):
+    """True for a slider the demo has switched off (e.g. the width of a layer that is not there)."""
+    return slider.evaluate("el => el.matches('.mod-disabled, [disabled]') || !!el.querySelector('[disabled]')")
+
+
 def press(slider, key, times=1):
     """Focus the slider's handle and press ``key`` (ArrowRight moves one step up)."""
     handle = slider.locator(SLIDER_HANDLE)

@@ -385,7 +385,10 @@ class NeuralNetDemo:
             raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {list(DEMO_START)}")
         self.answers = answers
         self.settings = {**DEMO_START, **settings}
-        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4), gridspec_kw={"height_ratios": [1, 1.2]})
+        # No blitting: the loss surface replaces its contour sets when x, y* or the loss change,
+        # and a blit's saved background would keep the old ones (seen in the browser tests).
+        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4), blit=False,
+                                      gridspec_kw={"height_ratios": [1, 1.2]})
         axes = self.figure.axes
         grid = axes[0, 0].get_gridspec()
         for ax in axes[0, :2]:
