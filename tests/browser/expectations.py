@@ -53,8 +53,9 @@ TYPED = {
 }
 
 READOUT_UNCHANGED_BY = {
-    # at the worksheet's inputs r2 = max(d x1 + f x2, 0) = 0, so s2 = sigmoid(b r2) = 0.5 whatever b is
-    "04_deep_learning": ("b",),
+    # at the worksheet's inputs r2 = max(d x1 + f x2, 0) = max(1 - 2, 0) = 0: a step of b, d or f
+    # leaves the ReLU inactive, s2 = 0.5 and every gradient through it 0 (the figure still redraws)
+    "04_deep_learning": ("b", "d", "f"),
 }
 
 

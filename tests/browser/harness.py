@@ -222,6 +222,10 @@ def press(slider, key, times=1):
         handle.press(key)
 
 
+def slider_value(slider):
+    return float(slider.locator(SLIDER_HANDLE).get_attribute("aria-valuenow"))
+
+
 def can_step_up(slider):
     handle = slider.locator(SLIDER_HANDLE)
     return float(handle.get_attribute("aria-valuenow")) < float(handle.get_attribute("aria-valuemax"))
