@@ -36,9 +36,10 @@ def write_all(grades, out, autograders):
     return summary
 
 
-def question_columns(autograders):
+def question_columns(autograders, notebooks=None):
+    """One column per question of the given notebooks (default: all), in notebook order."""
     columns = []
-    for name in sorted(autograders):
+    for name in sorted(n for n in autograders if notebooks is None or n in notebooks):
         for question in autograder_points(autograders[name]):
             if question not in columns:
                 columns.append(question)
@@ -46,7 +47,8 @@ def question_columns(autograders):
 
 
 def write_csv(grades, out, autograders):
-    questions = question_columns(autograders)
+    # Columns for the notebooks this batch holds, so grading one notebook gives that notebook's sheet.
+    questions = question_columns(autograders, {g.notebook for g in grades if g.notebook})
     path = Path(out) / CSV_NAME
     temporary = path.with_suffix(".csv.tmp")
     with open(temporary, "w", newline="") as handle:

@@ -222,8 +222,16 @@ def press(slider, key, times=1):
         handle.press(key)
 
 
-def slider_value(slider):
-    return float(slider.locator(SLIDER_HANDLE).get_attribute("aria-valuenow"))
+def _aria(slider, name):
+    return float(slider.locator(SLIDER_HANDLE).get_attribute(f"aria-value{name}"))
+
+
+def room_up(slider):
+    return _aria(slider, "max") - _aria(slider, "now")
+
+
+def room_down(slider):
+    return _aria(slider, "now") - _aria(slider, "min")
 
 
 def can_step_up(slider):
