@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from backprop_kit import live
+from backprop_kit import blitting, live
 from backprop_kit.demos import staged_computation as staged
 
 
@@ -87,7 +87,7 @@ def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
     blitted = staged.StagedComputationDemo(forward, backward, EDGES)
     monkeypatch.setattr(live, "LiveFigure", functools.partial(live.LiveFigure, blit=False))
     redrawn = staged.StagedComputationDemo(forward, backward, EDGES)
-    assert blitted.figure._blitter is not None and redrawn.figure._blitter is None
+    assert blitted.figure._blitter.blit and not redrawn.figure._blitter.blit
     shown(blitted.figure), shown(redrawn.figure)
     for inputs in [dict(x=-1.5, y=5, z=-4), dict(x=-2, y=5, z=-4), dict(x=-2, y=5, z=0),
                    dict(x=-2, y=5, z=-4), dict(x=1, y=2, z=3.5), dict(x=1.5, y=2, z=3.5)]:
@@ -95,6 +95,7 @@ def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
         redrawn.update(**inputs)
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"at {inputs}"
     assert blitted.figure._blitter.blits >= 2
+    assert redrawn.figure._blitter.blits == 0 and redrawn.figure._blitter.dynamic == []
 
 
 def test_without_ipympl_there_is_no_blitting():
@@ -103,3 +104,37 @@ def test_without_ipympl_there_is_no_blitting():
     assert figure._blitter is None
     figure.refresh()  # nothing to show outside a kernel, and no error
     plt.close(figure.figure)
+
+
+def test_a_lone_change_is_sent_at_once_and_a_fast_drag_waits_for_the_browser(ipympl_backend, monkeypatch):
+    """The push saves ipympl's draw handshake only when no frame is on its way to the browser."""
+    clock = [100.0]
+    monkeypatch.setattr(blitting.time, "monotonic", lambda: clock[0])
+    figure, reference = TextAndBar(blit=True), TextAndBar(blit=False)
+    canvas, blitter = figure.live.figure.canvas, figure.live._blitter
+    frames, asks = [], []
+    monkeypatch.setattr(canvas, "send_binary", frames.append)
+    monkeypatch.setattr(blitter, "_ask_browser", lambda: asks.append(clock[0]))
+
+    figure.set(0.8)
+    assert (len(frames), len(asks)) == (0, 1), "no front end shows the canvas yet: only ask"
+    shown(figure.live)
+    canvas.syncing_data_url = False  # what ipympl does when a front end says "initialized"
+
+    clock[0] += 1.0
+    figure.set(1.3)
+    assert (len(frames), len(asks)) == (2, 1), "a lone change after a pause is sent without asking"
+    figure.set(0.2)
+    figure.set(1.6)
+    assert (len(frames), len(asks)) == (2, 3), "changes right after a frame wait for the browser to ask"
+    clock[0] += 1.0
+    figure.set(0.4)
+    assert (len(frames), len(asks)) == (2, 4), "the browser was asked and has not asked yet: still wait"
+    reference.set(0.4)
+    assert differing_pixels(shown(figure.live), shown(reference.live)) == 0, "its request gets the latest state"
+    assert len(frames) == 3
+    clock[0] += 1.0
+    figure.set(0.9)
+    reference.set(0.9)
+    assert (len(frames), len(asks)) == (4, 4)
+    assert differing_pixels(np.asarray(canvas.get_renderer().buffer_rgba()), shown(reference.live)) == 0

@@ -9,44 +9,82 @@ draws only the animated artists, in z-order (10-20 ms).  Anything else that chan
 (axis limits, an artist seen changing for the first time) makes the figure stale, and
 the next refresh is a full draw again.
 
-It keeps ipympl's own handshake: ``draw_idle`` asks the browser, the browser asks for a
-frame only once it has shown the last one, so fast slider drags still coalesce and no
-frame is dropped.  What changes is what the kernel does when the browser asks.
+Frames reach the browser in one of two ways.  When nothing has been sent for a while
+(a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
+a round trip in which ``draw_idle`` asks the browser to ask for a frame.  While frames
+are flowing (a fast drag) the handshake is kept: the browser asks for a frame only once
+it has the last one, so changes coalesce instead of queueing.
 
 An animated artist is skipped by ``savefig``; the live figure is only ever shown
 through its canvas, and the static figures of a notebook are separate figures.
 """
 
+import time
+
 from matplotlib.axis import Axis
+
+# A frame sent less than this long ago may still be on its way to the browser or loading there:
+# another one sent on top could overtake it, so the browser is asked instead (ipympl's handshake).
+FRAME_IN_FLIGHT_S = 0.1
 
 
 class Blitter:
-    """Attach to an ipympl figure; call ``request()`` instead of ``canvas.draw_idle()``."""
+    """Attach to an ipympl figure; call ``request()`` instead of ``canvas.draw_idle()``.
 
-    def __init__(self, figure):
+    ``blit=False`` draws every frame in full (a figure whose artists are replaced, not
+    changed) and keeps only the sending of frames at once.
+    """
+
+    def __init__(self, figure, blit=True):
         self.figure = figure
+        self.blit = blit
         self.canvas = figure.canvas
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
         self._undrawn = set()  # ids of artists the last full draw left out (axis off, empty text)
         self._blit_requested = False
+        self._last_frame_at = float("-inf")  # time.monotonic() when a frame was last sent
+        self._browser_will_ask = False  # it was told to ask for a frame and has not yet
         self._full_draw = self.canvas.draw
+        self._ask_browser = self.canvas.draw_idle
         # The browser's "draw" request reaches the canvas as handle_draw (matplotlib's WebAgg
         # protocol); answering it here lets a request be served by a blit.
         self.canvas.handle_draw = self._answer_draw_request
+        self.canvas.draw_idle = self._draw_idle  # ipympl itself calls it too (a new browser view)
         self.canvas.mpl_connect("draw_event", self._after_full_draw)
 
     def request(self):
         """Show the figure's current state: a blit when only animated artists changed."""
-        if self._background is not None and self.figure.stale:
+        if self.blit and self._background is not None and self.figure.stale:
             self._learn()
-        self._blit_requested = self._background is not None and not self.figure.stale
-        self.canvas.draw_idle()
+        self._blit_requested = self.blit and self._background is not None and not self.figure.stale
+        if self._browser_is_idle():
+            self._answer_draw_request()  # send the frame now
+        else:
+            self._draw_idle()  # ask the browser to ask for it when it is ready
+
+    def _browser_is_idle(self):
+        """A front end shows the canvas and no frame is on its way, sent or asked for."""
+        # ipympl stops syncing the data URL once a front end has said it shows the canvas
+        shown = getattr(self.canvas, "syncing_data_url", True) is False
+        return (shown and not self._browser_will_ask
+                and time.monotonic() - self._last_frame_at > FRAME_IN_FLIGHT_S)
+
+    def _draw_idle(self):
+        self._browser_will_ask = True
+        self._ask_browser()
 
     # ---- the two ways of answering the browser ---------------------------------------
 
     def _answer_draw_request(self, _event=None):
+        self._browser_will_ask = False
+        try:
+            self._send_frame()
+        finally:
+            self._last_frame_at = time.monotonic()
+
+    def _send_frame(self):
         if self._blit_requested and self._background is not None and not self.figure.stale:
             self._blit_requested = False
             self.blits += 1
@@ -60,6 +98,8 @@ class Blitter:
 
     def _after_full_draw(self, _event):
         """A full draw just rendered everything but the animated artists: keep it, then add them."""
+        if not self.blit:
+            return
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         # A drawn artist is no longer stale; one still stale was not drawn (its axes are off, its
         # text is empty): it must not be mistaken for a changed one, nor drawn by us.

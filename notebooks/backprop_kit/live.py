@@ -1,9 +1,9 @@
 """One persistent figure plus sliders: the live-demo pattern every notebook uses.
 
-With ipympl the figure is itself a widget: a slider move changes artists and
-calls ``draw_idle``, which only requests a draw, so fast drags coalesce instead
-of queueing; when the browser asks, only the artists that change are redrawn
-(blitting.py).  Without ipympl (a plain nbconvert run, some hosted notebooks) the
+With ipympl the figure is itself a widget: a slider move changes artists, only
+the artists that change are redrawn, and the frame is sent at once when the browser
+is idle or when it asks for one during a fast drag, so drags coalesce instead of
+queueing (blitting.py).  Without ipympl (a plain nbconvert run, some hosted notebooks) the
 same figure is re-rendered as a PNG into an Output widget: slower, same code.
 """
 
@@ -73,8 +73,9 @@ class LiveFigure:
         with plt.ioff():  # shown by our layout, not by the cell's automatic display
             self.figure, self.axes = plt.subplots(nrows, ncols, figsize=figsize, **subplot_kw)
         self.interactive = is_ipympl()
-        # With ipympl, a refresh redraws only the artists that change (see blitting.py).
-        self._blitter = Blitter(self.figure) if self.interactive and blit else None
+        # With ipympl, a refresh redraws only the artists that change and sends the frame at once
+        # when the browser is idle (see blitting.py).
+        self._blitter = Blitter(self.figure, blit) if self.interactive else None
         if self.interactive:
             canvas = self.figure.canvas
             canvas.header_visible = False
@@ -90,8 +91,6 @@ class LiveFigure:
     def refresh(self):
         if self._blitter is not None:
             self._blitter.request()
-        elif self.interactive:
-            self.figure.canvas.draw_idle()
         elif self.widget is not None and _in_kernel():
             with self.widget:
                 clear_output(wait=True)
