@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from backprop_kit import blitting, live
+from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
+from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
 
 
 @pytest.fixture
@@ -138,3 +140,37 @@ def test_a_lone_change_is_sent_at_once_and_a_fast_drag_waits_for_the_browser(ipy
     reference.set(0.9)
     assert (len(frames), len(asks)) == (4, 4)
     assert differing_pixels(np.asarray(canvas.get_renderer().buffer_rgba()), shown(reference.live)) == 0
+
+
+def test_notebook_5_demo_looks_the_same_blitted_when_its_contours_are_replaced(ipympl_backend, monkeypatch):
+    """x, y* and the loss replace the loss surface's contour sets: no old contour may stay behind."""
+    blitted = neural_nets.NeuralNetDemo(neural_net_answers())
+    monkeypatch.setattr(live, "LiveFigure", functools.partial(live.LiveFigure, blit=False))
+    redrawn = neural_nets.NeuralNetDemo(neural_net_answers())
+    shown(blitted.figure), shown(redrawn.figure)
+    settings = dict(blitted.settings)
+    for change in [dict(w1=settings["w1"] + 0.1), dict(x=settings["x"] + 0.5), dict(w2=settings["w2"] - 0.2),
+                   dict(loss=neural_nets.CROSS_ENTROPY), dict(w1=settings["w1"] - 0.3), dict(y_star=0),
+                   dict(w2=settings["w2"] + 0.1), dict(loss=neural_nets.SQUARED)]:
+        settings.update(change)
+        blitted.update(**settings)
+        redrawn.update(**settings)
+        assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"after {change}"
+    assert blitted.figure._blitter.blits >= 2, "moves of w1 and w2 alone should be blitted"
+
+
+def test_an_artist_hidden_at_the_last_full_draw_still_shows_when_it_comes_back(ipympl_backend):
+    """A full draw skips a hidden artist or an empty text; showing it later must not be missed."""
+    figures = []
+    for blit in (True, False):
+        figure = TextAndBar(blit=blit)
+        figure.note = figure.live.axes.text(0.3, 1.5, "")
+        figure.marker = figure.live.axes.plot([0.2], [0.3], "o", visible=False)[0]
+        shown(figure.live)
+        figures.append(figure)
+    for height, note, marker in [(0.8, "", False), (1.2, "look", True), (0.6, "", False), (1.0, "again", True)]:
+        for figure in figures:
+            figure.note.set_text(note)
+            figure.marker.set_visible(marker)
+            figure.set(height)
+        assert differing_pixels(*(shown(f.live) for f in figures)) == 0, f"with note {note!r}"

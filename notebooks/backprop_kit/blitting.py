@@ -5,9 +5,11 @@ and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 ``Blitter`` learns which artists change: the first time an artist changes it becomes
 *animated* (left out of full draws), the figure is drawn once without it and that
 image is kept as the background.  From then on a refresh restores the background and
-draws only the animated artists, in z-order (10-20 ms).  Anything else that changes
-(axis limits, an artist seen changing for the first time) makes the figure stale, and
-the next refresh is a full draw again.
+draws only the animated artists, in z-order (10-20 ms).  What would be drawn over an
+animated artist anywhere in its axes (a spine, a legend) is animated with it.  Anything
+else that changes (axis limits, an artist added, removed or seen changing for the first
+time) makes the next refresh a full draw again; limits set again to the values they had
+do not.
 
 Frames reach the browser in one of two ways.  When nothing has been sent for a while
 (a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
@@ -22,6 +24,9 @@ through its canvas, and the static figures of a notebook are separate figures.
 import time
 
 from matplotlib.axis import Axis
+from matplotlib.legend import Legend
+from matplotlib.spines import Spine
+from matplotlib.transforms import Bbox
 
 # A frame sent less than this long ago may still be on its way to the browser or loading there:
 # another one sent on top could overtake it, so the browser is asked instead (ipympl's handshake).
@@ -42,7 +47,7 @@ class Blitter:
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
-        self._undrawn = set()  # ids of artists the last full draw left out (axis off, empty text)
+        self._layout = None  # _background_layout() at the last full draw
         self._blit_requested = False
         self._last_frame_at = float("-inf")  # time.monotonic() when a frame was last sent
         self._browser_will_ask = False  # it was told to ask for a frame and has not yet
@@ -101,15 +106,27 @@ class Blitter:
         if not self.blit:
             return
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        # A drawn artist is no longer stale; one still stale was not drawn (its axes are off, its
-        # text is empty): it must not be mistaken for a changed one, nor drawn by us.
-        self._undrawn = {id(a) for a, _ in _leaf_artists(self.figure) if a.stale and not a.get_animated()}
+        # A full draw leaves stale what it skipped (an empty text, a hidden arrow); as they are now is
+        # as drawn, so only a later change marks them changed.
+        for artist, _ in _leaf_artists(self.figure):
+            if not artist.get_animated():
+                artist.stale = False
+        self._layout = self._background_layout()
         self._draw_dynamic()
+
+    def _background_layout(self, leaves=None):
+        """What the background shows besides the artists' own looks: where each axes is, its
+        limits and scales, and which still artists are visible in it."""
+        axes = tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds),
+                      ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes)
+        shown = frozenset(id(a) for a in (leaves if leaves is not None else dict(_leaf_artists(self.figure)))
+                          if not a.get_animated() and _shows(a))
+        return axes, shown
 
     def _draw_dynamic(self):
         renderer = self.canvas.get_renderer()
         for artist in self.dynamic:
-            if artist.get_visible() and artist.figure is self.figure:
+            if _shows(artist) and artist.figure is self.figure:
                 artist.draw(renderer)
 
     # ---- learning which artists change -----------------------------------------------
@@ -117,12 +134,20 @@ class Blitter:
     def _learn(self):
         """Make every artist that changed since the last draw animated (and what must stay above it)."""
         leaves = dict(_leaf_artists(self.figure))  # artist -> its place in the drawing order
+        # forget artists no longer in the figure (removed, or replaced like a new legend of an axes)
+        self.dynamic = [a for a in self.dynamic if a in leaves]
         changed = [a for a in leaves
-                   if a.stale and not a.get_animated() and a.get_visible() and id(a) not in self._undrawn]
+                   if a.stale and not a.get_animated() and _shows(a)
+                   and not isinstance(a, Axis)]  # an axis changes with its limits: the layout says
         if not changed:
-            return  # limits or layout changed: a full draw, nothing to learn
-        still = [a for a in leaves if not a.get_animated() and a.get_visible() and a not in changed
-                 and id(a) not in self._undrawn]
+            if self._layout == self._background_layout(leaves):
+                # Limits set again to what they were (autoscaling, set_xlim in an update) leave the
+                # background right, though matplotlib marks the figure stale: a blit will do.
+                self.figure.stale = False
+            return  # otherwise limits or layout changed: a full draw, nothing to learn
+        # an axes draws its background patch first whatever its z-order: never over anything
+        still = [a for a in leaves if not a.get_animated() and _shows(a) and a not in changed
+                 and not (a.axes is not None and a is a.axes.patch)]
         new = _with_artists_above(changed, still, leaves, self.canvas.get_renderer(), self.figure.bbox)
         for artist in new:
             artist.set_animated(True)
@@ -131,27 +156,43 @@ class Blitter:
         self.figure.stale = True  # the background still shows them: draw it again without them
 
 
+def _shows(artist):
+    """Whether a full draw draws the artist: visible, in a visible axes, and not a spine or an
+    axis of an axes drawn without them (``axis("off")``, no frame)."""
+    ax = artist.axes
+    if not artist.get_visible() or (ax is not None and not ax.get_visible()):
+        return False
+    if isinstance(artist, Spine):
+        return ax.axison and ax.get_frame_on()
+    if isinstance(artist, Axis):
+        return ax.axison
+    return True
+
+
 def _leaf_artists(figure):
-    """(artist, place in the drawing order) for every artist without children, except axis ticks
-    (an axis redraws those itself).  The place is the path of (z-order, position) pairs from the
-    figure down, the order matplotlib sorts and draws in."""
+    """(artist, place in the drawing order) for every artist without children.  The place is the
+    path of (z-order, position) pairs from the figure down, the order matplotlib sorts and draws
+    in.  An axis (its ticks and labels) counts as one artist, and so does a legend: it draws its
+    frame before its entries, though it lists the frame last."""
 
     def walk(artist, place):
         children = artist.get_children()
-        if not children:
+        if not children or isinstance(artist, (Axis, Legend)):
             yield artist, place
+            return
         for index, child in enumerate(children):
-            if not isinstance(child, Axis):
-                yield from walk(child, place + ((child.get_zorder(), index),))
+            yield from walk(child, place + ((child.get_zorder(), index),))
 
     yield from walk(figure, ())
 
 
 def _with_artists_above(changed, still, places, renderer, everywhere):
-    """``changed`` plus every still artist drawn after one of them, in the same axes, over it.
+    """``changed`` plus every still artist drawn after one of them, in the same axes, over where
+    it is or may move to (anywhere in its axes).
 
     Animated artists are drawn after the background, so an unchanging artist that should
-    cover a changing one (a node circle over the end of its wire) must be animated too.
+    cover a changing one (a node circle over the end of its wire, a spine a curve runs into)
+    must be animated too.  A changing artist moves, so where it is now is not enough.
     """
     extents = {}
 
@@ -159,17 +200,24 @@ def _with_artists_above(changed, still, places, renderer, everywhere):
         if id(artist) not in extents:
             try:
                 # padded: antialiased edges reach a pixel or two beyond the box
-                extents[id(artist)] = artist.get_window_extent(renderer).padded(2)
+                box = artist.get_tightbbox(renderer) if isinstance(artist, Axis) \
+                    else artist.get_window_extent(renderer)
+                extents[id(artist)] = box.padded(2) if box is not None else Bbox.null()
             except Exception:  # an artist that cannot say where it is: assume it is everywhere
                 extents[id(artist)] = everywhere
         return extents[id(artist)]
+
+    def reach(artist):
+        if artist.axes is None:
+            return extent(artist)
+        return Bbox.union([extent(artist), artist.axes.bbox.padded(2)])
 
     chosen, still, queue = list(changed), list(still), list(changed)
     while queue:
         below = queue.pop()
         for artist in list(still):
             if artist.axes is below.axes and places[artist] > places[below] \
-                    and extent(artist).overlaps(extent(below)):
+                    and extent(artist).overlaps(reach(below)):
                 still.remove(artist)
                 chosen.append(artist)
                 queue.append(artist)

@@ -83,12 +83,21 @@ def forward(params, X, activation="tanh"):
 
 def loss(params, X, y, activation="tanh"):
     """Mean binary cross-entropy of the network's output probabilities against labels y in {0, 1}."""
-    p = np.clip(forward(params, X, activation)[2], 1e-12, 1 - 1e-12)
+    return _cross_entropy(forward(params, X, activation)[2], y)
+
+
+def _cross_entropy(p, y):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def gradients(params, X, y, activation="tanh"):
     """Backpropagation: the gradient of ``loss`` as a Parameters of the same shapes."""
+    return _loss_and_gradients(params, X, y, activation)[1]
+
+
+def _loss_and_gradients(params, X, y, activation):
+    """(loss, gradients) from one forward pass: training needs both at every step."""
     _, dphi = ACTIVATIONS[activation]
     Z1, H, p = forward(params, X, activation)
     dz2 = (p - y) / len(y)  # sigmoid output with cross-entropy: dL/dz2 = (p - y) / N
@@ -97,7 +106,7 @@ def gradients(params, X, y, activation="tanh"):
     dZ1 = dz2[:, None] * params.w2[None, :] * dphi(Z1)
     dW1 = (dZ1[:, :, None] * X[:, None, :]).sum(axis=0)
     db1 = dZ1.sum(axis=0)
-    return Parameters(dW1, db1, dw2, db2)
+    return _cross_entropy(p, y), Parameters(dW1, db1, dw2, db2)
 
 
 @dataclass
@@ -122,14 +131,15 @@ def train(params, X, y, activation="tanh", learning_rate=0.5, epochs=200):
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (points, inputs) and y (points,); got {X.shape} and {y.shape}")
     current = params.copy()
-    history = History([current.copy()], [loss(current, X, y, activation)], [])
+    history = History([current.copy()], [], [])
     for _ in range(int(epochs)):
-        grad = gradients(current, X, y, activation)
+        current_loss, grad = _loss_and_gradients(current, X, y, activation)
+        history.losses.append(current_loss)
         history.first_layer_grad_norms.append(float(np.linalg.norm(grad.W1)))
         current = Parameters(current.W1 - learning_rate * grad.W1, current.b1 - learning_rate * grad.b1,
                              current.w2 - learning_rate * grad.w2, current.b2 - learning_rate * grad.b2)
         history.params.append(current)
-        history.losses.append(loss(current, X, y, activation))
+    history.losses.append(loss(current, X, y, activation))
     return history
 
 

@@ -235,7 +235,11 @@ class ChainRuleDemo:
             ts = np.array([self.w - half, self.w + half])
             data[name] = (ts, height + slope * (ts - self.w))
         self.curves.update(data, note="" if not is_missing(total) else "finish (a) to see your tangent")
+        # Limits from the curve alone (fixed for each n), not the moving tangent, so a move of w
+        # redraws only the tangent and the texts (a blit) instead of rescaling the axes.
+        pad = 0.2 * (values.max() - values.min()) + 0.1
         self.curves.ax.set_xlim(*self.W_RANGE)
+        self.curves.ax.set_ylim(values.min() - pad, values.max() + pad)
         self.curves.ax.set_title(f"df/dw = sum of the {self.n} path shares = {format_value(total)}",
                                  fontsize=11)
 

@@ -385,9 +385,9 @@ class NeuralNetDemo:
             raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {list(DEMO_START)}")
         self.answers = answers
         self.settings = {**DEMO_START, **settings}
-        # No blitting: the loss surface replaces its contour sets when x, y* or the loss change,
-        # and a blit's saved background would keep the old ones (seen in the browser tests).
-        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4), blit=False,
+        # The loss surface replaces its contour sets when x, y* or the loss change: the blitter sees
+        # the new ones and the old ones gone and draws in full then; a move of w1 or w2 is a blit.
+        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4),
                                       gridspec_kw={"height_ratios": [1, 1.2]})
         axes = self.figure.axes
         grid = axes[0, 0].get_gridspec()
@@ -485,8 +485,10 @@ class NeuralNetDemo:
         self.output_curves.update({SQUARED: (z2, output_gradient_curve(y_star, SQUARED, z2)),
                                    CROSS_ENTROPY: (z2, output_gradient_curve(y_star, CROSS_ENTROPY, z2)),
                                    "now": shown})
-        self.output_curves.lines["now"].set_label(f"now ({kind}, your links)")
-        self.output_curves.ax.legend(fontsize=8, frameon=False)
+        label = f"now ({kind}, your links)"
+        if self.output_curves.lines["now"].get_label() != label:  # a new legend only when it says more
+            self.output_curves.lines["now"].set_label(label)
+            self.output_curves.ax.legend(fontsize=8, frameon=False)
 
     def check(self):
         """Compare every link and both gradients with finite differences at the current setting.
