@@ -98,6 +98,8 @@ def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"at {inputs}"
     assert blitted.figure._blitter.blits >= 2
     assert redrawn.figure._blitter.blits == 0 and redrawn.figure._blitter.dynamic == []
+    assert not blitted.figure.figure.stale, \
+        "a draw must leave the figure fresh, or it asks the browser for frames again and again"
 
 
 def test_without_ipympl_there_is_no_blitting():
@@ -157,6 +159,7 @@ def test_notebook_5_demo_looks_the_same_blitted_when_its_contours_are_replaced(i
         redrawn.update(**settings)
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"after {change}"
     assert blitted.figure._blitter.blits >= 2, "moves of w1 and w2 alone should be blitted"
+    assert not blitted.figure.figure.stale, "a draw must leave the figure fresh"
 
 
 def test_an_artist_hidden_at_the_last_full_draw_still_shows_when_it_comes_back(ipympl_backend):
@@ -174,3 +177,19 @@ def test_an_artist_hidden_at_the_last_full_draw_still_shows_when_it_comes_back(i
             figure.marker.set_visible(marker)
             figure.set(height)
         assert differing_pixels(*(shown(f.live) for f in figures)) == 0, f"with note {note!r}"
+
+
+def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, monkeypatch):
+    """Drawing marks ticks and legend boxes stale; with pyplot interactive that would ask for a redraw."""
+    monkeypatch.setattr(matplotlib, "is_interactive", lambda: True)
+    demo = staged.StagedComputationDemo(forward, backward, EDGES)
+    blitter = demo.figure._blitter
+    asks = []
+    monkeypatch.setattr(blitter, "_ask_browser", lambda: asks.append(1))
+    for inputs in [dict(x=-2, y=5, z=-4), dict(x=-1.9, y=5, z=-4), dict(x=-1.8, y=5, z=-4), dict(x=-1, y=5, z=0)]:
+        demo.update(**inputs)
+        before = len(asks)
+        shown(demo.figure)
+        assert len(asks) == before, f"a frame at {inputs} asked for another"
+        assert not demo.figure.figure.stale
+    assert blitter.blits >= 1

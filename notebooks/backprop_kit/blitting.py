@@ -84,9 +84,14 @@ class Blitter:
 
     def _answer_draw_request(self, _event=None):
         self._browser_will_ask = False
+        # Drawing moves parts into place (ticks, a legend's boxes, an annotation's arrow), which marks
+        # them and so the figure stale.  That is no change, and must not reach pyplot: it would ask
+        # the browser for yet another frame, and after a frame sent at once the browser would ask.
+        callback, self.figure.stale_callback = self.figure.stale_callback, None
         try:
             self._send_frame()
         finally:
+            self.figure.stale_callback = callback
             self._last_frame_at = time.monotonic()
 
     def _send_frame(self):
@@ -117,7 +122,7 @@ class Blitter:
     def _background_layout(self, leaves=None):
         """What the background shows besides the artists' own looks: where each axes is, its
         limits and scales, and which still artists are visible in it."""
-        axes = tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds),
+        axes = tuple((id(ax), ax.get_visible(), tuple(ax.bbox.bounds), tuple(ax.viewLim.bounds),
                       ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes)
         shown = frozenset(id(a) for a in (leaves if leaves is not None else dict(_leaf_artists(self.figure)))
                           if not a.get_animated() and _shows(a))
@@ -125,9 +130,12 @@ class Blitter:
 
     def _draw_dynamic(self):
         renderer = self.canvas.get_renderer()
+        was_stale = self.figure.stale
         for artist in self.dynamic:
             if _shows(artist) and artist.figure is self.figure:
                 artist.draw(renderer)
+        if not was_stale:  # drawing moved parts into place (see _answer_draw_request): no change
+            self.figure.stale = False
 
     # ---- learning which artists change -----------------------------------------------
 
@@ -176,8 +184,9 @@ def _leaf_artists(figure):
     frame before its entries, though it lists the frame last."""
 
     def walk(artist, place):
-        children = artist.get_children()
-        if not children or isinstance(artist, (Axis, Legend)):
+        # (an axis is not asked for its children: that makes new ticks, which marks it stale)
+        children = [] if isinstance(artist, (Axis, Legend)) else artist.get_children()
+        if not children:
             yield artist, place
             return
         for index, child in enumerate(children):
