@@ -106,6 +106,14 @@ class ComputationGraph:
         for edge in self.edges:
             edge.wrong = ""
 
+    def mark_wires_from(self, problems):
+        """Mark every wire out of each node with its problem (``{node: sentence}``, "" when right);
+        clear all other marks."""
+        self.clear_marks()
+        for name, problem in problems.items():
+            for edge in self.edges_from(name):
+                edge.wrong = problem
+
     def _assign(self, attribute, mapping):
         for name, number in mapping.items():
             if name not in self.nodes:

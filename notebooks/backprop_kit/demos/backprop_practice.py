@@ -772,10 +772,7 @@ class TwoLayerDemo:
         phi = phi_pair(self.settings["phi"])[0]
         grads, problem = evaluate_two_layer_backward(self.backward_e, p, self.settings["phi"])
         comparisons = with_hints(compare_gradients(grads, two_layer_reference(**p, phi=phi), TWO_LAYER_LABELS))
-        self.graph.clear_marks()
-        for name, comparison in zip(TWO_LAYER_NAMES, comparisons):
-            for edge in self.graph.edges_from(name):
-                edge.wrong = comparison.problem
+        self.graph.mark_wires_from({name: c.problem for name, c in zip(TWO_LAYER_NAMES, comparisons)})
         self.view.refresh()
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)

@@ -323,10 +323,7 @@ class ReluSigmoidDemo:
         at_kink |= {"d", "f"} if abs(z2) < KINK else set()
         names = [n for n in WEIGHT_NAMES + HIDDEN_NAMES if n not in at_kink]
         comparisons = compare_gradients(result, {n: numeric[n] for n in names}, GRADIENT_LABELS)
-        self.graph.clear_marks()
-        for name, comparison in zip(names, comparisons):
-            for edge in self.graph.edges_from(name):
-                edge.wrong = comparison.problem
+        self.graph.mark_wires_from({name: c.problem for name, c in zip(names, comparisons)})
         self.view.refresh()
         self.figure.refresh()
         lines = [problem] if problem else []

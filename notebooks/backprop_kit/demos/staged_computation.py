@@ -131,10 +131,7 @@ class StagedComputationDemo:
     def check(self):
         """Mark every wire whose gradient disagrees with finite differences; return the report."""
         comparisons, problem = check_gradients(self.backward, **self.inputs)
-        self.graph.clear_marks()
-        for name, comparison in zip(GRADIENT_NAMES, comparisons):
-            for edge in self.graph.edges_from(name):
-                edge.wrong = comparison.problem
+        self.graph.mark_wires_from({name: c.problem for name, c in zip(GRADIENT_NAMES, comparisons)})
         self.view.refresh()
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
