@@ -84,14 +84,9 @@ class Blitter:
 
     def _answer_draw_request(self, _event=None):
         self._browser_will_ask = False
-        # Drawing moves parts into place (ticks, a legend's boxes, an annotation's arrow), which marks
-        # them and so the figure stale.  That is no change, and must not reach pyplot: it would ask
-        # the browser for yet another frame, and after a frame sent at once the browser would ask.
-        callback, self.figure.stale_callback = self.figure.stale_callback, None
         try:
             self._send_frame()
         finally:
-            self.figure.stale_callback = callback
             self._last_frame_at = time.monotonic()
 
     def _send_frame(self):
@@ -113,19 +108,19 @@ class Blitter:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         # A full draw leaves stale what it skipped (an empty text, a hidden arrow); as they are now is
         # as drawn, so only a later change marks them changed.
-        for artist, _ in _leaf_artists(self.figure):
+        leaves = dict(_leaf_artists(self.figure))
+        for artist in leaves:
             if not artist.get_animated():
                 artist.stale = False
-        self._layout = self._background_layout()
+        self._layout = self._background_layout(leaves)
         self._draw_dynamic()
 
-    def _background_layout(self, leaves=None):
+    def _background_layout(self, leaves):
         """What the background shows besides the artists' own looks: where each axes is, its
-        limits and scales, and which still artists are visible in it."""
+        limits and scales, and which still artists (of ``leaves``) are visible in it."""
         axes = tuple((id(ax), ax.get_visible(), tuple(ax.bbox.bounds), tuple(ax.viewLim.bounds),
                       ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes)
-        shown = frozenset(id(a) for a in (leaves if leaves is not None else dict(_leaf_artists(self.figure)))
-                          if not a.get_animated() and _shows(a))
+        shown = frozenset(id(a) for a in leaves if not a.get_animated() and _shows(a))
         return axes, shown
 
     def _draw_dynamic(self):
@@ -134,7 +129,9 @@ class Blitter:
         for artist in self.dynamic:
             if _shows(artist) and artist.figure is self.figure:
                 artist.draw(renderer)
-        if not was_stale:  # drawing moved parts into place (see _answer_draw_request): no change
+        # Drawing moves parts into place (a legend's boxes, an annotation's arrow), which marks them
+        # and so the figure stale.  That is no change: left stale, the next frame would be a full draw.
+        if not was_stale:
             self.figure.stale = False
 
     # ---- learning which artists change -----------------------------------------------
