@@ -158,7 +158,7 @@ def test_notebook_5_demo_looks_the_same_blitted_when_its_contours_are_replaced(i
         blitted.update(**settings)
         redrawn.update(**settings)
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"after {change}"
-    assert blitted.figure._blitter.blits >= 2, "moves of w1 and w2 alone should be blitted"
+    assert blitted.figure._blitter.blits >= 1, "a move of w1 or w2 that keeps the loss curve's limits is blitted"
     assert not blitted.figure.figure.stale, "a draw must leave the figure fresh"
 
 

@@ -163,3 +163,31 @@ def test_live_curves_update_in_place_and_drop_non_finite_points():
     curves.update({"loss": ([], [])}, note="nothing to plot yet")
     assert curves.note.get_text() == "nothing to plot yet"
     plt.close(figure)
+
+
+@pytest.mark.parametrize("logy", [False, True])
+def test_live_curves_keep_limits_through_a_small_change_and_rescale_for_a_large_one(logy):
+    """Limits on a coarse grid: a small change keeps them (a live figure blits), the same data always
+    get the same limits (a slider moved and back gives the same picture), new data get new ones."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop_kit.curves import LiveCurves
+
+    figure, ax = plt.subplots()
+    curves = LiveCurves(ax, ["loss"], logy=logy)
+    xs = np.arange(50)
+    curves.update({"loss": (xs, 1.0 + np.exp(-xs / 10))})
+    first = ax.get_ylim()
+    assert first[0] < 1.0 and first[1] > 2.0
+    curves.update({"loss": (xs, 1.0 + 0.98 * np.exp(-xs / 10))})
+    assert ax.get_ylim() == first, "a small change keeps the limits"
+    curves.update({"loss": (xs, 1.0 + 3 * np.exp(-xs / 10))})
+    assert ax.get_ylim()[1] > 4.0, "data beyond the limits rescales"
+    curves.update({"loss": (xs, 1.0 + np.exp(-xs / 10))})
+    assert ax.get_ylim() == first, "the same data, the same limits"
+    curves.update({"loss": (xs, 1.0 + 0.1 * np.exp(-xs / 10))})
+    assert ax.get_ylim()[1] < 1.5, "data filling a small part of the limits rescales"
+    plt.close(figure)

@@ -1,7 +1,7 @@
 """Named line plots updated in place: loss against iteration, a function with its tangent.
 
 ``LiveCurves`` makes one Line2D per name once; ``update`` only swaps their data
-and rescales the axes when the data no longer fit them well, the same draw-once
+and rescales the axes to limits rounded out to a coarse grid, the same draw-once
 pattern as ``GraphView``.
 """
 
@@ -44,38 +44,20 @@ class LiveCurves:
                 keep &= ys > 0
             self.lines[name].set_data(xs[keep], ys[keep])
         self.note.set_text(note)
-        before = self.ax.get_xlim(), self.ax.get_ylim()
         self.ax.relim()
         self.ax.autoscale_view()
-        # Keep limits that still show the data well: a small change then redraws only the curves
-        # (a blit in a live figure) instead of rescaling the axes at every slider step.
+        # y limits rounded out to a coarse grid: a small change keeps them, so a live figure redraws
+        # only the curves (a blit), and the same data always get the same limits.
         log = self.ax.get_yscale() == "log"
-        if _still_fits(before[0], self.ax.get_xlim(), self.ax.get_xscale() == "log") and \
-                _still_fits(before[1], self.ax.get_ylim(), log):
-            self.ax.set_xlim(before[0])
-            self.ax.set_ylim(before[1])
-        else:  # headroom, so the next small change still fits
-            self.ax.set_ylim(_widened(self.ax.get_ylim(), HEADROOM, log))
+        self.ax.set_ylim(_rounded_out(self.ax.get_ylim(), log), auto=None)  # auto=None: keep autoscaling
 
 
-# New limits smaller than this share of the old ones are worth rescaling to.
-MIN_FILL = 0.7
-# Share of the y range added above and below when the axes are rescaled.
-HEADROOM = 0.08
-
-
-def _widened(limits, share, log):
+def _rounded_out(limits, log):
+    """``limits`` widened to multiples of half the power of ten below their span (in log10 on a log axis)."""
     low, high = np.log10(limits) if log else np.asarray(limits, dtype=float)
-    pad = share * (high - low)
-    low, high = low - pad, high + pad
+    span = high - low
+    if not np.isfinite(span) or span <= 0:
+        return tuple(limits)
+    step = 10.0 ** np.floor(np.log10(span)) / 2
+    low, high = np.floor(low / step) * step, np.ceil(high / step) * step
     return (10 ** low, 10 ** high) if log else (low, high)
-
-
-def _still_fits(old, new, log):
-    """True when the old limits hold the new ones and the new fill at least MIN_FILL of them."""
-    old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
-    if log:
-        if (old <= 0).any() or (new <= 0).any():
-            return False
-        old, new = np.log10(old), np.log10(new)
-    return bool(old[0] <= new[0] and new[1] <= old[1] and new[1] - new[0] >= MIN_FILL * (old[1] - old[0]))
