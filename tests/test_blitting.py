@@ -15,6 +15,7 @@ import pytest
 from backprop_kit import blitting, live
 from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
+from tests.conftest import NOTEBOOKS
 from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
 
 
@@ -194,3 +195,114 @@ def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, mo
         assert len(asks) == before, f"a frame at {inputs} asked for another"
         assert not demo.figure.figure.stale
     assert blitter.blits >= 1
+
+
+def solution_demos(name, monkeypatch, blit):
+    """The live demos of a notebook's worked solution, as its cells build them (grading cells left out)."""
+    import contextlib
+    import io
+    import os
+
+    import nbformat
+
+    from grader.build import outputs_for
+
+    monkeypatch.setattr(live, "use_live_backend", lambda: "ipympl")
+    monkeypatch.setattr(live, "LiveFigure", functools.partial(_LIVE_FIGURE, blit=blit))
+    notebook = nbformat.read(outputs_for(name)["solution"], as_version=4)
+    namespace, demos = {}, []
+    monkeypatch.chdir(os.path.join(os.path.dirname(__file__), "..", "notebooks"))
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "grader" in cell.source or cell.source.lstrip().startswith("%"):
+            continue
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(cell.source, namespace)
+        if ".app()" in cell.source:
+            found = [v for v in namespace.values() if hasattr(v, "app") and isinstance(getattr(v, "figure", None), _LIVE_FIGURE)]
+            demos.extend(d for d in found if d not in demos)
+    return demos
+
+
+_LIVE_FIGURE = live.LiveFigure
+
+
+def _controls(app):
+    """The widgets of a demo's app that a person can change, in the order they are shown."""
+    import ipywidgets
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    return [w for w in walk(app) if isinstance(w, (ipywidgets.FloatSlider, ipywidgets.IntSlider,
+                                                   ipywidgets.Dropdown, ipywidgets.ToggleButtons))
+            and not w.disabled]
+
+
+def _another_value(control, rng):
+    if hasattr(control, "options"):
+        return control.options[rng.integers(len(control.options))]
+    steps = int(round((control.max - control.min) / control.step))
+    near = control.value + control.step * rng.choice([-2, -1, 1, 2])  # a drag...
+    far = control.min + control.step * rng.integers(steps + 1)  # ...or a jump
+    value = near if rng.random() < 0.6 else far
+    return type(control.value)(min(max(value, control.min), control.max))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_demo_looks_the_same_blitted_whatever_the_controls_do(name, ipympl_backend, monkeypatch):
+    """Each live demo of the worked solution, driven by random slider steps and jumps (seeded), shows
+    exactly the pixels of the same demo redrawn in full after every change."""
+    blitted = solution_demos(name, monkeypatch, blit=True)
+    redrawn = solution_demos(name, monkeypatch, blit=False)
+    assert blitted and len(blitted) == len(redrawn)
+    rng = np.random.default_rng(sum(map(ord, name)))
+    for number, (fast, full) in enumerate(zip(blitted, redrawn), start=1):
+        fast_controls, full_controls = _controls(fast.app()), _controls(full.app())
+        shown(fast.figure), shown(full.figure)
+        for _ in range(12):
+            pick = rng.integers(len(fast_controls))
+            value = _another_value(fast_controls[pick], rng)
+            fast_controls[pick].value = full_controls[pick].value = value
+            assert differing_pixels(shown(fast.figure), shown(full.figure)) == 0, \
+                f"demo {number} ({type(fast).__name__}) after {fast_controls[pick].description} = {value}"
+        assert not fast.figure.figure.stale
+    assert sum(demo.figure._blitter.blits for demo in blitted) > 0, "no change was blitted: nothing tested"
+
+
+def test_the_browser_shows_the_figure_from_cut_diff_frames(ipympl_backend, monkeypatch):
+    """Frames are painted as ipympl's front end paints them: a full frame replaces the picture, a
+    diff frame is drawn over it at the top left corner at its own size.  After every change the
+    picture equals the figure, and a slider step is sent as a small cut frame."""
+    import io
+
+    from PIL import Image
+
+    demo = staged.StagedComputationDemo(forward, backward, EDGES)
+    canvas = demo.figure.figure.canvas
+    screen, frames = [None], []
+
+    def paint(png):
+        image = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+        frames.append((canvas._current_image_mode, image.shape[:2]))
+        if canvas._current_image_mode == "full":
+            screen[0] = image.copy()
+        else:
+            height, width = image.shape[:2]
+            drawn = image[:, :, 3] > 0
+            screen[0][:height, :width][drawn] = image[drawn]
+
+    monkeypatch.setattr(canvas, "send_binary", paint)
+    canvas.syncing_data_url = False
+    for inputs in [dict(x=-2, y=5, z=-4), dict(x=-1.9, y=5, z=-4), dict(x=-1.9, y=5.1, z=-4),
+                   dict(x=3, y=-1, z=2), dict(x=3, y=-1, z=2.1), dict(x=3, y=-1, z=2.1)]:
+        demo.update(**inputs)
+        shown(demo.figure)
+        assert differing_pixels(screen[0], np.asarray(canvas.get_renderer().buffer_rgba())) == 0, f"at {inputs}"
+    modes = [mode for mode, _ in frames]
+    assert modes[0] == "full" and modes.count("diff") >= 4
+    full_size = frames[0][1]
+    cut = [size for mode, size in frames if mode == "diff" and size != full_size]
+    assert cut, "a slider step's frame ends at the last changed row and column"
+    assert frames[-1] == ("diff", (1, 1)), "nothing changed: one transparent pixel answers the browser"

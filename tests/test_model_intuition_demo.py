@@ -135,6 +135,21 @@ def test_widgets_retrain_and_redraw_the_same_figure():
     assert init_demo.settings["activation"] == "sigmoid"
 
 
+def test_moving_c_retrains_only_the_constant_start_and_kept_runs_equal_fresh_ones():
+    first = demo.train_all(0.5, 1.0, 40, "tanh")
+    moved = demo.train_all(0.7, 1.0, 40, "tanh")
+    assert moved["zeros"] is first["zeros"] and moved["random"] is first["random"], "c concerns neither"
+    assert moved["constant"] is not first["constant"]
+    assert demo.train_all(0.5, 1.0, 40, "tanh")["constant"] is first["constant"], "moved back: kept"
+    X, y = demo.DATA
+    fresh = twolayer.train(twolayer.initialise("constant", 2, demo.HIDDEN_UNITS, constant=0.7), X, y,
+                           "tanh", 1.0, 40)
+    assert np.array_equal(moved["constant"].losses, fresh.losses)
+    other = (X[:10], y[:10])
+    assert demo.train_all(0.5, 1.0, 40, "tanh", data=other)["zeros"] is not first["zeros"], \
+        "other data are trained, never taken from the demo's runs"
+
+
 def test_unfinished_symmetry_check_shows_a_question_mark_and_says_why():
     init_demo = demo.InitialisationDemo(unfinished)
     assert init_demo.readout.values["symmetric (your check)"] == "?"

@@ -130,15 +130,15 @@ def test_cross_entropy_keeps_the_gradient_that_squared_error_loses_when_the_sigm
 def test_sliders_and_toggle_redraw_the_same_figure_in_place():
     demo = nn.NeuralNetDemo(answers())
     figure, path_line, arrow = demo.figure.figure, demo.surface.path, demo.surface.arrow
-    contours = demo.surface._filled
+    bands = demo.surface._bands.get_array().copy()
     app = demo.app()
     controls = {w.description: w for w in app.children[0].children[0].children}
-    controls["w1"].value = 1.0  # the weights move the point and the path, not the contours
-    assert demo.surface._filled is contours
+    controls["w1"].value = 1.0  # the weights move the point and the path, not the surface
+    assert np.array_equal(demo.surface._bands.get_array(), bands)
     assert demo.surface.drawn()["point"] == (1.0, -5.0)
     assert demo.surface.drawn()["path"][0].tolist() == [1.0, -5.0]
-    controls["Loss"].value = nn.CROSS_ENTROPY  # another loss: new contours on the same axes
-    assert demo.surface._filled is not contours
+    controls["Loss"].value = nn.CROSS_ENTROPY  # another loss: another surface on the same axes
+    assert not np.array_equal(demo.surface._bands.get_array(), bands)
     levels = demo.surface.drawn()["levels"]
     controls["x"].value = 2.0
     assert not np.array_equal(demo.surface.drawn()["levels"], levels)

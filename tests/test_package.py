@@ -191,3 +191,33 @@ def test_live_curves_keep_limits_through_a_small_change_and_rescale_for_a_large_
     curves.update({"loss": (xs, 1.0 + 0.1 * np.exp(-xs / 10))})
     assert ax.get_ylim()[1] < 1.5, "data filling a small part of the limits rescales"
     plt.close(figure)
+
+
+def test_live_curves_from_zero_and_symmetric_limits_hold_below_a_round_number():
+    """A loss from 0, weights around 0: the limits are round numbers that hold while the curves move
+    under them (a live figure blits instead of redrawing everything) and rise when a curve passes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop_kit.curves import LiveCurves
+
+    figure, (left, right) = plt.subplots(1, 2)
+    loss = LiveCurves(left, ["loss"], y_limits="from_zero")
+    weights = LiveCurves(right, ["unit 1", "unit 2"], y_limits="symmetric")
+    xs = np.arange(20)
+    for top in (0.46, 0.47, 0.4):
+        loss.update({"loss": (xs, top * np.exp(-xs / 10))})
+        assert left.get_ylim() == (0.0, 0.5)
+        weights.update({"unit 1": (xs, -top * xs / 19), "unit 2": (xs, 0.1 * xs / 19)})
+        assert right.get_ylim() == (-0.5, 0.5)
+    loss.update({"loss": (xs, 0.7 * np.exp(-xs / 10))})
+    assert left.get_ylim() == (0.0, 0.8)
+    loss.update({"loss": (xs, np.zeros(20))})
+    assert left.get_ylim() == (0.0, 1.0), "all zero: a unit axis, not an empty one"
+    with pytest.raises(ValueError, match="y_limits must be one of"):
+        LiveCurves(left, ["x"], y_limits="fixed")
+    with pytest.raises(ValueError, match="only 'data' on a log axis"):
+        LiveCurves(left, ["x"], logy=True, y_limits="from_zero")
+    plt.close(figure)

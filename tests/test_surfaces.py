@@ -22,15 +22,42 @@ def surface():
     plt.close(figure)
 
 
-def test_surface_contours_are_replaced_not_stacked(surface):
+def test_a_new_surface_changes_the_same_artists(surface):
     u, v = surface.grid(21)
     assert u.shape == (21, 21) and u.min() == -2 and v.max() == 3
+    artists = list(surface.ax.get_children())
     surface.set_surface(u, v, u ** 2 + v ** 2)
-    first = surface._filled
-    surface.set_surface(u, v, (u - 1) ** 2 + v ** 2)
-    assert surface._filled is not first
-    assert first not in surface.ax.collections, "the old contours are removed"
+    first = surface.drawn()["levels"]
+    assert first[0] <= 0 and first[-1] >= 13, "levels span the heights"
+    surface.set_surface(u, v, (u - 1) ** 2 + v ** 2, levels=[0, 1, 4, 9])
+    assert list(surface.drawn()["levels"]) == [0, 1, 4, 9]
+    assert list(surface.ax.get_children()) == artists, "nothing added or replaced: a live figure blits it"
     assert surface.ax.get_xlim() == (-2, 2) and surface.ax.get_ylim() == (-1, 3)
+
+
+def test_surface_bands_and_lines_sit_where_contourf_puts_them(surface):
+    """Independent truth: matplotlib's own contour set of the same heights."""
+    u, v = surface.grid(41)
+    heights = (u - 0.5) ** 2 + (v - 1) ** 2
+    surface.set_surface(u, v, heights, levels=[0.5, 2, 4])
+    reference = surface.ax.contour(u, v, heights, levels=[0.5, 2, 4])
+    mine = np.concatenate(surface._lines.get_segments())
+    theirs = np.concatenate([p.vertices for p in reference.get_paths() if len(p.vertices)])
+    # every vertex of ours lies on one of matplotlib's lines (both follow the same marching squares)
+    nearest = np.min(np.hypot(*(mine[:, None, :] - theirs[None, :, :]).transpose(2, 0, 1)), axis=1)
+    assert nearest.max() < 1e-9
+    reference.remove()
+    figure = surface.ax.figure
+    figure.canvas.draw()
+    # the band colour at the point (0.5, 1) (height 0, under the lowest level) and at (-1.5, -0.5)
+    # (height 4.5, over the top level) are the colour map's two ends
+    image = np.asarray(figure.canvas.buffer_rgba())
+    def colour_at(x, y):
+        px, py = surface.ax.transData.transform((x, y))
+        return image[image.shape[0] - int(py) - 1, int(px), :3] / 255
+    cmap = surface._bands.get_cmap()
+    assert np.allclose(colour_at(0.5, 1.0), cmap(0)[:3], atol=0.02)
+    assert np.allclose(colour_at(-1.5, -0.5), cmap(cmap.N - 1)[:3], atol=0.02)
 
 
 def test_point_arrow_and_path_move_in_place(surface):

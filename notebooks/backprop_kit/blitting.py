@@ -4,9 +4,11 @@ A full matplotlib draw of a demo figure re-lays out and re-renders every text, t
 and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 ``Blitter`` learns which artists change: the first time an artist changes it becomes
 *animated* (left out of full draws), the figure is drawn once without it and that
-image is kept as the background.  From then on a refresh restores the background and
-draws only the animated artists, in z-order (10-20 ms).  What would be drawn over an
-animated artist anywhere in its axes (a spine, a legend) is animated with it.  Anything
+image is kept as the background.  From then on a refresh repaints only where an
+animated artist changed (its old place and its new one): the background there, then
+every animated artist that reaches there, in z-order and clipped to it (a few ms for
+a slider step).  What would be drawn over an animated artist anywhere in its axes (a
+spine, a legend) is animated with it.  Anything
 else that changes (axis limits, an artist added, removed or seen changing for the first
 time) makes the next refresh a full draw again; limits set again to the values they had
 do not.
@@ -21,16 +23,27 @@ An animated artist is skipped by ``savefig``; the live figure is only ever shown
 through its canvas, and the static figures of a notebook are separate figures.
 """
 
+import math
 import time
 
+import numpy as np
 from matplotlib.axis import Axis
+from matplotlib.collections import Collection
+from matplotlib.image import AxesImage
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.spines import Spine
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 # A frame sent less than this long ago may still be on its way to the browser or loading there:
 # another one sent on top could overtake it, so the browser is asked instead (ipympl's handshake).
 FRAME_IN_FLIGHT_S = 0.1
+# Pixels added around what an artist says it covers: antialiased edges, rounding to whole pixels.
+EDGE_PX = 3
+TICK_REACH_PT = 12  # how far tick marks may stick out of their axes
+BEST_LOCATION = 0  # matplotlib's code for a legend's loc="best"
 
 
 class Blitter:
@@ -45,6 +58,7 @@ class Blitter:
         self.blit = blit
         self.canvas = figure.canvas
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
+        self._drawn_at = {}  # animated artist -> (x0, y0, x1, y1): the pixels it covered when last drawn
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
         self._layout = None  # _background_layout() at the last full draw
@@ -93,8 +107,7 @@ class Blitter:
         if self._blit_requested and self._background is not None and not self.figure.stale:
             self._blit_requested = False
             self.blits += 1
-            self.canvas.restore_region(self._background)
-            self._draw_dynamic()
+            self._repaint_changes()
             self.canvas.blit(self.figure.bbox)  # WebAgg: send the changed pixels
         else:
             self._blit_requested = False
@@ -105,7 +118,7 @@ class Blitter:
         """A full draw just rendered everything but the animated artists: keep it, then add them."""
         if not self.blit:
             return
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._background = np.asarray(self.canvas.get_renderer().buffer_rgba()).copy()
         # A full draw leaves stale what it skipped (an empty text, a hidden arrow); as they are now is
         # as drawn, so only a later change marks them changed.
         leaves = dict(_leaf_artists(self.figure))
@@ -124,15 +137,80 @@ class Blitter:
         return axes, shown
 
     def _draw_dynamic(self):
+        """Draw every animated artist over a fresh full draw and note where each one went."""
         renderer = self.canvas.get_renderer()
         was_stale = self.figure.stale
+        self._drawn_at = {}
         for artist in self.dynamic:
             if _shows(artist) and artist.figure is self.figure:
                 artist.draw(renderer)
+                self._drawn_at[artist] = self._pixels_covered(artist, renderer)
+            _mark_drawn(artist)
+        self._keep_fresh(was_stale)
+
+    def _keep_fresh(self, was_stale):
         # Drawing moves parts into place (a legend's boxes, an annotation's arrow), which marks them
         # and so the figure stale.  That is no change: left stale, the next frame would be a full draw.
         if not was_stale:
             self.figure.stale = False
+
+    def _repaint_changes(self):
+        """Repaint where an animated artist changed: its old place and its new one.
+
+        There the background is put back and every animated artist that reaches there is drawn
+        again, whole and in z-order, so inside those places the pixels are what a full redraw
+        gives.  What the redrawn artists paint outside them is undone: nothing changed there."""
+        renderer = self.canvas.get_renderer()
+        was_stale = self.figure.stale
+        places = []
+        changed = [a for a in self.dynamic if _changed(a)]
+        # a legend at loc="best" moves when what it avoids moves, without being changed itself
+        moved_axes = {a.axes for a in changed}
+        changed += [a for a in self.dynamic if a not in changed and isinstance(a, Legend)
+                    and a._get_loc() == BEST_LOCATION and a.axes in moved_axes]
+        for artist in changed:
+            if artist in self._drawn_at:
+                places.append(self._drawn_at.pop(artist))
+            if _shows(artist) and artist.figure is self.figure:
+                self._drawn_at[artist] = self._pixels_covered(artist, renderer)
+                places.append(self._drawn_at[artist])
+        if not places:
+            return
+        pixels = np.asarray(renderer.buffer_rgba())
+        before = pixels.copy()
+        regions = [_region(place, pixels.shape[0]) for place in places]
+        for region in regions:
+            pixels[region] = self._background[region]
+        for artist in self.dynamic:  # in z-order
+            covered = self._drawn_at.get(artist)
+            if covered is not None and any(_overlap(covered, place) for place in places):
+                artist.draw(renderer)
+        for artist in changed:
+            _mark_drawn(artist)
+        repainted = [pixels[region].copy() for region in regions]
+        pixels[...] = before
+        for region, repaint in zip(regions, repainted):
+            pixels[region] = repaint
+        self._keep_fresh(was_stale)
+
+    def _pixels_covered(self, artist, renderer):
+        """(x0, y0, x1, y1): whole pixels, from the bottom left, that drawing ``artist`` may touch."""
+        width, height = self.canvas.get_width_height(physical=True)
+        box = _drawn_box(artist, renderer)
+        if box is None:
+            box = self.figure.bbox
+        # an artist drawn by itself stops at its clip box; an axis or a legend draws parts that do not
+        clip = artist.get_clip_box() if artist.get_clip_on() and not isinstance(artist, (Axis, Legend)) else None
+        if clip is not None:
+            box = Bbox.intersection(box, clip) or Bbox.null()
+        x0, y0, x1, y1 = box.extents
+        if np.isnan(box.extents).any():
+            return 0, 0, width, height
+        if x0 > x1 or y0 > y1:  # a null box: a line without points, an artist clipped away
+            return 0, 0, 0, 0
+        x0, x1 = np.clip([x0 - EDGE_PX, x1 + EDGE_PX], 0, width)
+        y0, y1 = np.clip([y0 - EDGE_PX, y1 + EDGE_PX], 0, height)
+        return math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)
 
     # ---- learning which artists change -----------------------------------------------
 
@@ -159,6 +237,65 @@ class Blitter:
         # drawn in the order a full draw would draw them, so overlaps come out the same
         self.dynamic = sorted(self.dynamic + new, key=lambda a: leaves.get(a, ()))
         self.figure.stale = True  # the background still shows them: draw it again without them
+
+
+def _changed(artist):
+    """Whether an animated artist changed since it was drawn (a legend: any of its parts)."""
+    return any(part.stale for part in _parts(artist))
+
+
+def _mark_drawn(artist):
+    # drawing leaves some parts marked changed (an empty text returns before it says it is drawn)
+    for part in _parts(artist):
+        part.stale = False
+
+
+def _parts(artist):
+    """The artist, and for a legend (which is drawn as one) everything in it."""
+    yield artist
+    if isinstance(artist, Legend):
+        parts = list(artist.get_children())
+        while parts:
+            part = parts.pop()
+            yield part
+            parts.extend(part.get_children())
+
+
+def _drawn_box(artist, renderer):
+    """The display box ``artist`` draws in, widened by its line width; None when it cannot say."""
+    points_to_px = renderer.points_to_pixels(1.0)
+    try:
+        if isinstance(artist, Axis):  # tick labels are in its tight box, tick marks are not
+            tick_reach = TICK_REACH_PT * points_to_px
+            return Bbox.union([artist.get_tightbbox(renderer) or Bbox.null(),
+                               artist.axes.bbox.padded(tick_reach)])
+        if isinstance(artist, Text):  # an annotation's box includes its arrow
+            box = artist.get_window_extent(renderer)
+            frame = artist.get_bbox_patch()
+            if frame is not None and artist.get_visible() and artist.get_text():
+                artist.update_bbox_position_size(renderer)
+                box = Bbox.union([box, frame.get_window_extent(renderer).padded(
+                    frame.get_linewidth() * points_to_px)])
+            return box
+        if isinstance(artist, (Line2D, Patch)):  # markers are in a line's box, line widths are not
+            return artist.get_window_extent(renderer).padded(artist.get_linewidth() * points_to_px)
+        if isinstance(artist, (Legend, Spine, AxesImage)):
+            return artist.get_window_extent(renderer)
+        if isinstance(artist, Collection):
+            return None  # a collection's own box misses its markers: its clip box bounds it
+    except Exception:  # an artist that cannot say where it is: it may be anywhere
+        return None
+    return None
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _region(place, height):
+    """The buffer's (rows, columns) for a place (x0, y0, x1, y1) counted from the bottom left."""
+    x0, y0, x1, y1 = place
+    return slice(height - y1, height - y0), slice(x0, x1)
 
 
 def _shows(artist):

@@ -1,24 +1,37 @@
 """Named line plots updated in place: loss against iteration, a function with its tangent.
 
 ``LiveCurves`` makes one Line2D per name once; ``update`` only swaps their data
-and rescales the axes to limits rounded out to a coarse grid, the same draw-once
-pattern as ``GraphView``.
+and rescales the axes to limits that change only in coarse steps, the same
+draw-once pattern as ``GraphView``.
 """
 
 import numpy as np
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+from .values import round_up_nicely
 
 # Okabe-Ito colours, in the order curves are added.
 CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", INK)
+
+
+# How update() sets the y limits:
+#   "data"       the data's range rounded out to a coarse grid: the curves fill the axes
+#   "from_zero"  0 to a round number above the highest point (a loss, which is never negative)
+#   "symmetric"  -L to L, L a round number above the largest size (weights, gradients)
+# The last two hold while the curves move below the round number; limits that follow the data
+# change with most moves, and a change of limits redraws the whole figure (blitting.py).
+Y_LIMITS = ("data", "from_zero", "symmetric")
 
 
 class LiveCurves:
     """Curves on one axes; ``update({name: (xs, ys)})`` redraws only the named ones."""
 
     def __init__(self, ax, names, *, title="", xlabel="", ylabel="", logy=False, styles=None,
-                 fontsize=11):
+                 fontsize=11, y_limits="data"):
+        if y_limits not in Y_LIMITS or (logy and y_limits != "data"):
+            raise ValueError(f"y_limits must be one of {Y_LIMITS} (only 'data' on a log axis); got {y_limits!r}")
         self.ax = ax
+        self.y_limits = y_limits
         self.lines = {}
         for index, name in enumerate(names):
             style = dict(color=CURVE_COLOURS[index % len(CURVE_COLOURS)], linewidth=2)
@@ -49,7 +62,13 @@ class LiveCurves:
         # y limits rounded out to a coarse grid: a small change keeps them, so a live figure redraws
         # only the curves (a blit), and the same data always get the same limits.
         log = self.ax.get_yscale() == "log"
-        self.ax.set_ylim(_rounded_out(self.ax.get_ylim(), log), auto=None)  # auto=None: keep autoscaling
+        if self.y_limits == "data":
+            self.ax.set_ylim(_rounded_out(self.ax.get_ylim(), log), auto=None)  # auto=None: keep autoscaling
+            return
+        ys = [line.get_ydata() for line in self.lines.values() if len(line.get_ydata())]
+        reach = max((float(np.max(np.abs(y))) for y in ys), default=0.0)
+        top = round_up_nicely(reach * 1.05) if reach > 0 else 1.0  # 5%: a curve never runs along the edge
+        self.ax.set_ylim(-top if self.y_limits == "symmetric" else 0.0, top, auto=None)
 
 
 def _rounded_out(limits, log):

@@ -153,7 +153,7 @@ class GraphView:
             wrong = edge.wrong if edge is not None else ""
             wire.value_text.set_text(format_value(src.value))
             wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
-            _restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
             if key[0] in self.no_gradient:
                 self._style_no_gradient_wire(wire, src, edge)
                 continue
@@ -163,14 +163,14 @@ class GraphView:
                 colour, style, width = QUIET_COLOUR, "--", 1.4
             else:
                 colour, style, width = INK, "-", 1.6
-            _restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
+            restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
-            _restyle(wire.grad_text,
+            restyle(wire.grad_text,
                      color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
         for name, (patch, label, _caption) in self._nodes.items():
             inactive = self.graph.nodes[name].inactive
-            _restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
-            _restyle(label, color=QUIET_COLOUR if inactive else INK)
+            restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
+            restyle(label, color=QUIET_COLOUR if inactive else INK)
         wrong = sum(1 for e in self.graph.edges if e.wrong)
         if wrong:  # the full sentences go to the check's printed report
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
@@ -180,7 +180,7 @@ class GraphView:
         into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
         quiet = src.inactive or into_inactive
         wire.grad_text.set_text("")
-        _restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
+        restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
                  linewidth=1.4 if quiet else 1.6)
 
     def set_message(self, text):
@@ -205,7 +205,7 @@ class GraphView:
         }
 
 
-def _restyle(artist, **style):
+def restyle(artist, **style):
     """Set only the properties that differ: an unchanged artist stays unchanged (not "stale"),
     so a live figure need not redraw it (blitting.py)."""
     for name, value in style.items():

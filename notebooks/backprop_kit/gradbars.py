@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR
-from .values import MISSING, format_value, is_missing
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, restyle
+from .values import MISSING, format_value, is_missing, round_up_nicely
 
 
 class GradientBars:
@@ -37,14 +37,15 @@ class GradientBars:
             missing = is_missing(value) or not np.isscalar(value) and np.ndim(value) != 0
             height = 0.0 if missing else float(value)
             off = not missing and not np.isclose(height, float(estimate), rtol=1e-4, atol=1e-6)
-            bar.set_height(height)
-            bar.set_color(WRONG_COLOUR if off else QUIET_COLOUR if missing else GRADIENT_COLOUR)
+            _set_height(bar, height)
+            restyle(bar, color=WRONG_COLOUR if off else QUIET_COLOUR if missing else GRADIENT_COLOUR)
             text.set_text(MISSING if missing else format_value(height, 3) + (" \u2717" if off else ""))
-            text.set_y(height)
-            text.set_va("bottom" if height >= 0 else "top")
+            if text.get_position()[1] != height:
+                text.set_y(height)
+            restyle(text, verticalalignment="bottom" if height >= 0 else "top")
             tallest = max(tallest, abs(height))
         for bar, estimate in zip(self.estimates, estimates):
-            bar.set_height(float(estimate))
+            _set_height(bar, float(estimate))
             tallest = max(tallest, abs(float(estimate)))
         self._fit_limits(tallest)
 
@@ -54,13 +55,14 @@ class GradientBars:
         just the bars, blitting.py), and the same inputs always give the same picture."""
         if not np.isfinite(tallest):
             return  # an infinite gradient: keep the axes, the bar text says what it is
-        limit = _round_up(1.25 * tallest)
+        limit = round_up_nicely(1.25 * tallest)
         if limit != self._limit:
             self._limit = limit
             self.ax.set_ylim(-limit, limit)
 
 
-def _round_up(x):
-    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is at least ``x``."""
-    power = 10.0 ** np.floor(np.log10(x))
-    return float(next(step * power for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12)))
+def _set_height(bar, height):
+    # Only a real change marks the bar changed (a live figure redraws what changed, blitting.py); a
+    # finite-difference estimate wobbles in its last digits from one input to the next.
+    if not np.isclose(bar.get_height(), height, rtol=1e-9, atol=1e-12):
+        bar.set_height(height)

@@ -3,8 +3,9 @@
 With ipympl the figure is itself a widget: a slider move changes artists, only
 the artists that change are redrawn, and the frame is sent at once when the browser
 is idle or when it asks for one during a fast drag, so drags coalesce instead of
-queueing (blitting.py).  Without ipympl (a plain nbconvert run, some hosted notebooks) the
-same figure is re-rendered as a PNG into an Output widget: slower, same code.
+queueing (blitting.py); a frame carries only the changed pixels (frames.py).
+Without ipympl (a plain nbconvert run, some hosted notebooks) the same figure is
+re-rendered as a PNG into an Output widget: slower, same code.
 """
 
 import html
@@ -14,6 +15,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 
 from .blitting import Blitter
+from .frames import DiffFrames
 
 try:  # widgets are optional: the drawing and checks work without them
     import ipywidgets as widgets
@@ -78,6 +80,7 @@ class LiveFigure:
         self._blitter = Blitter(self.figure, blit) if self.interactive else None
         if self.interactive:
             canvas = self.figure.canvas
+            DiffFrames(canvas)  # frames cut to the changed pixels (frames.py)
             canvas.header_visible = False
             canvas.footer_visible = False
             canvas.toolbar_visible = False

@@ -1,17 +1,24 @@
 """A loss surface over two weights, with the current point, its gradient step and a descent path.
 
-``LossSurface`` draws the contours once per surface and keeps every other
-artist: a slider move only moves the marker (``set_offsets``), the arrow
-(``set_positions``) and the path (``set_data``), the draw-once pattern of
-``GraphView``.  Contours cannot be changed in place, so ``set_surface`` replaces
-them; call it only when the surface itself changes (new data, another loss).
+``LossSurface`` makes its artists once and changes them in place, the draw-once
+pattern of ``GraphView``: a slider move only moves the marker (``set_offsets``),
+the arrow (``set_positions``) and the path (``set_data``), and a new surface (new
+data, another loss) only gives the filled bands and the contour lines new data.
+The bands are an image coloured level by level (the look of ``contourf``) and the
+lines one collection of segments, because matplotlib's contour sets cannot be
+changed, only replaced, and a replaced artist makes a live figure redraw everything
+(blitting.py) where a changed one is redrawn alone.
 
 Meaning never rests on colour alone: the start is a square, the path a line of
 small dots, the end a cross, the step an arrow.
 """
 
+import contourpy
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import BoundaryNorm
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import MaxNLocator
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
 
@@ -38,8 +45,13 @@ class LossSurface:
         self.max_arrow = float(max_arrow) if max_arrow is not None else 0.45 * span
         self.min_arrow = 0.02 * span  # shorter than this, the arrow head alone would hide the point
         self.fontsize = fontsize
-        self._filled = None
-        self._lines = None
+        self.levels = None
+        # Bands of colour between contour levels; hidden until there is a surface.
+        self._bands = ax.imshow(np.zeros((2, 2)), cmap=SURFACE_COLOURMAP, origin="lower", aspect="auto",
+                                interpolation="bilinear", interpolation_stage="data", zorder=1,
+                                extent=self.extent, visible=False)
+        self._lines = LineCollection([], colors="white", linewidths=0.5, alpha=0.6, zorder=2)
+        ax.add_collection(self._lines, autolim=False)
         (self.path,) = ax.plot([], [], "-o", color=PATH_COLOUR, markersize=3, linewidth=1.6, zorder=4,
                                label="descent path")
         (self.end,) = ax.plot([], [], "X", color=PATH_COLOUR, markeredgecolor=INK, markersize=10, zorder=5,
@@ -71,17 +83,27 @@ class LossSurface:
         return np.meshgrid(np.linspace(u_min, u_max, int(resolution)), np.linspace(v_min, v_max, int(resolution)))
 
     def set_surface(self, u, v, heights, levels=12):
-        """Replace the contours (filled, with thin lines) by those of ``heights`` on the mesh (u, v)."""
+        """Show ``heights`` on the mesh (u, v) from ``grid()``: bands of colour between ``levels``
+        (a count, as for ``contourf``, or the levels themselves) with thin lines at each level."""
         heights = np.asarray(heights, dtype=float)
         if np.shape(u) != heights.shape or np.shape(v) != heights.shape:
             raise ValueError(f"u, v and heights must share one shape; got {np.shape(u)}, {np.shape(v)}, "
                              f"{heights.shape}")
-        for old in (self._filled, self._lines):
-            if old is not None:
-                old.remove()
-        self._filled = self.ax.contourf(u, v, heights, levels=levels, cmap=SURFACE_COLOURMAP, zorder=1)
-        self._lines = self.ax.contour(u, v, heights, levels=self._filled.levels, colors="white",
-                                      linewidths=0.5, alpha=0.6, zorder=2)
+        if np.ndim(levels) == 0:
+            finite = heights[np.isfinite(heights)]
+            levels = MaxNLocator(int(levels) + 1).tick_values(finite.min(), finite.max())
+        self.levels = np.asarray(levels, dtype=float)
+        u = np.asarray(u, dtype=float)
+        v = np.asarray(v, dtype=float)
+        # each value is the colour of the cell around its mesh point, so the image reaches half a cell out
+        half_u = (u[0, -1] - u[0, 0]) / (2 * (u.shape[1] - 1))
+        half_v = (v[-1, 0] - v[0, 0]) / (2 * (v.shape[0] - 1))
+        self._bands.set_data(heights)
+        self._bands.set_extent((u[0, 0] - half_u, u[0, -1] + half_u, v[0, 0] - half_v, v[-1, 0] + half_v))
+        self._bands.set_norm(BoundaryNorm(self.levels, self._bands.get_cmap().N))
+        self._bands.set_visible(True)
+        lines = contourpy.contour_generator(u, v, heights)
+        self._lines.set_segments([segment for level in self.levels for segment in lines.lines(level)])
         self.ax.set_xlim(*self.extent[:2])
         self.ax.set_ylim(*self.extent[2:])
 
@@ -137,6 +159,6 @@ class LossSurface:
             "point": tuple(map(float, offsets[0])) if len(offsets) else None,
             "arrow": self._arrow_ends if self.arrow.get_visible() else None,
             "path": np.column_stack(self.path.get_data()).astype(float),
-            "levels": None if self._filled is None else np.asarray(self._filled.levels, dtype=float),
+            "levels": None if self.levels is None else self.levels.copy(),
             "note": self.note.get_text(),
         }

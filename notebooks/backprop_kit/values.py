@@ -51,3 +51,10 @@ def is_zero(value):
         return bool(np.all(np.asarray(value, dtype=float) == 0.0))
     except (TypeError, ValueError):
         return False
+
+
+def round_up_nicely(x):
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is at least ``x`` (> 0): an
+    axis limit that stays put while a value moves below it."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return float(next(step * power for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12)))

@@ -7,6 +7,8 @@ the student's functions say beside its own measurements, so a wrong answer shows
 as a disagreement on the right picture.
 """
 
+import functools
+
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -35,11 +37,27 @@ def init_label(kind, constant):
 
 
 def train_all(constant, learning_rate, epochs, activation, data=DATA):
-    """Train the same network from each initialisation; returns {kind: twolayer.History}."""
-    X, y = data
-    return {kind: twolayer.train(twolayer.initialise(kind, X.shape[1], HIDDEN_UNITS, constant=constant),
-                                 X, y, activation, learning_rate, epochs)
+    """Train the same network from each initialisation; returns {kind: twolayer.History}
+    (on the demo's DATA, runs are shared and kept: read them, do not change them)."""
+    if data is DATA:
+        return {kind: _trained_on_demo_data(kind, constant if kind == "constant" else None,
+                                            learning_rate, epochs, activation)
+                for kind in twolayer.INITIALISATIONS}
+    return {kind: _train(kind, constant, learning_rate, epochs, activation, data)
             for kind in twolayer.INITIALISATIONS}
+
+
+def _train(kind, constant, learning_rate, epochs, activation, data):
+    X, y = data
+    return twolayer.train(twolayer.initialise(kind, X.shape[1], HIDDEN_UNITS, constant=constant),
+                          X, y, activation, learning_rate, epochs)
+
+
+@functools.lru_cache(maxsize=256)
+def _trained_on_demo_data(kind, constant, learning_rate, epochs, activation):
+    # Training is deterministic (the random start is seeded), so a run is kept: moving c retrains
+    # only the constant start, and a slider moved back retrains nothing.
+    return _train(kind, 0.0 if constant is None else constant, learning_rate, epochs, activation, DATA)
 
 
 def your_verdict(hidden_units_symmetric, units):
@@ -87,10 +105,11 @@ class InitialisationDemo:
         (self.ax_data, self.ax_loss), (self.ax_units, self.ax_grad) = self.figure.axes
         self._build_data_panel()
         self.loss = LiveCurves(self.ax_loss, list(twolayer.INITIALISATIONS), title="training loss",
-                               xlabel="gradient step", ylabel="cross-entropy", styles=INIT_STYLES)
+                               xlabel="gradient step", ylabel="cross-entropy", styles=INIT_STYLES,
+                               y_limits="from_zero")
         self.unit_curves = LiveCurves(
             self.ax_units, [f"unit {j + 1}" for j in range(HIDDEN_UNITS)], xlabel="gradient step",
-            ylabel="incoming weight from x1",
+            ylabel="incoming weight from x1", y_limits="symmetric",
             styles={f"unit {j + 1}": dict(linestyle=UNIT_STYLES[j]) for j in range(HIDDEN_UNITS)})
         self.grads = LiveCurves(self.ax_grad, list(twolayer.INITIALISATIONS), logy=True,
                                 title="gradient reaching the first layer, \u2016dL/dW1\u2016",

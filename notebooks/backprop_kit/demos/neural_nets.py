@@ -385,8 +385,8 @@ class NeuralNetDemo:
             raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {list(DEMO_START)}")
         self.answers = answers
         self.settings = {**DEMO_START, **settings}
-        # The loss surface replaces its contour sets when x, y* or the loss change: the blitter sees
-        # the new ones and the old ones gone and draws in full then; a move of w1 or w2 is a blit.
+        # Every control changes artists in place (the surface too), so a move is redrawn by a blit
+        # unless the loss curve's limits change.
         self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4),
                                       gridspec_kw={"height_ratios": [1, 1.2]})
         axes = self.figure.axes
@@ -398,7 +398,7 @@ class NeuralNetDemo:
         self.checklist = CheckList(axes[0, 2], len(LINKS) + 2, fontsize=10,
                                    title="your chain vs. finite differences\n(yours | finite differences)")
         self.surface = LossSurface(axes[1, 0], WEIGHT_EXTENT, xlabel="w1", ylabel="w2")
-        self.loss_curve = LiveCurves(axes[1, 1], ["loss"], xlabel="step", ylabel="Loss",
+        self.loss_curve = LiveCurves(axes[1, 1], ["loss"], xlabel="step", ylabel="Loss", y_limits="from_zero",
                                      styles={"loss": dict(marker="o", markersize=2)})
         self.output_curves = LiveCurves(axes[1, 2], [SQUARED, CROSS_ENTROPY, "now"],
                                         title="gradient reaching z2: \u2202Loss/\u2202z2",
