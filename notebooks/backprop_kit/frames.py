@@ -9,14 +9,20 @@ a million pixels change, yet the whole canvas is compressed at zlib's default le
 Both front ends (ipympl's, matplotlib's own) draw a diff image at the canvas's top left
 corner at the image's own size, so a diff image may end at the last row and column that
 changed: what lies beyond it is left as it is.  ``DiffFrames`` sends that cut image at
-zlib level 1 (~0.3 ms for a slider step); full frames (the first, after a resize or a
-browser's refresh) stay whole and are packed as before.
+zlib level 1; full frames (the first, after a resize or a browser's refresh) stay whole
+and are packed as before.  Most rows of a cut image are still blank (a changed label at
+the top, a bar at the bottom): ``diff_png`` writes a run of blank rows from deflated
+zeros kept from earlier frames and compresses only the rows with changes (a slider step
+of notebook 1: 6.6 -> 2 ms).
 
 It keeps the canvas's own record of what the browser shows (``_last_buff``, which
 ipympl also reads), so it can be swapped in for ``canvas.get_diff_image`` at any time.
 """
 
+import functools
 import io
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -47,7 +53,9 @@ class DiffFrames:
         if full:
             canvas.set_image_mode("full")
             canvas._last_buff = current.copy()
-            image, level = pixels, FULL_COMPRESS_LEVEL
+            with io.BytesIO() as png:
+                Image.fromarray(pixels).save(png, format="png", compress_level=FULL_COMPRESS_LEVEL)
+                frame = png.getvalue()
         else:
             canvas.set_image_mode("diff")
             changed = current != last
@@ -58,10 +66,63 @@ class DiffFrames:
                 bottom, right = rows[-1] + 1, columns[-1] + 1
             cut = np.where(changed[:bottom, :right], current[:bottom, :right], 0)
             last[:bottom, :right] = current[:bottom, :right]
-            image, level = cut.view(np.uint8).reshape((*cut.shape, 4)), DIFF_COMPRESS_LEVEL
+            frame = diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
         canvas._force_full = False
         canvas._png_is_old = False
         self.sent["full" if full else "diff"] += 1
-        with io.BytesIO() as png:
-            Image.fromarray(np.ascontiguousarray(image)).save(png, format="png", compress_level=level)
-            return png.getvalue()
+        return frame
+
+
+def diff_png(rgba):
+    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing."""
+    height, width = rgba.shape[:2]
+    row_bytes = 1 + 4 * width  # a filter-type byte (0: none) and the pixels
+    blank = ~rgba.reshape(height, -1).any(axis=1)
+    stream = [b"\x78\x01"]  # zlib header: deflate, 32 KiB window
+    checksum = 1  # Adler-32 of the rows as they would be written out
+    compressor = zlib.compressobj(DIFF_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    start = 0
+    while start < height:
+        end = start + 1
+        while end < height and blank[end] == blank[start]:
+            end += 1
+        if blank[start]:
+            size = (end - start) * row_bytes
+            stream.append(_deflated_zeros(size))
+            checksum = _adler32_after_zeros(checksum, size)
+        else:
+            rows = np.zeros((end - start, row_bytes), np.uint8)
+            rows[:, 1:] = rgba[start:end].reshape(end - start, -1)
+            data = rows.tobytes()
+            # a full flush ends the block and forgets the data, so the zeros' blocks can follow
+            stream.append(compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH))
+            checksum = zlib.adler32(data, checksum)
+        start = end
+    stream.append(_FINAL_BLOCK)
+    stream.append(struct.pack(">I", checksum))
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(stream)) + _chunk(b"IEND", b"")
+
+
+_FINAL_BLOCK = zlib.compressobj(DIFF_COMPRESS_LEVEL, zlib.DEFLATED, -15).flush()  # empty, marked last
+
+
+def _deflated_zeros(size):
+    """Deflate blocks (not the last, ending on a byte) that inflate to ``size`` zero bytes."""
+    return b"".join(_deflated_zero_power(bit) for bit in range(size.bit_length()) if size >> bit & 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _deflated_zero_power(bit):
+    compressor = zlib.compressobj(DIFF_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(bytes(1 << bit)) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def _adler32_after_zeros(checksum, size):
+    # Adler-32 keeps a = 1 + sum of bytes and b = sum of the a's: zeros leave a and add size * a to b
+    a, b = checksum & 0xFFFF, checksum >> 16
+    return ((b + size * a) % 65521) << 16 | a
+
+
+def _chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
