@@ -35,6 +35,13 @@ def test_a_new_surface_changes_the_same_artists(surface):
     assert surface.ax.get_xlim() == (-2, 2) and surface.ax.get_ylim() == (-1, 3)
 
 
+def test_a_flat_surface_gets_increasing_levels_around_its_height(surface):
+    u, v = surface.grid(11)
+    surface.set_surface(u, v, np.full_like(u, 2.0))
+    levels = surface.drawn()["levels"]
+    assert np.all(np.diff(levels) > 0) and levels[0] < 2.0 < levels[-1]
+
+
 def test_surface_bands_and_lines_sit_where_contourf_puts_them(surface):
     """Independent truth: matplotlib's own contour set of the same heights."""
     u, v = surface.grid(41)
@@ -89,6 +96,7 @@ def test_long_steps_are_shortened_and_tiny_ones_hidden_with_a_note(surface):
 @pytest.mark.parametrize("call,message", [
     (lambda s: s.set_point((1, 2, 3)), "pair"),
     (lambda s: s.set_surface(*s.grid(5), np.zeros((4, 4))), "share one shape"),
+    (lambda s: s.set_surface(*s.grid(5), np.full((5, 5), np.nan)), "no finite value"),
     (lambda s: s.grid(1), "at least 2"),
 ])
 def test_surface_refuses_bad_input_with_a_reason(surface, call, message):

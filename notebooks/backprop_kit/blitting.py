@@ -6,9 +6,9 @@ and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 *animated* (left out of full draws), the figure is drawn once without it and that
 image is kept as the background.  From then on a refresh repaints only where an
 animated artist changed (its old place and its new one): the background there, then
-every animated artist that reaches there, in z-order and clipped to it (a few ms for
-a slider step).  What would be drawn over an animated artist anywhere in its axes (a
-spine, a legend) is animated with it.  Anything
+every animated artist that reaches there, whole and in z-order, and what they paint
+elsewhere is undone (a few ms for a slider step).  What would be drawn over an animated
+artist anywhere in its axes (a spine, a legend) is animated with it.  Anything
 else that changes (axis limits, an artist added, removed or seen changing for the first
 time) makes the next refresh a full draw again; limits set again to the values they had
 do not.

@@ -32,11 +32,10 @@ FULL_COMPRESS_LEVEL = 6  # zlib's default, as matplotlib sends full frames
 
 
 class DiffFrames:
-    """Replace ``canvas.get_diff_image`` of a WebAgg (ipympl) canvas; ``sent`` counts frames."""
+    """Replace ``canvas.get_diff_image`` of a WebAgg (ipympl) canvas."""
 
     def __init__(self, canvas):
         self.canvas = canvas
-        self.sent = {"full": 0, "diff": 0}
         canvas.get_diff_image = self.next_frame
 
     def next_frame(self):
@@ -69,7 +68,6 @@ class DiffFrames:
             frame = diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
         canvas._force_full = False
         canvas._png_is_old = False
-        self.sent["full" if full else "diff"] += 1
         return frame
 
 

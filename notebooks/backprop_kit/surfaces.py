@@ -89,9 +89,14 @@ class LossSurface:
         if np.shape(u) != heights.shape or np.shape(v) != heights.shape:
             raise ValueError(f"u, v and heights must share one shape; got {np.shape(u)}, {np.shape(v)}, "
                              f"{heights.shape}")
+        finite = heights[np.isfinite(heights)]
+        if finite.size == 0:
+            raise ValueError("heights has no finite value: nothing to draw")
         if np.ndim(levels) == 0:
-            finite = heights[np.isfinite(heights)]
-            levels = MaxNLocator(int(levels) + 1).tick_values(finite.min(), finite.max())
+            low, high = float(finite.min()), float(finite.max())
+            if low == high:  # a flat surface: one band around its height
+                low, high = low - 0.5, high + 0.5
+            levels = MaxNLocator(int(levels) + 1).tick_values(low, high)
         self.levels = np.asarray(levels, dtype=float)
         u = np.asarray(u, dtype=float)
         v = np.asarray(v, dtype=float)
