@@ -166,7 +166,7 @@ class GraphView:
             restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
             restyle(wire.grad_text,
-                     color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
+                    color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
         for name, (patch, label, _caption) in self._nodes.items():
             inactive = self.graph.nodes[name].inactive
             restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
@@ -181,7 +181,7 @@ class GraphView:
         quiet = src.inactive or into_inactive
         wire.grad_text.set_text("")
         restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
-                 linewidth=1.4 if quiet else 1.6)
+                linewidth=1.4 if quiet else 1.6)
 
     def set_message(self, text):
         """A line under the drawing, for a check result or a student function that failed."""
