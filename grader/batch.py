@@ -253,7 +253,9 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         grades, to_do = {}, []
         for item in planned:
             previous = journal.grades.get(item.grade.submission)
-            if previous is not None and previous.key == item.grade.key:
+            # "error" is the grader's own failure (a kernel that never started, a run cut by Ctrl-C),
+            # not the submission's: it is tried again, never kept
+            if previous is not None and previous.key == item.grade.key and previous.status != "error":
                 grades[previous.submission] = previous  # graded before, nothing changed since
             elif item.notebook is None:
                 journal.add(item.grade)  # nothing to run: not a notebook, wrong assignment, ...

@@ -202,3 +202,41 @@ def test_a_result_line_cut_short_by_an_interruption_is_skipped_and_the_next_one_
         handle.write('{"submission": "b.ipynb", "sta')  # the process died mid-line
     batch.Journal(tmp_path / batch.JOURNAL).add(Grade("c.ipynb", status="graded"))
     assert sorted(batch.Journal(tmp_path / batch.JOURNAL).grades) == ["a.ipynb", "c.ipynb"]
+
+
+def test_a_rerun_tries_again_what_the_grader_could_not_finish_and_keeps_the_rest(tmp_path, monkeypatch):
+    """An "error" is the grader's failure (here: a kernel killed by Ctrl-C as it started, which once
+    left a student's row at error after the resumed run); every other result is kept."""
+    submissions, out = tmp_path / "submissions", tmp_path / "grades"
+    submissions.mkdir()
+    built = outputs_for(NOTEBOOK)
+    shutil.copy(built["solution"], submissions / f"{NOTEBOOK}-solution.ipynb")
+    shutil.copy(built["student"], submissions / f"{NOTEBOOK}-blank.ipynb")
+    graded_now, runs = [], []
+
+    def fake_grading(planned, pool, *, on_done=None, on_start=None, **options):
+        runs.append(1)
+        for item in planned:
+            graded_now.append(item.grade.submission)
+            item.grade.possible = dict(item.points)
+            item.grade.scores = {q: 0.0 for q in item.points}
+            failed = item.grade.submission.endswith("solution.ipynb") and len(runs) == 1
+            item.grade.status = "error" if failed else "graded"
+            item.grade.reason = "the grader could not finish: RuntimeError: Kernel died" if failed else ""
+            on_done(item.grade)
+
+    class NoEngine:
+        def __init__(self, **options):
+            pass
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(batch, "grade_planned", fake_grading)
+    monkeypatch.setattr(batch, "Pool", NoEngine)
+    first = {g.submission: g.status for g in batch.run(submissions, out, workers=1, log=lambda _: None)}
+    assert first == {f"{NOTEBOOK}-blank.ipynb": "graded", f"{NOTEBOOK}-solution.ipynb": "error"}
+    graded_now.clear()
+    second = {g.submission: g.status for g in batch.run(submissions, out, workers=1, log=lambda _: None)}
+    assert graded_now == [f"{NOTEBOOK}-solution.ipynb"], "only the error is graded again"
+    assert second == {f"{NOTEBOOK}-blank.ipynb": "graded", f"{NOTEBOOK}-solution.ipynb": "graded"}
