@@ -180,6 +180,47 @@ def test_an_artist_hidden_at_the_last_full_draw_still_shows_when_it_comes_back(i
         assert differing_pixels(*(shown(f.live) for f in figures)) == 0, f"with note {note!r}"
 
 
+class CurvesWithLegend:
+    """LiveCurves with a legend at loc="best": a curve that stays, a short one that moves."""
+
+    def __init__(self, blit):
+        from backprop_kit.curves import LiveCurves
+
+        self.live = live.LiveFigure(figsize=(4, 3), blit=blit)
+        self.curves = LiveCurves(self.live.axes, ["still", "moving"], y_limits="from_zero")
+        self.legend = self.live.axes.get_legend()
+        self.legend_draws = 0
+        draw = self.legend.draw
+
+        def counted(renderer):
+            self.legend_draws += 1
+            return draw(renderer)
+
+        self.legend.draw = counted
+
+    def set(self, x, y):
+        xs = np.linspace(0, 10, 50)
+        self.curves.update({"still": (xs, 5 + np.sin(xs)), "moving": ([x, x + 0.5], [y, y])})
+        self.live.refresh()
+
+
+def test_a_legend_is_drawn_again_only_when_it_moves_or_what_it_covers_changes(ipympl_backend):
+    """A legend takes 8 ms to draw.  Here the moving curve stays far from it, then takes its corner
+    (at loc="best" it must move away and be drawn again), then leaves it (it moves back)."""
+    blitted, redrawn = CurvesWithLegend(blit=True), CurvesWithLegend(blit=False)
+    steps = [(1, 1), (1.2, 1), (1.4, 1.2), (1.6, 1), (9.4, 6.5), (9.4, 1)]
+    draws = []
+    for x, y in steps:
+        for figure in (blitted, redrawn):
+            figure.set(x, y)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(x, y)}"
+        draws.append(blitted.legend_draws)
+    assert blitted.live._blitter.blits >= 3
+    assert draws[3] == draws[1], "the legend did not move and the curves it covers did not change"
+    assert draws[4] > draws[3], "the moving curve took the legend's place: it must be drawn elsewhere"
+    assert draws[5] > draws[4], "the corner is free again: the legend goes back"
+
+
 def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, monkeypatch):
     """A frame must leave the figure fresh: a figure left stale (new ticks made while walking an axis,
     a legend's boxes moved by drawing) is drawn in full next time, and in Voila the browser was asked

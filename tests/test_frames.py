@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backprop_kit.frames import diff_png
+from backprop_kit.frames import DiffFrames, diff_png
 
 
 def decoded(png):
@@ -57,3 +57,63 @@ def test_the_png_decodes_to_the_image_and_its_checksum_holds(image):
 def test_blank_rows_leave_the_png_small():
     image = blots(600, 1500, 2, seed=3)
     assert len(diff_png(image)) < 0.01 * image.nbytes
+
+
+class StandInCanvas:
+    """What DiffFrames uses of a WebAgg canvas: its pixels, the picture sent, the image mode."""
+
+    def __init__(self, pixels):
+        self.pixels = pixels
+        self._png_is_old, self._force_full = True, True
+        self._last_buff = np.empty((0, 0), np.uint32)
+        self.modes = []
+
+    def get_renderer(self):
+        return self
+
+    def buffer_rgba(self):
+        return self.pixels
+
+    def set_image_mode(self, mode):
+        self.modes.append(mode)
+
+
+def frames_for(canvas, changes):
+    """Send the first picture, then one frame after each change of the pixels; paint them as the
+    front end does (a diff drawn over the picture at the top left) and return the picture."""
+    frames = DiffFrames(canvas)
+    screen = decoded(frames.next_frame()).copy()
+    for change in changes:
+        change(canvas.pixels)
+        canvas._png_is_old = True
+        image = decoded(frames.next_frame())
+        if canvas.modes[-1] == "full":
+            screen = image.copy()
+        else:
+            height, width = image.shape[:2]
+            drawn = image[:, :, 3] > 0
+            screen[:height, :width][drawn] = image[drawn]
+    return screen
+
+
+def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():
+    canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
+    screen = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
+                                 lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9)])
+    assert canvas.modes == ["full", "diff", "diff"]
+    assert np.array_equal(screen, canvas.pixels)
+
+
+def test_a_see_through_pixel_makes_the_frame_whole():
+    """A diff cannot make a pixel less opaque: the front end would keep the old one under it."""
+    canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
+    screen = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 3), 100),
+                                 lambda p: p.__setitem__((slice(40, 42), slice(1, 3), 0), 3)])
+    assert canvas.modes == ["full", "full", "full"], "a picture with see-through pixels is always sent whole"
+    assert np.array_equal(screen, canvas.pixels)
+
+
+def test_a_see_through_figure_is_always_sent_whole():
+    canvas = StandInCanvas(np.zeros((20, 30, 4), np.uint8))
+    frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20)), 255)])
+    assert canvas.modes == ["full", "full"]

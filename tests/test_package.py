@@ -160,8 +160,11 @@ def test_live_curves_update_in_place_and_drop_non_finite_points():
     curves.update({"loss": ([0, 1, 2, 3], [4.0, float("nan"), 1.0, 0.0])})
     assert curves.lines["loss"] is line
     assert list(line.get_xdata()) == [0, 2]  # nan dropped, and 0 has no place on a log axis
+    line.stale = False
+    curves.update({"loss": ([0, 1, 2, 3], [4.0, float("nan"), 1.0, 0.0])})
+    assert not line.stale, "the same data again is no change (a live figure would draw the curve again)"
     curves.update({"loss": ([], [])}, note="nothing to plot yet")
-    assert curves.note.get_text() == "nothing to plot yet"
+    assert curves.note.get_text() == "nothing to plot yet" and len(line.get_xdata()) == 0
     plt.close(figure)
 
 

@@ -137,8 +137,12 @@ def test_no_gradient_wires_show_the_value_only():
     graph.set_values({"x": 2.0, "w": 3.0, "f": 6.0})
     graph.set_grads({"x": 0.0, "w": 2.0, "f": 1.0})
     figure, ax = plt.subplots()
-    drawn = GraphView(graph, ax, no_gradient=["x"]).annotations()
+    view = GraphView(graph, ax, no_gradient=["x"])
+    drawn = view.annotations()
     assert (drawn[("x", "f")]["value"], drawn[("x", "f")]["grad"]) == ("2", "")
+    view._wires[("x", "f")].grad_text.stale = False
+    view.refresh()  # the same values again: nothing to draw again in a live figure
+    assert not view._wires[("x", "f")].grad_text.stale, "an empty gradient label was set and set back"
     assert drawn[("x", "f")]["style"] == "-" and to_rgba(drawn[("x", "f")]["colour"]) == to_rgba(INK)
     assert drawn[("w", "f")]["grad"] == "2"
     with pytest.raises(ValueError, match="not nodes of the graph"):

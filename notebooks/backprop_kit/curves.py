@@ -55,7 +55,11 @@ class LiveCurves:
             keep = np.isfinite(xs) & np.isfinite(ys)
             if self.ax.get_yscale() == "log":
                 keep &= ys > 0
-            self.lines[name].set_data(xs[keep], ys[keep])
+            line, xs, ys = self.lines[name], xs[keep], ys[keep]
+            # the same data again (a curve that does not depend on the slider moved) is no change:
+            # a live figure would repaint the curve and all it crosses
+            if not (np.array_equal(line.get_xdata(), xs) and np.array_equal(line.get_ydata(), ys)):
+                line.set_data(xs, ys)
         self.note.set_text(note)
         self.ax.relim()
         self.ax.autoscale_view()

@@ -113,8 +113,10 @@ class GraphView:
         if angle > 90 or angle < -90:  # keep text upright
             angle -= 180 * np.sign(angle)
         label_at = a + (b - a) * (0.5 if stub else at)
+        # annotation_clip=False: the labelled point is on a wire, inside the axes by construction;
+        # matplotlib would otherwise test that again on every draw (a tenth of a slider step)
         text = dict(rotation=angle, rotation_mode="anchor", ha="center", zorder=5,
-                    textcoords="offset points")
+                    textcoords="offset points", annotation_clip=False)
         normal = np.array([-direction[1], direction[0]])
         if normal[1] < 0 or (normal[1] == 0 and normal[0] < 0):
             normal = -normal  # "above" always points up the page
@@ -151,10 +153,12 @@ class GraphView:
             edge = self.graph.edge(*key) if key[1] is not None else None
             grad = edge.grad if edge is not None and edge.grad is not None else src.grad
             wrong = edge.wrong if edge is not None else ""
+            no_gradient = key[0] in self.no_gradient
             wire.value_text.set_text(format_value(src.value))
-            wire.grad_text.set_text(format_value(grad) + (WRONG_MARK if wrong else ""))
+            # set once: a text set and set back counts as changed, and a live figure repaints it
+            wire.grad_text.set_text("" if no_gradient else format_value(grad) + (WRONG_MARK if wrong else ""))
             restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
-            if key[0] in self.no_gradient:
+            if no_gradient:
                 self._style_no_gradient_wire(wire, src, edge)
                 continue
             if wrong:
@@ -176,10 +180,9 @@ class GraphView:
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
 
     def _style_no_gradient_wire(self, wire, src, edge):
-        """No gradient label; quiet when no gradient can flow (out of or into an inactive unit)."""
+        """A wire without a gradient label: quiet when no gradient can flow (out of or into an inactive unit)."""
         into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
         quiet = src.inactive or into_inactive
-        wire.grad_text.set_text("")
         restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
                 linewidth=1.4 if quiet else 1.6)
 

@@ -36,6 +36,7 @@ class DiffFrames:
 
     def __init__(self, canvas):
         self.canvas = canvas
+        self._browser_is_opaque = False  # every pixel of the last picture sent was opaque
         canvas.get_diff_image = self.next_frame
 
     def next_frame(self):
@@ -46,29 +47,40 @@ class DiffFrames:
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
         current = pixels.view(np.uint32).squeeze(2)  # one number per pixel: one comparison each
         last = canvas._last_buff
-        # A diff can only add opaque pixels over the old picture: a new size or any transparency
+        frame = None
+        # A diff can only add opaque pixels over an opaque picture: a new size or any transparency
         # (a see-through figure background) needs the whole image.
-        full = (canvas._force_full or current.shape != last.shape or bool((pixels[:, :, 3] != 255).any()))
-        if full:
+        if not canvas._force_full and current.shape == last.shape and self._browser_is_opaque:
+            frame = self._diff_frame(pixels, current, last)
+        if frame is None:
             canvas.set_image_mode("full")
             canvas._last_buff = current.copy()
+            self._browser_is_opaque = bool((pixels[:, :, 3] == 255).all())
             with io.BytesIO() as png:
                 Image.fromarray(pixels).save(png, format="png", compress_level=FULL_COMPRESS_LEVEL)
                 frame = png.getvalue()
-        else:
-            canvas.set_image_mode("diff")
-            changed = current != last
-            rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if len(rows) == 0:
-                bottom = right = 1  # nothing changed: one transparent pixel still answers the browser
-            else:
-                bottom, right = rows[-1] + 1, columns[-1] + 1
-            cut = np.where(changed[:bottom, :right], current[:bottom, :right], 0)
-            last[:bottom, :right] = current[:bottom, :right]
-            frame = diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
         canvas._force_full = False
         canvas._png_is_old = False
         return frame
+
+    def _diff_frame(self, pixels, current, last):
+        """The changed pixels, cut at the last changed row and column; None if one is not opaque."""
+        changed = current != last
+        rows = np.flatnonzero(changed.any(axis=1))
+        if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
+            self.canvas.set_image_mode("diff")
+            return diff_png(np.zeros((1, 1, 4), np.uint8))
+        top, bottom = rows[0], rows[-1] + 1
+        right = np.flatnonzero(changed[top:bottom].any(axis=0))[-1] + 1
+        band = np.s_[top:bottom, :right]  # the rows above it are left blank
+        # unchanged pixels are opaque (as sent): only the changed ones need looking at
+        if ((pixels[band][:, :, 3] != 255) & changed[band]).any():
+            return None
+        self.canvas.set_image_mode("diff")
+        cut = np.zeros((bottom, right), np.uint32)
+        cut[top:] = np.where(changed[band], current[band], 0)
+        last[band] = current[band]
+        return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
 
 
 def diff_png(rgba):
