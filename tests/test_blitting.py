@@ -103,6 +103,41 @@ def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
         "a draw must leave the figure fresh, or it asks the browser for frames again and again"
 
 
+@pytest.mark.parametrize("style", [
+    dict(linewidth=3),
+    dict(linewidth=1, drawstyle="steps-mid", marker="o", markersize=9),
+    dict(linewidth=2, linestyle="--", gap=True),
+    dict(linewidth=2, logy=True),
+    dict(linewidth=1, points=64),  # few points far apart: the segments between boxes' runs matter
+])
+def test_a_line_paints_only_inside_its_place(ipympl_backend, style):
+    """A line's place is a string of small boxes (a legend near a long curve is then drawn again
+    only when the curve changes near it).  Every pixel the line paints must be in one of them."""
+    style = dict(style)
+    gap, logy, points = style.pop("gap", False), style.pop("logy", False), style.pop("points", 500)
+    figure = live.LiveFigure(figsize=(4, 3))
+    ax = figure.axes
+    ax.set_axis_off()
+    walk = np.cumsum(np.random.default_rng(0).normal(size=points, scale=500 / points)) + 60
+    if gap:
+        walk[100:180] = np.nan
+    line, = ax.plot(np.arange(points), walk, color="black", **style)
+    if logy:
+        ax.set_yscale("log")
+    canvas = figure.figure.canvas
+    canvas.draw()
+    painted = (np.asarray(canvas.get_renderer().buffer_rgba())[:, :, :3] != 255).any(axis=2)
+    assert painted.sum() > 300, "the line should paint something"
+    height = painted.shape[0]
+    inside = np.zeros_like(painted)
+    place = figure._blitter._place(line, canvas.get_renderer())
+    assert 8 <= len(place) <= blitting.MAX_LINE_BOXES
+    for rectangle in place:
+        inside[blitting._region(rectangle, height)] = True
+    assert not (painted & ~inside).any(), f"{(painted & ~inside).sum()} painted pixels outside the line's place"
+    assert inside.sum() < 0.6 * inside.size, "a string of boxes hugs the line: far less than its whole box"
+
+
 def test_without_ipympl_there_is_no_blitting():
     matplotlib.use("Agg")
     figure = live.LiveFigure()

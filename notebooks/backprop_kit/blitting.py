@@ -7,11 +7,12 @@ and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 image is kept as the background.  From then on a refresh repaints only where an
 animated artist changed (its old place and its new one): the background there, then
 every animated artist that reaches there, whole and in z-order, and what they paint
-elsewhere is undone (a few ms for a slider step).  What would be drawn over an animated
-artist anywhere in its axes (a spine, a legend) is animated with it.  Anything
-else that changes (axis limits, an artist added, removed or seen changing for the first
-time) makes the next refresh a full draw again; limits set again to the values they had
-do not.
+elsewhere is undone (a few ms for a slider step).  A place is a rectangle, or for a line
+a string of small ones along it, so a legend beside a long curve is left alone.  What
+would be drawn over an animated artist anywhere in its axes (a spine, a legend) is
+animated with it.  Anything else that changes (axis limits, an artist added, removed or
+seen changing for the first time) makes the next refresh a full draw again; limits set
+again to the values they had do not.
 
 Frames reach the browser in one of two ways.  When nothing has been sent for a while
 (a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
@@ -44,6 +45,9 @@ FRAME_IN_FLIGHT_S = 0.1
 EDGE_PX = 3
 TICK_REACH_PT = 12  # how far tick marks may stick out of their axes
 BEST_LOCATION = 0  # matplotlib's code for a legend's loc="best"
+MAX_LINE_BOXES = 32  # a line's place: at most this many boxes along it
+MARKERLESS = ("None", "none", "", " ", None)
+NOWHERE = np.empty((0, 4), int)  # a place without pixels
 
 
 class Blitter:
@@ -58,7 +62,7 @@ class Blitter:
         self.blit = blit
         self.canvas = figure.canvas
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
-        self._drawn_at = {}  # animated artist -> (x0, y0, x1, y1): the pixels it covered when last drawn
+        self._drawn_at = {}  # animated artist -> its place when last drawn (see _place)
         self._best_legend_at = {}  # legend at loc="best" -> its exact display bounds when last drawn
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
@@ -163,7 +167,7 @@ class Blitter:
         gives.  What the redrawn artists paint outside them is undone: nothing changed there."""
         renderer = self.canvas.get_renderer()
         was_stale = self.figure.stale
-        places = []
+        places = [NOWHERE]
         changed = [a for a in self.dynamic if _changed(a)]
         # a legend at loc="best" moves when what it avoids moves, without being changed itself
         moved_axes = {a.axes for a in changed}
@@ -175,16 +179,17 @@ class Blitter:
             if _shows(artist) and artist.figure is self.figure:
                 self._note_place(artist, renderer)
                 places.append(self._drawn_at[artist])
-        if not places:
+        places = np.concatenate(places)
+        if not len(places):
             return
         redrawn = [artist for artist in self.dynamic  # in z-order
-                   if artist in self._drawn_at and any(_overlap(self._drawn_at[artist], place) for place in places)]
+                   if artist in self._drawn_at and _overlap(self._drawn_at[artist], places)]
         pixels = np.asarray(renderer.buffer_rgba())
         height = pixels.shape[0]
         # the redrawn artists paint only inside their places: keep what is there to undo it
-        reach = _region(_enclosing([self._drawn_at[artist] for artist in redrawn] + places), height)
+        reach = _region(_enclosing([self._drawn_at[artist] for artist in redrawn] + [places]), height)
         before = pixels[reach].copy()
-        regions = [_region(place, height) for place in places]
+        regions = [_region(rectangle, height) for rectangle in places]
         for region in regions:
             pixels[region] = self._background[region]
         for artist in redrawn:
@@ -200,7 +205,7 @@ class Blitter:
 
     def _note_place(self, artist, renderer):
         """Record where ``artist`` is drawn now (a loc="best" legend: also exactly, to see it move)."""
-        self._drawn_at[artist] = self._pixels_covered(artist, renderer)
+        self._drawn_at[artist] = self._place(artist, renderer)
         self._best_legend_at.pop(artist, None)
         if isinstance(artist, Legend) and artist._get_loc() == BEST_LOCATION:
             self._best_legend_at[artist] = tuple(artist.get_window_extent(renderer).bounds)
@@ -209,24 +214,26 @@ class Blitter:
         # its window extent places it for the data as they are now (0.7 ms; drawing it takes 8)
         return tuple(legend.get_window_extent(renderer).bounds) != self._best_legend_at[legend]
 
-    def _pixels_covered(self, artist, renderer):
-        """(x0, y0, x1, y1): whole pixels, from the bottom left, that drawing ``artist`` may touch."""
+    def _place(self, artist, renderer):
+        """The pixels drawing ``artist`` may touch: an (n, 4) array of rectangles (x0, y0, x1, y1)
+        in whole pixels from the bottom left.  One rectangle for most artists; a string of small
+        ones along a line, so that what sits near a long curve (a legend) is drawn again only
+        when the curve changes near it, not whenever it changes."""
         width, height = self.canvas.get_width_height(physical=True)
-        box = _drawn_box(artist, renderer)
-        if box is None:
-            box = self.figure.bbox
+        boxes = _drawn_boxes(artist, renderer)
+        if boxes is None:
+            boxes = np.array([self.figure.bbox.extents])
+        elif np.isnan(boxes).any():
+            return np.array([(0, 0, width, height)])
         # an artist drawn by itself stops at its clip box; an axis or a legend draws parts that do not
         clip = artist.get_clip_box() if artist.get_clip_on() and not isinstance(artist, (Axis, Legend)) else None
         if clip is not None:
-            box = Bbox.intersection(box, clip) or Bbox.null()
-        x0, y0, x1, y1 = box.extents
-        if np.isnan(box.extents).any():
-            return 0, 0, width, height
-        if x0 > x1 or y0 > y1:  # a null box: a line without points, an artist clipped away
-            return 0, 0, 0, 0
-        x0, x1 = np.clip([x0 - EDGE_PX, x1 + EDGE_PX], 0, width)
-        y0, y1 = np.clip([y0 - EDGE_PX, y1 + EDGE_PX], 0, height)
-        return math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)
+            boxes = np.hstack([np.maximum(boxes[:, :2], clip.p0), np.minimum(boxes[:, 2:], clip.p1)])
+        # a box turned inside out is nothing drawn: a line without points, an artist clipped away
+        boxes = boxes[(boxes[:, 0] <= boxes[:, 2]) & (boxes[:, 1] <= boxes[:, 3])]
+        low = np.floor(np.clip(boxes[:, :2] - EDGE_PX, 0, (width, height)))
+        high = np.ceil(np.clip(boxes[:, 2:] + EDGE_PX, 0, (width, height)))
+        return np.hstack([low, high]).astype(int)
 
     # ---- learning which artists change -----------------------------------------------
 
@@ -277,30 +284,60 @@ def _parts(artist):
             parts.extend(part.get_children())
 
 
-def _drawn_box(artist, renderer):
-    """The display box ``artist`` draws in, widened by its line width; None when it cannot say."""
-    points_to_px = renderer.points_to_pixels(1.0)
+def _drawn_boxes(artist, renderer):
+    """Display boxes (an (n, 4) array of x0, y0, x1, y1) that hold what ``artist`` draws, widened
+    by its line width; None when it cannot say."""
     try:
-        if isinstance(artist, Axis):  # tick labels are in its tight box, tick marks are not
-            tick_reach = TICK_REACH_PT * points_to_px
-            return Bbox.union([artist.get_tightbbox(renderer) or Bbox.null(),
-                               artist.axes.bbox.padded(tick_reach)])
-        if isinstance(artist, Text):
-            box = _text_box(artist, renderer)
-            frame = artist.get_bbox_patch()
-            if frame is not None and artist.get_visible() and artist.get_text():
-                artist.update_bbox_position_size(renderer)
-                box = Bbox.union([box, frame.get_window_extent(renderer).padded(
-                    frame.get_linewidth() * points_to_px)])
-            return box
-        if isinstance(artist, (Line2D, Patch)):  # markers are in a line's box, line widths are not
-            return artist.get_window_extent(renderer).padded(artist.get_linewidth() * points_to_px)
-        if isinstance(artist, (Legend, Spine, AxesImage)):
-            return artist.get_window_extent(renderer)
-        if isinstance(artist, Collection):
-            return None  # a collection's own box misses its markers: its clip box bounds it
+        if isinstance(artist, Line2D):
+            return _line_boxes(artist, renderer)
+        box = _drawn_box(artist, renderer)
     except Exception:  # an artist that cannot say where it is: it may be anywhere
         return None
+    return None if box is None else np.array([box.extents])
+
+
+def _line_boxes(line, renderer):
+    """Boxes along a line: each holds a run of consecutive points and the first point of the next
+    run, so every segment between points (or a step of a stepped line) is in one of them."""
+    points_to_px = renderer.points_to_pixels(1.0)
+    points = line.get_transform().transform(line.get_xydata())  # as Line2D.get_window_extent
+    points = points[~np.isnan(points).any(axis=1)]  # a missing point breaks the line: nothing drawn
+    if len(points) == 0:
+        return np.empty((0, 4))
+    pad = line.get_linewidth() * points_to_px
+    if line.get_marker() not in MARKERLESS:
+        pad += (line.get_markersize() / 2 + line.get_markeredgewidth()) * points_to_px
+    run = max(1, -(-len(points) // MAX_LINE_BOXES))  # points per box, rounded up
+    starts = np.arange(0, len(points), run)
+    low = np.minimum.reduceat(points, starts)
+    high = np.maximum.reduceat(points, starts)
+    following = points[starts[1:]]  # the first point of the next run
+    low[:-1] = np.minimum(low[:-1], following)
+    high[:-1] = np.maximum(high[:-1], following)
+    return np.hstack([low - pad, high + pad])
+
+
+def _drawn_box(artist, renderer):
+    """The display box ``artist`` (not a line) draws in, widened by its line width; None when it cannot say."""
+    points_to_px = renderer.points_to_pixels(1.0)
+    if isinstance(artist, Axis):  # tick labels are in its tight box, tick marks are not
+        tick_reach = TICK_REACH_PT * points_to_px
+        return Bbox.union([artist.get_tightbbox(renderer) or Bbox.null(),
+                           artist.axes.bbox.padded(tick_reach)])
+    if isinstance(artist, Text):
+        box = _text_box(artist, renderer)
+        frame = artist.get_bbox_patch()
+        if frame is not None and artist.get_visible() and artist.get_text():
+            artist.update_bbox_position_size(renderer)
+            box = Bbox.union([box, frame.get_window_extent(renderer).padded(
+                frame.get_linewidth() * points_to_px)])
+        return box
+    if isinstance(artist, Patch):  # a patch's box leaves out its line width
+        return artist.get_window_extent(renderer).padded(artist.get_linewidth() * points_to_px)
+    if isinstance(artist, (Legend, Spine, AxesImage)):
+        return artist.get_window_extent(renderer)
+    if isinstance(artist, Collection):
+        return None  # a collection's own box misses its markers: its clip box bounds it
     return None
 
 
@@ -320,19 +357,24 @@ def _text_box(text, renderer):
 
 
 def _overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    """Whether a rectangle of place ``a`` overlaps one of place ``b``."""
+    a, b = a[:, None, :], b[None, :, :]
+    return bool(((a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2])
+                 & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])).any())
 
 
 def _enclosing(places):
-    """The smallest place (x0, y0, x1, y1) that holds all of ``places`` (empty ones hold nothing)."""
-    places = [p for p in places if p[0] < p[2] and p[1] < p[3]] or [(0, 0, 0, 0)]
-    x0s, y0s, x1s, y1s = zip(*places)
-    return min(x0s), min(y0s), max(x1s), max(y1s)
+    """The smallest rectangle (x0, y0, x1, y1) that holds all of ``places`` (empty ones hold nothing)."""
+    rectangles = np.concatenate(places)
+    rectangles = rectangles[(rectangles[:, 0] < rectangles[:, 2]) & (rectangles[:, 1] < rectangles[:, 3])]
+    if not len(rectangles):
+        return 0, 0, 0, 0
+    return (*rectangles[:, :2].min(axis=0), *rectangles[:, 2:].max(axis=0))
 
 
-def _region(place, height):
-    """The buffer's (rows, columns) for a place (x0, y0, x1, y1) counted from the bottom left."""
-    x0, y0, x1, y1 = place
+def _region(rectangle, height):
+    """The buffer's (rows, columns) for a rectangle (x0, y0, x1, y1) counted from the bottom left."""
+    x0, y0, x1, y1 = rectangle
     return slice(height - y1, height - y0), slice(x0, x1)
 
 
