@@ -38,6 +38,8 @@ from matplotlib.spines import Spine
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from .glyphs import keep_glyphs
+
 # A frame sent less than this long ago may still be on its way to the browser or loading there:
 # another one sent on top could overtake it, so the browser is asked instead (ipympl's handshake).
 FRAME_IN_FLIGHT_S = 0.1
@@ -53,8 +55,9 @@ NOWHERE = np.empty((0, 4), int)  # a place without pixels
 class Blitter:
     """Attach to an ipympl figure; call ``request()`` instead of ``canvas.draw_idle()``.
 
-    ``blit=False`` draws every frame in full (a figure whose artists are replaced, not
-    changed) and keeps only the sending of frames at once.
+    ``blit=False`` draws every frame in full, text as matplotlib draws it (a figure whose
+    artists are replaced, not changed; the tests' reference), and keeps only the sending
+    of frames at once.
     """
 
     def __init__(self, figure, blit=True):
@@ -77,6 +80,8 @@ class Blitter:
         self.canvas.handle_draw = self._answer_draw_request
         self.canvas.draw_idle = self._draw_idle  # ipympl itself calls it too (a new browser view)
         self.canvas.mpl_connect("draw_event", self._after_full_draw)
+        if blit:
+            keep_glyphs(self.canvas)  # text drawn again is most of a step: draw it from kept glyphs
 
     def request(self):
         """Show the figure's current state: a blit when only animated artists changed."""

@@ -1,0 +1,101 @@
+"""Glyphs rendered once and kept: a live figure's text drawn again costs a lookup per glyph.
+
+matplotlib's Agg renderer lays every text out with FreeType and renders each of its glyphs
+again on every draw.  In a demo's slider step most of the time goes there (notebook 5
+draws ~575 glyphs a step, most of them the same characters at the same places).  What
+FreeType makes of a glyph depends only on the font, size, resolution, rotation and the
+sub-pixel part of where it goes (FreeType counts in 1/64 px): moved by whole pixels it is
+the same bitmap, moved.  So ``keep_glyphs(canvas)`` makes the canvas's renderers keep
+each text's layout and each glyph's bitmap under exactly those keys, and draw from them:
+the same pixels, without FreeType.
+
+It re-does two private methods of matplotlib's RendererAgg (``draw_text`` and
+``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned); tests compare its pixels with
+matplotlib's own for plain, rotated, bold, mathematical and fallback-font text.
+"""
+
+import functools
+import math
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import get_hinting_flag
+from matplotlib.font_manager import fontManager
+from matplotlib.ft2font import RenderMode
+
+MAX_KEPT = 50_000  # layouts and glyph bitmaps (a few hundred bytes each); past it all are forgotten
+SUBPIXEL = 0x40  # FreeType's 26.6 fixed point: 64 steps to a pixel
+
+
+def keep_glyphs(canvas):
+    """Make ``canvas`` (an Agg canvas: ipympl's is one) draw text from kept layouts and glyphs."""
+    kept = {}
+    new_renderer = canvas.get_renderer
+
+    def get_renderer():
+        renderer = new_renderer()  # a new one after a resize or a change of resolution
+        if not getattr(renderer, "_keeps_glyphs", False):
+            renderer._keeps_glyphs = True
+            renderer.draw_text = functools.partial(_draw_text, renderer, kept, renderer.draw_text)
+            renderer._draw_text_glyphs_and_boxes = functools.partial(
+                _draw_glyphs, renderer, kept, renderer._draw_text_glyphs_and_boxes)
+        return renderer
+
+    canvas.get_renderer = get_renderer
+    return kept
+
+
+def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    """RendererAgg.draw_text, with the layout of plain text kept."""
+    if ismath:
+        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+    if len(kept) > MAX_KEPT:
+        kept.clear()
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    flags = get_hinting_flag()
+    size = prop.get_size_in_points()
+    key = ("layout", tuple(fontManager._find_fonts_by_props(prop)), mpl.rcParams["text.hinting_factor"],
+           size, renderer.dpi, s, flags, None if features is None else tuple(features), language)
+    layout = kept.get(key)
+    if layout is None:
+        font = renderer._prepare_font(prop)
+        layout = kept[key] = [(item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
+            s, flags=flags, features=features, language=language)]
+    renderer._draw_text_glyphs_and_boxes(
+        gc, x, y, angle, ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout), [])
+
+
+def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
+    """RendererAgg._draw_text_glyphs_and_boxes, with each glyph's bitmap kept."""
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    flags = get_hinting_flag()
+    antialiased = gc.get_antialiased()
+    height = renderer.height
+    style = (renderer.dpi, flags, antialiased, mpl.rcParams["text.hinting_factor"])
+    transforms = {}  # (slant, extend) -> FreeType's matrix for them, and its key
+    for font, size, glyph, slant, extend, dx, dy in glyphs:  # dy is upwards
+        if (slant, extend) not in transforms:
+            matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])
+                      @ [[extend, extend * slant], [0, 1]]).round().astype(int)
+            transforms[slant, extend] = matrix, matrix.tobytes()
+        matrix, matrix_key = transforms[slant, extend]
+        at_x = round(SUBPIXEL * (x + dx * cos - dy * sin))  # FreeType's y is upwards
+        at_y = round(SUBPIXEL * (height - y + dx * sin + dy * cos))
+        key = (font.fname, font.family_name, font.style_name, size, glyph, matrix_key,
+               at_x % SUBPIXEL, at_y % SUBPIXEL, *style)
+        bitmap = kept.get(key)
+        if bitmap is None:
+            font.set_size(size, renderer.dpi)
+            font._set_transform(matrix, [at_x, at_y])
+            drawn = font._render_glyph(glyph, flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
+            image = drawn.buffer if antialiased else drawn.buffer * 0xFF
+            # kept relative to the whole pixel it was drawn at
+            bitmap = kept[key] = image, drawn.left - at_x // SUBPIXEL, drawn.top - at_y // SUBPIXEL
+        image, left, top = bitmap
+        # draw_text_image's y is downwards and at the bitmap's bottom side
+        renderer._renderer.draw_text_image(
+            image, left + at_x // SUBPIXEL, int(height) - (top + at_y // SUBPIXEL) + image.shape[0], 0, gc)
+    boxes = list(boxes)
+    if boxes:  # the rules of mathematical text (a fraction's bar), drawn as matplotlib draws them
+        draw_plainly(gc, x, y, angle, [], boxes)

@@ -1,0 +1,100 @@
+"""backprop_kit.glyphs: text drawn from kept layouts and glyphs is matplotlib's own, pixel for pixel.
+
+Independent truth: the same figure on a plain Agg canvas, drawn by matplotlib alone.
+"""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from backprop_kit.glyphs import keep_glyphs
+
+# What the demos draw: plain and bold numbers, rotated wire labels, the check table's monospace
+# rows with symbols from a fallback font, mathematical text, small italics, an aliased label.
+TEXTS = [
+    ("0.4502", {}),
+    ("-4.867", dict(fontweight="bold", fontsize=13)),
+    ("\u2202q/\u2202x = 1", dict(rotation=31, style="italic")),
+    ("\u2713 \u2202Loss/\u2202w1   0.001168 |  0.001168", dict(family="monospace")),
+    (r"$\frac{\partial f}{\partial x} = \sqrt{2}\,\sigma(z)$", {}),
+    ("small print", dict(fontsize=6, rotation=-90)),
+    ("no antialiasing", dict(antialiased=False)),
+]
+
+
+def text_figure():
+    """A figure of TEXTS placed in figure pixels, so moves can be whole or part pixels."""
+    figure = Figure(figsize=(5, 3), dpi=130)
+    FigureCanvasAgg(figure)
+    texts = []
+    for index, (text, style) in enumerate(TEXTS):
+        at = np.array([20.0 + 40 * (index % 2), 20.0 + 50 * index])
+        texts.append((figure.text(0, 0, text, transform=None, **style), at))
+    figure.suptitle("the title stays where it is")
+    return figure, texts
+
+
+def drawn(figure, texts, move):
+    for text, at in texts:
+        text.set_position(at + move)
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+
+def test_kept_glyphs_draw_what_matplotlib_draws_wherever_the_text_goes():
+    kept_figure, kept_texts = text_figure()
+    kept = keep_glyphs(kept_figure.canvas)
+    plain_figure, plain_texts = text_figure()
+    sizes = []
+    for move in [(0, 0), (3, 0), (7, -2), (3.25, 1.5), (10.015625, -7.3), (0.5, 0.5), (0, 0)]:
+        mine, theirs = drawn(kept_figure, kept_texts, move), drawn(plain_figure, plain_texts, move)
+        assert (mine != theirs).any(axis=2).sum() == 0, f"text moved by {move} differs"
+        sizes.append(len(kept))
+    assert sizes[0] > len(TEXTS), "the layouts and glyphs were not kept"
+    assert sizes[1] == sizes[2] == sizes[0], "moved by whole pixels, text is drawn from the same glyphs"
+    assert sizes[3] > sizes[2], "moved by part of a pixel, FreeType renders the glyphs afresh"
+    assert sizes[-1] == sizes[-2], "back where it was: all kept"
+
+
+def test_a_new_renderer_after_a_resize_keeps_glyphs_too():
+    kept_figure, kept_texts = text_figure()
+    kept = keep_glyphs(kept_figure.canvas)
+    plain_figure, plain_texts = text_figure()
+    for figure in (kept_figure, plain_figure):
+        figure.set_dpi(97)
+    size = len(kept)
+    mine, theirs = drawn(kept_figure, kept_texts, (1, 1)), drawn(plain_figure, plain_texts, (1, 1))
+    assert (mine != theirs).any(axis=2).sum() == 0
+    assert len(kept) > size
+
+
+def test_the_kept_glyphs_are_forgotten_past_their_limit(monkeypatch):
+    from backprop_kit import glyphs
+
+    figure, texts = text_figure()
+    everything = len(_kept_after_drawing(figure, texts))
+    monkeypatch.setattr(glyphs, "MAX_KEPT", 20)
+    figure, texts = text_figure()
+    kept = _kept_after_drawing(figure, texts)
+    assert len(kept) < everything / 2, "past the limit, what was kept is forgotten"
+
+
+def _kept_after_drawing(figure, texts):
+    kept = keep_glyphs(figure.canvas)
+    drawn(figure, texts, (0, 0))
+    return kept
+
+
+def test_a_turned_glyph_is_not_drawn_from_the_upright_one():
+    """The same glyph at the same point, upright and turned: each has its own bitmap."""
+    figures = []
+    for keep in (True, False):
+        figure = Figure(figsize=(2, 2), dpi=100)
+        FigureCanvasAgg(figure)
+        if keep:
+            keep_glyphs(figure.canvas)
+        for angle in (0, 90, 45):  # anchored at the baseline's left end: the first glyph starts there
+            figure.text(0, 0, "0.45", transform=None, rotation=angle, rotation_mode="anchor").set_position((100, 100))
+        figure.canvas.draw()
+        figures.append(np.asarray(figure.canvas.buffer_rgba()).copy())
+    assert (figures[0] != figures[1]).any(axis=2).sum() == 0
