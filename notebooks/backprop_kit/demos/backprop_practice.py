@@ -197,6 +197,7 @@ class ChainRuleDemo:
                                  styles={"tangent, finite differences": dict(linestyle="--", linewidth=1.6),
                                          "(w, f(g(w)))": dict(marker="o", linestyle="", markersize=7)})
         self.readout = live.Readout()
+        self._curves = {}  # n -> (ws, f(g(ws))) of chain_example(n)
         self.figure.figure.tight_layout()
         self.update(w=w, n=n)
 
@@ -222,8 +223,10 @@ class ChainRuleDemo:
         self.figure.refresh()
 
     def _plot(self, chain, total):
-        ws = np.linspace(*self.W_RANGE, 400)
-        values = np.array([chain.composite(w) for w in ws])
+        if self.n not in self._curves:  # the curve depends on n alone: worked out once per n
+            ws = np.linspace(*self.W_RANGE, 400)
+            self._curves[self.n] = ws, np.array([chain.composite(w) for w in ws])
+        ws, values = self._curves[self.n]
         height = chain.composite(self.w)
         reference = chain_reference(chain, self.w)[1]
         data = {"f(g(w))": (ws, values), "(w, f(g(w)))": ([self.w], [height])}
