@@ -66,7 +66,7 @@ class Blitter:
         self.canvas = figure.canvas
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
         self._drawn_at = {}  # animated artist -> its place when last drawn (see _place)
-        self._best_legend_at = {}  # legend at loc="best" -> its exact display bounds when last drawn
+        self._best_legend_at = {}  # legend at loc="best" -> (width, height, spot) when last drawn
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
         self._layout = None  # _background_layout() at the last full draw
@@ -213,11 +213,13 @@ class Blitter:
         self._drawn_at[artist] = self._place(artist, renderer)
         self._best_legend_at.pop(artist, None)
         if isinstance(artist, Legend) and artist._get_loc() == BEST_LOCATION:
-            self._best_legend_at[artist] = tuple(artist.get_window_extent(renderer).bounds)
+            box = artist._legend_box.get_bbox(renderer)  # its size, which only a change of its parts changes
+            self._best_legend_at[artist] = box.width, box.height, _best_spot(artist, box.width, box.height, renderer)
 
     def _legend_moved(self, legend, renderer):
-        # its window extent places it for the data as they are now (0.7 ms; drawing it takes 8)
-        return tuple(legend.get_window_extent(renderer).bounds) != self._best_legend_at[legend]
+        """Whether loc="best" now puts ``legend`` elsewhere (0.7 ms; drawing it takes 8)."""
+        width, height, spot = self._best_legend_at[legend]
+        return _best_spot(legend, width, height, renderer) != spot
 
     def _place(self, artist, renderer):
         """The pixels drawing ``artist`` may touch: an (n, 4) array of rectangles (x0, y0, x1, y1)
@@ -276,6 +278,11 @@ def _mark_drawn(artist):
     # drawing leaves some parts marked changed (an empty text returns before it says it is drawn)
     for part in _parts(artist):
         part.stale = False
+
+
+def _best_spot(legend, width, height, renderer):
+    """Where loc="best" puts a legend of that size for the data as they are now (as Legend.draw does)."""
+    return tuple(legend._find_best_position(width, height, renderer))
 
 
 def _parts(artist):
