@@ -24,7 +24,6 @@ An animated artist is skipped by ``savefig``; the live figure is only ever shown
 through its canvas, and the static figures of a notebook are separate figures.
 """
 
-import math
 import time
 
 import numpy as np
@@ -209,7 +208,7 @@ class Blitter:
         self._keep_fresh(was_stale)
 
     def _note_place(self, artist, renderer):
-        """Record where ``artist`` is drawn now (a loc="best" legend: also exactly, to see it move)."""
+        """Record where ``artist`` is drawn now (a loc="best" legend: also its size and spot, to see it move)."""
         self._drawn_at[artist] = self._place(artist, renderer)
         self._best_legend_at.pop(artist, None)
         if isinstance(artist, Legend) and artist._get_loc() == BEST_LOCATION:
