@@ -28,7 +28,8 @@ SUBPIXEL = 0x40  # FreeType's 26.6 fixed point: 64 steps to a pixel
 
 
 def keep_glyphs(canvas):
-    """Make ``canvas`` (an Agg canvas: ipympl's is one) draw text from kept layouts and glyphs."""
+    """Make ``canvas`` (an Agg canvas: ipympl's is one) draw text from kept layouts and glyphs;
+    returns the dict they are kept in."""
     kept = {}
     new_renderer = canvas.get_renderer
 
