@@ -7,6 +7,7 @@ student has not computed yet.  A screenshot of the live demo goes to test-artifa
 """
 
 import json
+import re
 
 import pytest
 
@@ -15,6 +16,15 @@ from tests.conftest import NOTEBOOKS
 
 OPEN_TIMEOUT = 120  # s: JupyterLab's first page load builds its settings; the machine may be busy
 RUN_TIMEOUT = 300  # s: every cell, including Otter's export that reruns the checks
+
+# Otter's export checks the submission in a fresh kernel and shows that process's stderr as a warning.
+# ipykernel 7.4 (pinned, the newest) can log one traceback while that kernel shuts down: an "idle"
+# status sent on the already closed IOPub pipe (ZMQError ENOTSOCK from IOPubThread.schedule; ipykernel
+# PR #1518 caught the same race in _really_send only).  The export itself has succeeded; a student may
+# see it now and then (CI on b67db5b once).  Only exactly that traceback is passed over.
+KERNEL_SHUTDOWN_RACE = re.compile(
+    r"Traceback \(most recent call last\):(?:(?!Traceback).)*?ipykernel/kernelbase\.py(?:(?!Traceback).)*?"
+    r"zmq\.error\.ZMQError: Socket operation on non-socket", re.S)
 
 NOTEBOOK_STATE = """() => {
     const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -69,7 +79,7 @@ def test_student_notebook_runs_in_jupyterlab(name, lab_server, page):
         notebook = page.locator(".jp-NotebookPanel:visible")
         harness.wait_until(lambda: notebook.locator(harness.SLIDER).count() > 0, 30, f"{name}: no slider rendered")
         harness.wait_until(lambda: harness.figures_drawn(notebook), 30, f"{name}: no ipympl figure was drawn")
-        text = notebook.inner_text()
+        text = KERNEL_SHUTDOWN_RACE.sub("", notebook.inner_text())
         for sign in ("Error displaying widget", "Traceback"):
             assert sign not in text, f"{name}: the notebook shows {sign!r}"
 
