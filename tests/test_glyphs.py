@@ -98,3 +98,17 @@ def test_a_turned_glyph_is_not_drawn_from_the_upright_one():
         figure.canvas.draw()
         figures.append(np.asarray(figure.canvas.buffer_rgba()).copy())
     assert (figures[0] != figures[1]).any(axis=2).sum() == 0
+
+
+
+def test_mathematical_text_alone_is_forgotten_past_the_limit_too(monkeypatch):
+    from backprop_kit import glyphs
+
+    monkeypatch.setattr(glyphs, "MAX_KEPT", 10)
+    figure = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(figure)
+    kept = keep_glyphs(figure.canvas)
+    for row in range(8):  # mathematical text is laid out by matplotlib's mathtext, then drawn from kept glyphs
+        figure.text(0.05, 0.1 + 0.1 * row, rf"$\sigma(w_{row} x + b_{row}) = \frac{{{row}}}{{7}}$")
+    figure.canvas.draw()
+    assert 0 < len(kept) <= 10 + 20, "one text's glyphs past the limit at most"

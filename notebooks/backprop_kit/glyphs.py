@@ -50,14 +50,14 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
     """RendererAgg.draw_text, with the layout of plain text kept."""
     if ismath:
         return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-    if len(kept) > MAX_KEPT:
-        kept.clear()
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
     flags = get_hinting_flag()
     size = prop.get_size_in_points()
+    # what matplotlib's get_font and _layout depend on (the two factors pick another FT2Font)
     key = ("layout", tuple(fontManager._find_fonts_by_props(prop)), mpl.rcParams["text.hinting_factor"],
-           size, renderer.dpi, s, flags, None if features is None else tuple(features), language)
+           mpl.rcParams["text.kerning_factor"], size, renderer.dpi, s, flags,
+           None if features is None else tuple(features), language)
     layout = kept.get(key)
     if layout is None:
         font = renderer._prepare_font(prop)
@@ -69,6 +69,8 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
 
 def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
     """RendererAgg._draw_text_glyphs_and_boxes, with each glyph's bitmap kept."""
+    if len(kept) > MAX_KEPT:  # here, so that mathematical text (which is not laid out above) counts too
+        kept.clear()
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     flags = get_hinting_flag()
     antialiased = gc.get_antialiased()
