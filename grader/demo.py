@@ -12,6 +12,7 @@ would write a zip), markdown is cut down to its headings, and a first cell turns
 """
 
 import argparse
+import os
 import re
 import shutil
 import signal
@@ -25,6 +26,10 @@ import nbformat
 from .build import master_names, outputs_for
 
 DEFAULT_PORT = 8866
+# The demo page's Voila template (Voila's lab template plus one script; see its files), found
+# by Voila through the Jupyter data path.
+TEMPLATE = "backprop-kit"
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
 DEFAULT_SCALE = 1.3
 # Front-end extensions in the environment that the demos do not use: in Voila's page they only
 # add start-up time and console errors (they expect JupyterLab's menus and editors).
@@ -100,9 +105,17 @@ def voila_command(target, port=DEFAULT_PORT, extra=()):
     """The Voila command line that serves ``target`` (one notebook, or a folder of them) on 127.0.0.1."""
     return [sys.executable, "-m", "voila", str(target),
             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
-            "--theme=light", "--VoilaConfiguration.show_tracebacks=True",
+            f"--template={TEMPLATE}", "--theme=light", "--VoilaConfiguration.show_tracebacks=True",
             "--VoilaConfiguration.classic_tree=True",  # a plain list of links, rendered by the server
             *(f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS), *extra]
+
+
+def voila_environment(environment=None):
+    """Voila's environment variables (``os.environ`` by default) with the kit's template on the data path."""
+    environment = dict(os.environ if environment is None else environment)
+    paths = [str(TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(os.pathsep))]
+    environment["JUPYTER_PATH"] = os.pathsep.join(paths)
+    return environment
 
 
 def main(argv=None):
@@ -126,7 +139,8 @@ def main(argv=None):
         paths = prepare(names, folder, args.scale)
         target = paths[0] if len(args.names) == 1 else folder  # one name: that app; else a list
         print(f"Serving {', '.join(names)} at http://127.0.0.1:{args.port}/  (Ctrl+C stops)", flush=True)
-        server = subprocess.Popen(voila_command(target, args.port, voila_options), cwd=folder)
+        server = subprocess.Popen(voila_command(target, args.port, voila_options), cwd=folder,
+                                  env=voila_environment())
         return server.wait()
     except KeyboardInterrupt:  # Voila got the Ctrl+C too and is stopping
         return 0

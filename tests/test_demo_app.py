@@ -48,6 +48,19 @@ def test_voila_command_serves_on_localhost_without_moving_port():
     assert "--Voila.port_retries=0" in command and command[-1] == "--no-browser"
 
 
+def test_voila_finds_the_demo_template_first_and_keeps_other_data_paths(monkeypatch):
+    from voila.paths import collect_template_paths
+
+    environment = demo.voila_environment({"JUPYTER_PATH": "/elsewhere", "HOME": "/home/x"})
+    assert environment["JUPYTER_PATH"].split(":") == [str(demo.TEMPLATE_ROOT), "/elsewhere"]
+    assert environment["HOME"] == "/home/x"
+    assert "--template=backprop-kit" in demo.voila_command("folder")
+    monkeypatch.setenv("JUPYTER_PATH", environment["JUPYTER_PATH"])
+    paths = collect_template_paths(["voila", "nbconvert"], demo.TEMPLATE, prune=True)
+    assert paths[0] == str(demo.TEMPLATE_ROOT / "voila" / "templates" / demo.TEMPLATE)
+    assert any(path.endswith("voila/templates/lab") for path in paths), "based on Voila's lab template"
+
+
 def test_demo_refuses_an_unknown_notebook(capsys):
     with pytest.raises(SystemExit):
         demo.main(["99_no_such_notebook"])

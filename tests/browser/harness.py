@@ -60,8 +60,9 @@ def throwaway_home(folder):
 class Server:
     """A Jupyter or Voila server as a child process; ``with Server(...) as s:`` waits until it listens."""
 
-    def __init__(self, command, port, cwd, home, log_path, startup_timeout=90):
+    def __init__(self, command, port, cwd, home, log_path, startup_timeout=90, environment=lambda env: env):
         self.command, self.port, self.cwd, self.home = command, port, cwd, home
+        self.environment = environment  # what the server's variables need besides the throwaway HOME
         self.log_path = Path(log_path)
         self.startup_timeout = startup_timeout
         self.process = None
@@ -71,6 +72,7 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {name: value for name, value in os.environ.items() if name not in HOME_OVERRIDES}
         env.update(HOME=str(self.home), PYTHONUNBUFFERED="1")
+        env = self.environment(env)
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(self.command, cwd=self.cwd, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -112,7 +114,8 @@ def demo_server(names, folder, home, log_path, scale=demo.DEFAULT_SCALE):
     """``./kit demo`` for ``names``: the demo copies in ``folder``, one Voila server listing them all."""
     demo.prepare(names, folder, scale)
     port = free_port()
-    return Server(demo.voila_command(folder, port, ["--no-browser"]), port, folder, home, log_path)
+    return Server(demo.voila_command(folder, port, ["--no-browser"]), port, folder, home, log_path,
+                  environment=demo.voila_environment)
 
 
 def demo_url(server, name):

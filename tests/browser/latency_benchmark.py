@@ -255,7 +255,8 @@ def main(argv=None):
         prepare(names, folder, args.scale, args.profile)
         port = harness.free_port()
         command = demo.voila_command(folder, port, ["--no-browser"])
-        with harness.Server(command, port, folder, home, Path(tmp) / "voila.log") as server, \
+        with harness.Server(command, port, folder, home, Path(tmp) / "voila.log",
+                            environment=demo.voila_environment) as server, \
                 sync_playwright() as playwright:
             browser = harness.launch(playwright)
             for name in names:

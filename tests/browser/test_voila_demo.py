@@ -3,7 +3,8 @@
 For every notebook: the Voila app loads with no error, the readout shows the worksheet's
 numbers, every slider moved from the keyboard redraws the same figure (its pixels change,
 the canvas stays the same element) and changes the numbers, moving it back restores them,
-and values typed into a slider's readout box give the expected numbers.
+and values typed into a slider's readout box give the expected numbers.  The demo page
+draws frames without ipympl's per-frame snapshot in the way (deferred-snapshots.js).
 Screenshots go to test-artifacts/browser/.
 """
 
@@ -19,6 +20,25 @@ from tests.conftest import NOTEBOOKS
 LOAD_TIMEOUT = 90  # s: Voila runs every cell before it sends the page; the machine may be busy
 REDRAW_TIMEOUT = 20
 BURST = 8  # key presses sent without waiting, faster than frames come back
+SNAPSHOT_TIMEOUT = 10  # s: the demo page takes ipympl's snapshot 0.5 s after the last frame, when idle
+
+# In the page before it loads: key presses, frames drawn into a figure on the page, and PNG
+# encodes of canvases that are not on the page (ipympl's snapshot of a figure for saving).
+FRAME_LOG = """
+window.__frames = [];
+const now = () => performance.now();
+document.addEventListener('keydown', () => window.__frames.push(['key', now()]), true);
+const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+HTMLCanvasElement.prototype.toDataURL = function (...args) {
+    if (!this.isConnected) window.__frames.push(['snapshot', now()]);
+    return toDataURL.apply(this, args);
+};
+const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    if (this.canvas.isConnected) window.__frames.push(['frame', now()]);
+    return drawImage.apply(this, args);
+};
+"""
 
 
 def wait_for_readout(app, expected, what):
@@ -121,6 +141,38 @@ def test_live_demo_in_voila(name, demo_server, page):
         harness.screenshot(app, f"{name}-voila-{number}-app")
         assert figure_canvas.evaluate("canvas => canvas.isConnected"), \
             f"{name}: the figure was replaced; a live demo changes one persistent figure in place"
+
+
+def test_figure_snapshot_waits_until_the_figure_is_still(demo_server, page):
+    """ipympl encodes a PNG snapshot of a figure (for saved notebooks) as each frame arrives,
+    before drawing it; the demo page leaves that until the figure has stopped changing."""
+    name = NOTEBOOKS[0]
+    page.add_init_script(FRAME_LOG)
+    app = open_demo(page, demo_server, name)[0]
+    state = harness.wait_until(lambda: page.evaluate("document.body.dataset.bpkDeferredSnapshots"),
+                               REDRAW_TIMEOUT, f"{name}: the demo page never ran deferred-snapshots.js")
+    assert state == "on", f"{name}: deferred-snapshots.js could not reach ipympl's figure model: {state}"
+    harness.wait_until(lambda: harness.figures_drawn(app), REDRAW_TIMEOUT, f"{name}: the live figure stays blank")
+    slider = next(s for s in app.locator(harness.SLIDER).all() if not harness.is_disabled(s))
+    key = "ArrowRight" if harness.room_up(slider) >= harness.room_down(slider) else "ArrowLeft"
+    time.sleep(1)  # the snapshot of the figure as loaded is taken
+    page.evaluate("window.__frames = []")
+    for _ in range(3):
+        harness.press(slider, key)
+        harness.wait_until(lambda: _logged_after_last_key(page, "frame"), REDRAW_TIMEOUT,
+                           f"{name}: a key press on the slider drew no frame")
+    harness.wait_until(lambda: _logged_after_last_key(page, "snapshot"), SNAPSHOT_TIMEOUT,
+                       f"{name}: no snapshot of the figure was taken after the frames stopped")
+    events = page.evaluate("window.__frames")
+    last_frame = max(at for kind, at in events if kind == "frame")
+    early = [round(at - events[0][1]) for kind, at in events if kind == "snapshot" and at < last_frame]
+    assert not early, f"{name}: snapshots taken while frames came in (ms after the first key): {early}"
+
+
+def _logged_after_last_key(page, kind):
+    events = page.evaluate("window.__frames")
+    keys = [at for what, at in events if what == "key"]
+    return any(what == kind and at > keys[-1] for what, at in events) if keys else False
 
 
 def test_demo_lists_every_notebook(demo_server, page):
