@@ -19,15 +19,29 @@ def decoded(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
-def image_data(png):
-    """The zlib stream of a PNG's IDAT chunks."""
-    position, data = 8, b""
+def chunks(png):
+    """(type, data) of each chunk of a PNG, in order."""
+    position = 8
     while position < len(png):
         (length,) = struct.unpack(">I", png[position:position + 4])
-        if png[position + 4:position + 8] == b"IDAT":
-            data += png[position + 8:position + 8 + length]
+        yield png[position + 4:position + 8], png[position + 8:position + 8 + length]
         position += 12 + length
-    return data
+
+
+def image_data(png):
+    """The zlib stream of a PNG's IDAT chunks."""
+    return b"".join(data for kind, data in chunks(png) if kind == b"IDAT")
+
+
+def offset(png):
+    """(x, y) from a PNG's oFFs chunk (which must count pixels), or None without one."""
+    places = [struct.unpack(">iiB", data) for kind, data in chunks(png) if kind == b"oFFs"]
+    if not places:
+        return None
+    assert [kind for kind, _ in chunks(png)].index(b"oFFs") < [kind for kind, _ in chunks(png)].index(b"IDAT")
+    (x, y, unit), = places
+    assert unit == 0, "the offset counts pixels"
+    return x, y
 
 
 def blots(height, width, count, seed):
@@ -50,6 +64,7 @@ def blots(height, width, count, seed):
 def test_the_png_decodes_to_the_image_and_its_checksum_holds(image):
     png = diff_png(image)
     assert np.array_equal(decoded(png), image)
+    assert np.array_equal(decoded(diff_png(image, offset=(7, 3))), image) and offset(diff_png(image, (7, 3))) == (7, 3)
     rows = zlib.decompress(image_data(png))  # raises on a wrong Adler-32
     assert len(rows) == image.shape[0] * (1 + 4 * image.shape[1])
 
@@ -78,36 +93,57 @@ class StandInCanvas:
         self.modes.append(mode)
 
 
-def frames_for(canvas, changes):
-    """Send the first picture, then one frame after each change of the pixels; paint them as the
-    front end does (a diff drawn over the picture at the top left) and return the picture."""
+def frames_for(canvas, changes, at_offsets=False):
+    """Send the first picture, then one frame after each change of the pixels; paint them as a
+    front end does (a diff drawn over the picture at the top left, or where its oFFs chunk says
+    once the front end has said it reads it) and return the picture and the frames sent."""
     frames = DiffFrames(canvas)
-    screen = decoded(frames.next_frame()).copy()
+    sent = [frames.next_frame()]
+    screen = decoded(sent[0]).copy()
+    if at_offsets:
+        canvas.handle_bpk_offset_frames({"type": "bpk_offset_frames"})  # as WebAgg passes it on
     for change in changes:
         change(canvas.pixels)
         canvas._png_is_old = True
-        image = decoded(frames.next_frame())
+        sent.append(frames.next_frame())
+        image = decoded(sent[-1])
         if canvas.modes[-1] == "full":
             screen = image.copy()
         else:
+            x, y = offset(sent[-1]) or (0, 0)
             height, width = image.shape[:2]
             drawn = image[:, :, 3] > 0
-            screen[:height, :width][drawn] = image[drawn]
-    return screen
+            screen[y:y + height, x:x + width][drawn] = image[drawn]
+    return screen, sent
 
 
 def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():
     canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
-    screen = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
-                                 lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9)])
+    screen, sent = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
+                                       lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9)])
     assert canvas.modes == ["full", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
+    assert [decoded(png).shape[:2] for png in sent[1:]] == [(9, 20), (31, 61)], "cut at the last change"
+    assert not any(offset(png) for png in sent), "a front end that did not ask gets no offsets"
+
+
+def test_a_front_end_that_reads_offsets_gets_only_the_changed_rectangle():
+    canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
+    screen, sent = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
+                                       lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9),
+                                       lambda p: (p.__setitem__((2, 70, 2), 1), p.__setitem__((45, 3, 2), 1)),
+                                       lambda p: None], at_offsets=True)
+    assert canvas.modes == ["full", "diff", "diff", "diff", "diff"]
+    assert np.array_equal(screen, canvas.pixels)
+    assert offset(sent[0]) is None, "a whole picture goes at the top left"
+    assert [offset(png) for png in sent[1:]] == [(10, 5), (60, 30), (3, 2), None]  # nothing changed: 1 px
+    assert [decoded(png).shape[:2] for png in sent[1:]] == [(4, 10), (1, 1), (44, 68), (1, 1)]
 
 
 def test_a_see_through_pixel_makes_the_frame_whole():
     """A diff cannot make a pixel less opaque: the front end would keep the old one under it."""
     canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
-    screen = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 3), 100),
+    screen, _ = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 3), 100),
                                  lambda p: p.__setitem__((slice(40, 42), slice(1, 3), 0), 3)])
     assert canvas.modes == ["full", "full", "full"], "a picture with see-through pixels is always sent whole"
     assert np.array_equal(screen, canvas.pixels)

@@ -15,6 +15,13 @@ the top, a bar at the bottom): ``diff_png`` writes a run of blank rows from defl
 zeros kept from earlier frames and compresses only the rows with changes (a slider step
 of notebook 1: 6.6 -> 2 ms).
 
+A front end that says it can (the demo page's figure-frames.js sends the message
+``bpk_offset_frames``) gets each diff cut to the changed rectangle alone, with the place
+it goes in the PNG's standard oFFs chunk: the browser then decodes only the pixels that
+changed, not the blank rows and columns above and to the left of them (notebook 2: an
+8 ms decode).  Other front ends (JupyterLab's ipympl) never send it and keep getting
+images that start at the top left corner.
+
 It keeps the canvas's own record of what the browser shows (``_last_buff``, which
 ipympl also reads), so it can be swapped in for ``canvas.get_diff_image`` at any time.
 """
@@ -37,7 +44,13 @@ class DiffFrames:
     def __init__(self, canvas):
         self.canvas = canvas
         self._browser_is_opaque = False  # every pixel of the last picture sent was opaque
+        self.at_offsets = False  # the front end draws a diff where its oFFs chunk says
         canvas.get_diff_image = self.next_frame
+        # WebAgg hands a front end's message of type T to canvas.handle_T
+        canvas.handle_bpk_offset_frames = self._front_end_takes_offsets
+
+    def _front_end_takes_offsets(self, _event):
+        self.at_offsets = True
 
     def next_frame(self):
         """The PNG to send for the canvas's current pixels, or None if nothing was drawn since."""
@@ -71,20 +84,25 @@ class DiffFrames:
             self.canvas.set_image_mode("diff")
             return diff_png(np.zeros((1, 1, 4), np.uint8))
         top, bottom = rows[0], rows[-1] + 1
-        right = np.flatnonzero(changed[top:bottom].any(axis=0))[-1] + 1
-        band = np.s_[top:bottom, :right]  # the rows above it are left blank
+        columns = np.flatnonzero(changed[top:bottom].any(axis=0))
+        left, right = columns[0] if self.at_offsets else 0, columns[-1] + 1
+        band = np.s_[top:bottom, left:right]
         # unchanged pixels are opaque (as sent): only the changed ones need looking at
         if ((pixels[band][:, :, 3] != 255) & changed[band]).any():
             return None
         self.canvas.set_image_mode("diff")
-        cut = np.zeros((bottom, right), np.uint32)
-        cut[top:] = np.where(changed[band], current[band], 0)
+        cut = np.where(changed[band], current[band], 0)
         last[band] = current[band]
-        return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
+        if self.at_offsets:
+            return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)), offset=(left, top))
+        # drawn at the top left: the rows above the band are left blank
+        return diff_png(np.vstack([np.zeros((top, right), np.uint32), cut]).view(np.uint8).reshape(
+            (bottom, right, 4)))
 
 
-def diff_png(rgba):
-    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing."""
+def diff_png(rgba, offset=None):
+    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing;
+    ``offset`` (x, y), in pixels from the top left, goes in an oFFs chunk."""
     height, width = rgba.shape[:2]
     row_bytes = 1 + 4 * width  # a filter-type byte (0: none) and the pixels
     blank = ~rgba.reshape(height, -1).any(axis=1)
@@ -111,7 +129,9 @@ def diff_png(rgba):
     stream.append(_FINAL_BLOCK)
     stream.append(struct.pack(">I", checksum))
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(stream)) + _chunk(b"IEND", b"")
+    place = b"" if offset is None else _chunk(b"oFFs", struct.pack(">iiB", *offset, 0))  # 0: in pixels
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + place + _chunk(b"IDAT", b"".join(stream))
+            + _chunk(b"IEND", b""))
 
 
 _FINAL_BLOCK = zlib.compressobj(DIFF_COMPRESS_LEVEL, zlib.DEFLATED, -15).flush()  # empty, marked last

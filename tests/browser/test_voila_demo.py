@@ -4,7 +4,8 @@ For every notebook: the Voila app loads with no error, the readout shows the wor
 numbers, every slider moved from the keyboard redraws the same figure (its pixels change,
 the canvas stays the same element) and changes the numbers, moving it back restores them,
 and values typed into a slider's readout box give the expected numbers.  The demo page
-draws frames without ipympl's per-frame snapshot in the way (deferred-snapshots.js).
+draws frames its own way (figure-frames.js): changed rectangles at their offsets, and
+ipympl's snapshot of the figure only once the figure is still.
 Screenshots go to test-artifacts/browser/.
 """
 
@@ -22,8 +23,9 @@ REDRAW_TIMEOUT = 20
 BURST = 8  # key presses sent without waiting, faster than frames come back
 SNAPSHOT_TIMEOUT = 10  # s: the demo page takes ipympl's snapshot 0.5 s after the last frame, when idle
 
-# In the page before it loads: key presses, frames drawn into a figure on the page, and PNG
-# encodes of canvases that are not on the page (ipympl's snapshot of a figure for saving).
+# In the page before it loads: key presses, frames drawn into a figure on the page, images drawn
+# into canvases off the page (ipympl's copy of the figure) and where, and PNG encodes of those
+# (ipympl's snapshot of a figure for saving).
 FRAME_LOG = """
 window.__frames = [];
 const now = () => performance.now();
@@ -35,7 +37,7 @@ HTMLCanvasElement.prototype.toDataURL = function (...args) {
 };
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
 CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    if (this.canvas.isConnected) window.__frames.push(['frame', now()]);
+    window.__frames.push(this.canvas.isConnected ? ['frame', now()] : ['image', now(), args[1], args[2]]);
     return drawImage.apply(this, args);
 };
 """
@@ -143,15 +145,16 @@ def test_live_demo_in_voila(name, demo_server, page):
             f"{name}: the figure was replaced; a live demo changes one persistent figure in place"
 
 
-def test_figure_snapshot_waits_until_the_figure_is_still(demo_server, page):
-    """ipympl encodes a PNG snapshot of a figure (for saved notebooks) as each frame arrives,
-    before drawing it; the demo page leaves that until the figure has stopped changing."""
+def test_figure_frames_are_cut_to_what_changed_and_the_snapshot_waits(demo_server, page):
+    """The demo page draws a diff frame where it goes (the kernel then sends only the changed
+    rectangle), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
+    figure is still, not as each frame arrives."""
     name = NOTEBOOKS[0]
     page.add_init_script(FRAME_LOG)
     app = open_demo(page, demo_server, name)[0]
-    state = harness.wait_until(lambda: page.evaluate("document.body.dataset.bpkDeferredSnapshots"),
-                               REDRAW_TIMEOUT, f"{name}: the demo page never ran deferred-snapshots.js")
-    assert state == "on", f"{name}: deferred-snapshots.js could not reach ipympl's figure model: {state}"
+    state = harness.wait_until(lambda: page.evaluate("document.body.dataset.bpkFigureFrames"),
+                               REDRAW_TIMEOUT, f"{name}: the demo page never ran figure-frames.js")
+    assert state == "on", f"{name}: figure-frames.js could not reach ipympl's figure model: {state}"
     harness.wait_until(lambda: harness.figures_drawn(app), REDRAW_TIMEOUT, f"{name}: the live figure stays blank")
     slider = next(s for s in app.locator(harness.SLIDER).all() if not harness.is_disabled(s))
     key = "ArrowRight" if harness.room_up(slider) >= harness.room_down(slider) else "ArrowLeft"
@@ -164,15 +167,18 @@ def test_figure_snapshot_waits_until_the_figure_is_still(demo_server, page):
     harness.wait_until(lambda: _logged_after_last_key(page, "snapshot"), SNAPSHOT_TIMEOUT,
                        f"{name}: no snapshot of the figure was taken after the frames stopped")
     events = page.evaluate("window.__frames")
-    last_frame = max(at for kind, at in events if kind == "frame")
-    early = [round(at - events[0][1]) for kind, at in events if kind == "snapshot" and at < last_frame]
+    places = [tuple(event[2:]) for event in events if event[0] == "image"]
+    assert places and all(x > 0 and y > 0 for x, y in places), \
+        f"{name}: diff frames were not cut to the changed rectangle and drawn there: {places}"
+    last_frame = max(event[1] for event in events if event[0] == "frame")
+    early = [round(event[1] - events[0][1]) for event in events if event[0] == "snapshot" and event[1] < last_frame]
     assert not early, f"{name}: snapshots taken while frames came in (ms after the first key): {early}"
 
 
 def _logged_after_last_key(page, kind):
     events = page.evaluate("window.__frames")
-    keys = [at for what, at in events if what == "key"]
-    return any(what == kind and at > keys[-1] for what, at in events) if keys else False
+    keys = [event[1] for event in events if event[0] == "key"]
+    return any(event[0] == kind and event[1] > keys[-1] for event in events) if keys else False
 
 
 def test_demo_lists_every_notebook(demo_server, page):
