@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backprop_kit.frames import DiffFrames, diff_png
+from backprop_kit.frames import GAP_PX, MAX_PIECES, DiffFrames, changed_rectangles, diff_png
 
 
 def decoded(png):
@@ -31,6 +31,20 @@ def chunks(png):
 def image_data(png):
     """The zlib stream of a PNG's IDAT chunks."""
     return b"".join(data for kind, data in chunks(png) if kind == b"IDAT")
+
+
+def pngs(frame):
+    """The PNGs of a frame sent as several, one after the other (each ends with its IEND chunk)."""
+    images, start, position = [], 0, 8
+    while position < len(frame):
+        (length,) = struct.unpack(">I", frame[position:position + 4])
+        kind = frame[position + 4:position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            images.append(frame[start:position])
+            start, position = position, position + 8
+    assert start == len(frame), "the frame ends with a whole PNG"
+    return images
 
 
 def offset(png):
@@ -106,11 +120,12 @@ def frames_for(canvas, changes, at_offsets=False):
         change(canvas.pixels)
         canvas._png_is_old = True
         sent.append(frames.next_frame())
-        image = decoded(sent[-1])
         if canvas.modes[-1] == "full":
-            screen = image.copy()
-        else:
-            x, y = offset(sent[-1]) or (0, 0)
+            screen = decoded(sent[-1]).copy()
+            continue
+        for png in pngs(sent[-1]):
+            image = decoded(png)
+            x, y = offset(png) or (0, 0)
             height, width = image.shape[:2]
             drawn = image[:, :, 3] > 0
             screen[y:y + height, x:x + width][drawn] = image[drawn]
@@ -127,17 +142,32 @@ def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():
     assert not any(offset(png) for png in sent), "a front end that did not ask gets no offsets"
 
 
-def test_a_front_end_that_reads_offsets_gets_only_the_changed_rectangle():
-    canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
-    screen, sent = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
-                                       lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9),
-                                       lambda p: (p.__setitem__((2, 70, 2), 1), p.__setitem__((45, 3, 2), 1)),
-                                       lambda p: None], at_offsets=True)
-    assert canvas.modes == ["full", "diff", "diff", "diff", "diff"]
+def test_a_front_end_that_reads_offsets_gets_the_rectangles_that_changed():
+    canvas = StandInCanvas(np.full((80, 120, 4), 255, np.uint8))
+    screen, sent = frames_for(canvas, [
+        lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
+        lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9),
+        lambda p: (p.__setitem__((2, 110, 2), 1), p.__setitem__((75, 3, 2), 1)),  # far apart: two
+        lambda p: (p.__setitem__((40, 40, 2), 5), p.__setitem__((50, 50, 2), 5)),  # near: one
+        lambda p: None,
+    ], at_offsets=True)
+    assert canvas.modes == ["full", "diff", "diff", "diff", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
     assert offset(sent[0]) is None, "a whole picture goes at the top left"
-    assert [offset(png) for png in sent[1:]] == [(10, 5), (60, 30), (3, 2), None]  # nothing changed: 1 px
-    assert [decoded(png).shape[:2] for png in sent[1:]] == [(4, 10), (1, 1), (44, 68), (1, 1)]
+    places = [[(offset(png), decoded(png).shape[:2]) for png in pngs(frame)] for frame in sent[1:]]
+    assert places == [[((10, 5), (4, 10))], [((60, 30), (1, 1))], [((110, 2), (1, 1)), ((3, 75), (1, 1))],
+                      [((40, 40), (11, 11))], [(None, (1, 1))]]  # nothing changed: one blank pixel
+
+
+def test_changes_closer_than_the_gap_share_a_rectangle_and_too_many_make_one():
+    changed = np.zeros((100, 200), bool)
+    changed[10, 10] = changed[10 + GAP_PX, 10 + GAP_PX] = True  # just close enough
+    changed[60, 100] = changed[61, 100 + GAP_PX + 1] = True  # just too far apart
+    assert changed_rectangles(changed) == [(10, 11 + GAP_PX, 10, 11 + GAP_PX), (60, 61, 100, 101),
+                                           (61, 62, 101 + GAP_PX, 102 + GAP_PX)]  # rows cut again
+    scattered = np.zeros((100, (MAX_PIECES + 1) * (GAP_PX + 2)), bool)
+    scattered[50, ::GAP_PX + 2] = True
+    assert changed_rectangles(scattered) == [(50, 51, 0, scattered.shape[1] - GAP_PX - 1)]
 
 
 def test_a_see_through_pixel_makes_the_frame_whole():

@@ -146,8 +146,8 @@ def test_live_demo_in_voila(name, demo_server, page):
 
 
 def test_figure_frames_are_cut_to_what_changed_and_the_snapshot_waits(demo_server, page):
-    """The demo page draws a diff frame where it goes (the kernel then sends only the changed
-    rectangle), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
+    """The demo page draws the pieces of a diff frame where they go (the kernel then sends only
+    the rectangles that changed), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
     figure is still, not as each frame arrives."""
     name = NOTEBOOKS[0]
     page.add_init_script(FRAME_LOG)
@@ -168,8 +168,8 @@ def test_figure_frames_are_cut_to_what_changed_and_the_snapshot_waits(demo_serve
                        f"{name}: no snapshot of the figure was taken after the frames stopped")
     events = page.evaluate("window.__frames")
     places = [tuple(event[2:]) for event in events if event[0] == "image"]
-    assert places and all(x > 0 and y > 0 for x, y in places), \
-        f"{name}: diff frames were not cut to the changed rectangle and drawn there: {places}"
+    assert any(place != (0, 0) for place in places), \
+        f"{name}: diff frames were not cut to the rectangles that changed and drawn there: {places}"
     last_frame = max(event[1] for event in events if event[0] == "frame")
     early = [round(event[1] - events[0][1]) for event in events if event[0] == "snapshot" and event[1] < last_frame]
     assert not early, f"{name}: snapshots taken while frames came in (ms after the first key): {early}"

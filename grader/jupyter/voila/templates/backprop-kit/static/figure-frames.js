@@ -5,9 +5,10 @@
 // data URL (_data_url, the picture a saved notebook shows) as every frame arrives.  At
 // projector size that is 10-25 ms of encoding and 3-10 ms of decoding per slider step.
 // Here a frame is decoded by createImageBitmap, off the page's thread, and frames are drawn
-// in the order they came; a diff frame is drawn where its PNG's oFFs chunk says, and the
-// kernel is told so once (message "bpk_offset_frames", backprop_kit/frames.py): from then
-// on it sends only the changed rectangle, not everything above and to the left of it.  A
+// in the order they came.  The kernel is told once (message "bpk_offset_frames") that this
+// page reads PNG offsets: from then on a diff frame is several PNGs one after the other,
+// one per rectangle of changes, each drawn where its oFFs chunk says (backprop_kit/frames.py),
+// not one image of everything above and to the left of the last change.  A
 // demo page is never saved, so the snapshot is taken once the figure has been still for a
 // moment, when the browser is idle.
 //
@@ -24,19 +25,26 @@
             () => model.set('_data_url', model.offscreen_canvas.toDataURL()), {timeout: IDLE_WAIT}), STILL_FOR);
     }
 
-    // (x, y) from a PNG's oFFs chunk, which comes before the image data; (0, 0) without one.
-    function pngOffset(bytes) {
+    // The PNGs of a frame, one after the other, each with its place: (x, y) from its oFFs chunk
+    // (which comes before the image data), (0, 0) without one.
+    function framePieces(bytes) {
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (let at = 8; at + 8 <= bytes.length;) {  // after the 8-byte signature: length, type, data, CRC
+        const pieces = [];
+        let start = 0, x = 0, y = 0;
+        for (let at = 8; at + 8 <= bytes.length;) {  // after a PNG's 8-byte signature: its chunks
             const length = view.getUint32(at);
             const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
             if (type === 'oFFs' && length >= 9 && bytes[at + 16] === 0) {  // unit 0: pixels
-                return [view.getInt32(at + 8), view.getInt32(at + 12)];
+                [x, y] = [view.getInt32(at + 8), view.getInt32(at + 12)];
             }
-            if (type === 'IDAT') break;
-            at += 12 + length;
+            at += 12 + length;  // length, type, data, CRC
+            if (type === 'IEND') {
+                pieces.push({png: bytes.subarray(start, at), x, y});
+                [start, x, y] = [at, 0, 0];
+                at += 8;
+            }
         }
-        return [0, 0];
+        return pieces;
     }
 
     function drawFrame(message, buffers) {
@@ -44,13 +52,16 @@
         const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
                                                : new Uint8Array(data);
         const whole = this.get('_image_mode') === 'full';  // as the kernel said just before this frame
-        const [x, y] = pngOffset(bytes);
-        const decoded = createImageBitmap(new Blob([bytes], {type: 'image/png'}));
-        this.bpkFrames = (this.bpkFrames || Promise.resolve()).then(() => decoded).then(frame => {
+        const pieces = framePieces(bytes);
+        // decoded side by side, drawn in order: this frame after the ones before it
+        const decoded = Promise.all(pieces.map(piece => createImageBitmap(new Blob([piece.png], {type: 'image/png'}))));
+        this.bpkFrames = (this.bpkFrames || Promise.resolve()).then(() => decoded).then(images => {
             const context = this.offscreen_context;
             if (whole) context.clearRect(0, 0, this.offscreen_canvas.width, this.offscreen_canvas.height);
-            context.drawImage(frame, x, y);
-            frame.close();
+            images.forEach((image, index) => {
+                context.drawImage(image, pieces[index].x, pieces[index].y);
+                image.close();
+            });
             this._for_each_view(view => view.update_canvas());
         }).catch(error => console.error('backprop-kit: a figure frame could not be drawn', error));
         this.waiting_for_image = false;
