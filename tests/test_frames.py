@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backprop_kit.frames import GAP_PX, MAX_PIECES, DiffFrames, changed_rectangles, diff_png
+from backprop_kit.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png, shelf_pack
 
 
 def decoded(png):
@@ -33,29 +33,15 @@ def image_data(png):
     return b"".join(data for kind, data in chunks(png) if kind == b"IDAT")
 
 
-def pngs(frame):
-    """The PNGs of a frame sent as several, one after the other (each ends with its IEND chunk)."""
-    images, start, position = [], 0, 8
-    while position < len(frame):
-        (length,) = struct.unpack(">I", frame[position:position + 4])
-        kind = frame[position + 4:position + 8]
-        position += 12 + length
-        if kind == b"IEND":
-            images.append(frame[start:position])
-            start, position = position, position + 8
-    assert start == len(frame), "the frame ends with a whole PNG"
-    return images
-
-
-def offset(png):
-    """(x, y) from a PNG's oFFs chunk (which must count pixels), or None without one."""
-    places = [struct.unpack(">iiB", data) for kind, data in chunks(png) if kind == b"oFFs"]
-    if not places:
+def pastes(png):
+    """[(x, y, width, height, to_x, to_y)] from a PNG's paSt chunk, or None without one."""
+    found = [data for kind, data in chunks(png) if kind == b"paSt"]
+    if not found:
         return None
-    assert [kind for kind, _ in chunks(png)].index(b"oFFs") < [kind for kind, _ in chunks(png)].index(b"IDAT")
-    (x, y, unit), = places
-    assert unit == 0, "the offset counts pixels"
-    return x, y
+    kinds = [kind for kind, _ in chunks(png)]
+    assert kinds.index(b"paSt") < kinds.index(b"IDAT"), "where the parts go comes before the image"
+    numbers = struct.unpack(f">{len(found[0]) // 4}I", found[0])
+    return [tuple(numbers[i:i + 6]) for i in range(0, len(numbers), 6)]
 
 
 def blots(height, width, count, seed):
@@ -78,7 +64,8 @@ def blots(height, width, count, seed):
 def test_the_png_decodes_to_the_image_and_its_checksum_holds(image):
     png = diff_png(image)
     assert np.array_equal(decoded(png), image)
-    assert np.array_equal(decoded(diff_png(image, offset=(7, 3))), image) and offset(diff_png(image, (7, 3))) == (7, 3)
+    with_pastes = diff_png(image, [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)])
+    assert np.array_equal(decoded(with_pastes), image) and pastes(with_pastes) == [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)]
     rows = zlib.decompress(image_data(png))  # raises on a wrong Adler-32
     assert len(rows) == image.shape[0] * (1 + 4 * image.shape[1])
 
@@ -107,15 +94,15 @@ class StandInCanvas:
         self.modes.append(mode)
 
 
-def frames_for(canvas, changes, at_offsets=False):
+def frames_for(canvas, changes, takes_pastes=False):
     """Send the first picture, then one frame after each change of the pixels; paint them as a
-    front end does (a diff drawn over the picture at the top left, or where its oFFs chunk says
-    once the front end has said it reads it) and return the picture and the frames sent."""
+    front end does (a diff drawn over the picture at the top left, or its parts where its paSt
+    chunk says once the front end has said it reads it); return the picture and the frames."""
     frames = DiffFrames(canvas)
     sent = [frames.next_frame()]
     screen = decoded(sent[0]).copy()
-    if at_offsets:
-        canvas.handle_bpk_offset_frames({"type": "bpk_offset_frames"})  # as WebAgg passes it on
+    if takes_pastes:
+        canvas.handle_bpk_paste_frames({"type": "bpk_paste_frames"})  # as WebAgg passes it on
     for change in changes:
         change(canvas.pixels)
         canvas._png_is_old = True
@@ -123,12 +110,11 @@ def frames_for(canvas, changes, at_offsets=False):
         if canvas.modes[-1] == "full":
             screen = decoded(sent[-1]).copy()
             continue
-        for png in pngs(sent[-1]):
-            image = decoded(png)
-            x, y = offset(png) or (0, 0)
-            height, width = image.shape[:2]
-            drawn = image[:, :, 3] > 0
-            screen[y:y + height, x:x + width][drawn] = image[drawn]
+        image = decoded(sent[-1])
+        for x, y, width, height, to_x, to_y in pastes(sent[-1]) or [(0, 0, *image.shape[1::-1], 0, 0)]:
+            part = image[y:y + height, x:x + width]
+            drawn = part[:, :, 3] > 0
+            screen[to_y:to_y + height, to_x:to_x + width][drawn] = part[drawn]
     return screen, sent
 
 
@@ -139,35 +125,51 @@ def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():
     assert canvas.modes == ["full", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
     assert [decoded(png).shape[:2] for png in sent[1:]] == [(9, 20), (31, 61)], "cut at the last change"
-    assert not any(offset(png) for png in sent), "a front end that did not ask gets no offsets"
+    assert not any(pastes(png) for png in sent), "a front end that did not ask gets no pastes"
 
 
-def test_a_front_end_that_reads_offsets_gets_the_rectangles_that_changed():
-    canvas = StandInCanvas(np.full((80, 120, 4), 255, np.uint8))
+def test_a_front_end_that_reads_pastes_gets_only_the_changed_rectangles():
+    canvas = StandInCanvas(np.full((200, 300, 4), 255, np.uint8))
     screen, sent = frames_for(canvas, [
         lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
-        lambda p: p.__setitem__((slice(30, 31), slice(60, 61), 1), 9),
-        lambda p: (p.__setitem__((2, 110, 2), 1), p.__setitem__((75, 3, 2), 1)),  # far apart: two
-        lambda p: (p.__setitem__((40, 40, 2), 5), p.__setitem__((50, 50, 2), 5)),  # near: one
+        lambda p: (p.__setitem__((2, 290, 2), 1), p.__setitem__((195, 3, 2), 1)),  # far apart: two
+        lambda p: p.__setitem__((np.arange(40, 190), np.arange(40, 190), 1), 9),  # a diagonal line
         lambda p: None,
-    ], at_offsets=True)
-    assert canvas.modes == ["full", "diff", "diff", "diff", "diff", "diff"]
+    ], takes_pastes=True)
+    assert canvas.modes == ["full", "diff", "diff", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
-    assert offset(sent[0]) is None, "a whole picture goes at the top left"
-    places = [[(offset(png), decoded(png).shape[:2]) for png in pngs(frame)] for frame in sent[1:]]
-    assert places == [[((10, 5), (4, 10))], [((60, 30), (1, 1))], [((110, 2), (1, 1)), ((3, 75), (1, 1))],
-                      [((40, 40), (11, 11))], [(None, (1, 1))]]  # nothing changed: one blank pixel
+    assert pastes(sent[0]) is None, "a whole picture goes at the top left"
+    assert pastes(sent[1]) == [(0, 0, 10, 4, 10, 5)] and decoded(sent[1]).shape[:2] == (4, 10)
+    assert sorted(p[4:] for p in pastes(sent[2])) == [(3, 195), (290, 2)]
+    diagonal = pastes(sent[3])
+    assert len(diagonal) > 1 and sum(w * h for _, _, w, h, _, _ in diagonal) < 150 * 150 / 2, \
+        "a diagonal line is sent as a staircase of small rectangles, not its whole box"
+    assert pastes(sent[4]) is None and decoded(sent[4]).shape[:2] == (1, 1)  # nothing changed: one blank pixel
 
 
-def test_changes_closer_than_the_gap_share_a_rectangle_and_too_many_make_one():
-    changed = np.zeros((100, 200), bool)
-    changed[10, 10] = changed[10 + GAP_PX, 10 + GAP_PX] = True  # just close enough
-    changed[60, 100] = changed[61, 100 + GAP_PX + 1] = True  # just too far apart
-    assert changed_rectangles(changed) == [(10, 11 + GAP_PX, 10, 11 + GAP_PX), (60, 61, 100, 101),
-                                           (61, 62, 101 + GAP_PX, 102 + GAP_PX)]  # rows cut again
-    scattered = np.zeros((100, (MAX_PIECES + 1) * (GAP_PX + 2)), bool)
-    scattered[50, ::GAP_PX + 2] = True
-    assert changed_rectangles(scattered) == [(50, 51, 0, scattered.shape[1] - GAP_PX - 1)]
+def test_changed_rectangles_hold_every_change_and_too_many_make_larger_squares():
+    rng = np.random.default_rng(4)
+    changed = rng.random((300, 500)) < 0.002
+    rectangles = changed_rectangles(changed)
+    covered = np.zeros_like(changed)
+    for top, bottom, left, right in rectangles:
+        assert changed[top:bottom, left:right].any(), "every rectangle holds a change"
+        assert changed[top, left:right].any() and changed[bottom - 1, left:right].any(), "cut to its changes"
+        assert changed[top:bottom, left].any() and changed[top:bottom, right - 1].any(), "cut to its changes"
+        covered[top:bottom, left:right] = True
+    assert not (changed & ~covered).any(), "every change is in a rectangle"
+    assert len(rectangles) <= MAX_PIECES
+    assert len(changed_rectangles(changed, TILE_PX * 4)) < len(rectangles)
+
+
+def test_shelf_pack_places_rectangles_side_by_side_without_overlap():
+    sizes = [(5, 40), (30, 10), (12, 25), (30, 30), (1, 1), (7, 40)]
+    spots, height, width = shelf_pack(sizes)
+    atlas = np.zeros((height, width), int)
+    for (h, w), (x, y) in zip(sizes, spots):
+        atlas[y:y + h, x:x + w] += 1
+    assert atlas.max() == 1 and width == 40
+    assert atlas.sum() == sum(h * w for h, w in sizes)
 
 
 def test_a_see_through_pixel_makes_the_frame_whole():

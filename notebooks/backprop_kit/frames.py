@@ -16,12 +16,15 @@ zeros kept from earlier frames and compresses only the rows with changes (a slid
 of notebook 1: 6.6 -> 2 ms).
 
 A front end that says it can (the demo page's figure-frames.js sends the message
-``bpk_offset_frames``) gets each diff as PNGs, one after the other, of the rectangles that
-hold the changes, each with its place in the standard oFFs chunk: the kernel compresses
-and the browser decodes only those (notebook 3's slider step changes 20 000 pixels spread
-over a 1378 x 895 px area: 5 rectangles of 0.46 Mpx instead of the 1.23 Mpx area; an 8 ms
-decode in notebook 2 before).  Other front ends (JupyterLab's ipympl) never send that
-message and keep getting one image that starts at the top left corner.
+``bpk_paste_frames``) gets each diff as one PNG of just the changed parts: the changes
+are found on a grid of squares, the rectangles that hold them are packed side by side
+into one image, and a private chunk (paSt) says where each goes on the canvas.  The
+kernel compresses and the browser decodes only those: notebook 3's slider step changes
+22 000 pixels spread over a 1378 x 895 px area (lines across the panels): 28 rectangles,
+0.12 Mpx, in one image, instead of the whole area.  One image, because each image costs
+the browser a decode of its own (28 separate PNGs were slower than one large one).
+Other front ends (JupyterLab's ipympl) never send that message and keep getting one image
+that starts at the top left corner.
 
 It keeps the canvas's own record of what the browser shows (``_last_buff``, which
 ipympl also reads), so it can be swapped in for ``canvas.get_diff_image`` at any time.
@@ -37,11 +40,10 @@ from PIL import Image
 
 DIFF_COMPRESS_LEVEL = 1  # a diff frame is small: speed matters more than its size
 FULL_COMPRESS_LEVEL = 6  # zlib's default, as matplotlib sends full frames
-# A diff for a front end that reads offsets is one PNG per rectangle of changes.  Each costs
-# the browser a decode of its own: changes closer than this share a rectangle, and past
-# MAX_PIECES rectangles one holds them all.
-GAP_PX = 24
-MAX_PIECES = 32
+# Changes are found on a grid of squares this large (smaller: tighter around a diagonal line,
+# but more rectangles to pack and paste); past MAX_PIECES rectangles the squares are doubled.
+TILE_PX = 32
+MAX_PIECES = 48
 
 
 class DiffFrames:
@@ -50,13 +52,13 @@ class DiffFrames:
     def __init__(self, canvas):
         self.canvas = canvas
         self._browser_is_opaque = False  # every pixel of the last picture sent was opaque
-        self.at_offsets = False  # the front end draws a diff where its oFFs chunk says
+        self.takes_pastes = False  # the front end draws a diff's pieces where its paSt chunk says
         canvas.get_diff_image = self.next_frame
         # WebAgg hands a front end's message of type T to canvas.handle_T
-        canvas.handle_bpk_offset_frames = self._front_end_takes_offsets
+        canvas.handle_bpk_paste_frames = self._front_end_takes_pastes
 
-    def _front_end_takes_offsets(self, _event):
-        self.at_offsets = True
+    def _front_end_takes_pastes(self, _event):
+        self.takes_pastes = True
 
     def next_frame(self):
         """The PNG to send for the canvas's current pixels, or None if nothing was drawn since."""
@@ -84,10 +86,9 @@ class DiffFrames:
 
     def _diff_frame(self, pixels, current, last):
         """The changed pixels (None if one is not opaque): cut at the last changed row and column,
-        or, for a front end that reads offsets, as PNGs of the rectangles that hold them."""
+        or, for a front end that reads pastes, the rectangles that hold them packed in one PNG."""
         changed = current != last
-        changed_rows = changed.any(axis=1)
-        rows = np.flatnonzero(changed_rows)
+        rows = np.flatnonzero(changed.any(axis=1))
         if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
             self.canvas.set_image_mode("diff")
             return diff_png(np.zeros((1, 1, 4), np.uint8))
@@ -98,14 +99,18 @@ class DiffFrames:
         if ((pixels[band][:, :, 3] != 255) & changed[band]).any():
             return None
         self.canvas.set_image_mode("diff")
-        if self.at_offsets:
-            pieces = []
-            for top, bottom, left, right in changed_rectangles(changed, changed_rows):
+        if self.takes_pastes:
+            rectangles = changed_rectangles(changed)
+            spots, atlas_height, atlas_width = shelf_pack([(bottom - top, right - left)
+                                                           for top, bottom, left, right in rectangles])
+            atlas = np.zeros((atlas_height, atlas_width), np.uint32)
+            pastes = []
+            for (top, bottom, left, right), (x, y) in zip(rectangles, spots):
                 piece = np.s_[top:bottom, left:right]
-                cut = np.where(changed[piece], current[piece], 0)
+                atlas[y:y + bottom - top, x:x + right - left] = np.where(changed[piece], current[piece], 0)
                 last[piece] = current[piece]
-                pieces.append(diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)), offset=(left, top)))
-            return b"".join(pieces)
+                pastes.append((x, y, right - left, bottom - top, left, top))
+            return diff_png(atlas.view(np.uint8).reshape((*atlas.shape, 4)), pastes)
         # drawn at the top left: the rows above the band are left blank
         cut = np.zeros((bottom, right), np.uint32)
         cut[top:] = np.where(changed[band], current[band], 0)
@@ -113,35 +118,59 @@ class DiffFrames:
         return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
 
 
-def changed_rectangles(changed, changed_rows=None):
+def changed_rectangles(changed, tile=None):
     """Rectangles (top, bottom, left, right) that hold every changed pixel of the (h, w) mask
-    ``changed``: runs of changed rows, runs of changed columns in each, and runs of rows again
-    in each of those.  Changes closer than GAP_PX share a rectangle; past MAX_PIECES
-    rectangles, one rectangle holds them all."""
-    rows = changed.any(axis=1) if changed_rows is None else changed_rows
-    pieces = []
-    for top, bottom in _runs(rows):
-        for left, right in _runs(changed[top:bottom].any(axis=0)):
-            pieces += [(top + start, top + end, left, right)
-                       for start, end in _runs(changed[top:bottom, left:right].any(axis=1))]
+    ``changed``.  The mask is cut into squares of ``tile`` px (TILE_PX); in each row of squares
+    a run of squares with changes is a rectangle, which grows down while the rows below have
+    the same run; each is then cut to the changes in it.  A diagonal line gets a staircase
+    of small rectangles, not the box around it.  Past MAX_PIECES, squares twice as large."""
+    tile = tile or TILE_PX
+    height, width = changed.shape
+    square_rows = np.logical_or.reduceat(changed.any(axis=1), np.arange(0, height, tile))
+    column_starts = np.arange(0, width, tile)
+    growing, pieces = {}, []  # (first, last + 1) column of squares -> the row of squares it began in
+    for row in range(len(square_rows) + 1):
+        runs = set()
+        if row < len(square_rows) and square_rows[row]:
+            runs = set(_runs(np.logical_or.reduceat(changed[row * tile:(row + 1) * tile].any(axis=0), column_starts)))
+        pieces += [(begun, row, *run) for run, begun in growing.items() if run not in runs]
+        growing = {run: growing.get(run, row) for run in runs}
     if len(pieces) > MAX_PIECES:
-        pieces = [(min(p[0] for p in pieces), max(p[1] for p in pieces),
-                   min(p[2] for p in pieces), max(p[3] for p in pieces))]
-    return pieces
+        return changed_rectangles(changed, 2 * tile)
+    rectangles = []
+    for top, bottom, left, right in sorted(pieces):
+        inside = changed[top * tile:bottom * tile, left * tile:right * tile]
+        marked_rows, marked_columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+        rectangles.append((top * tile + marked_rows[0], top * tile + marked_rows[-1] + 1,
+                           left * tile + marked_columns[0], left * tile + marked_columns[-1] + 1))
+    return rectangles
 
 
-def _runs(mask):
-    """(start, end) of each run of True in a 1-d mask, runs closer than GAP_PX joined."""
-    marked = np.flatnonzero(mask)
-    if not len(marked):
-        return []
-    breaks = np.flatnonzero(np.diff(marked) > GAP_PX)
-    return list(zip(np.r_[marked[0], marked[breaks + 1]].tolist(), (np.r_[marked[breaks], marked[-1]] + 1).tolist()))
+def shelf_pack(sizes):
+    """Spots (x, y) for rectangles of ``sizes`` [(height, width)] in one image, and its height and
+    width: tallest first, left to right on shelves as wide as the widest rectangle."""
+    width = max(width for _, width in sizes)
+    spots = [None] * len(sizes)
+    x = y = shelf = 0
+    for index in sorted(range(len(sizes)), key=lambda index: -sizes[index][0]):
+        height, piece_width = sizes[index]
+        if x + piece_width > width:  # next shelf
+            x, y, shelf = 0, y + shelf, 0
+        spots[index] = (x, y)
+        x, shelf = x + piece_width, max(shelf, height)
+    return spots, y + shelf, width
 
 
-def diff_png(rgba, offset=None):
-    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing;
-    ``offset`` (x, y), in pixels from the top left, goes in an oFFs chunk."""
+def _runs(marks):
+    """(first, last + 1) of each run of True in a 1-d mask."""
+    edges = np.flatnonzero(np.diff(np.r_[False, marks, False].astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def diff_png(rgba, pastes=None):
+    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing.
+    ``pastes`` [(x, y, width, height, to_x, to_y)], in pixels from the top left, say which parts
+    of it go where on the canvas (a private paSt chunk: ancillary, so other readers skip it)."""
     height, width = rgba.shape[:2]
     row_bytes = 1 + 4 * width  # a filter-type byte (0: none) and the pixels
     blank = ~rgba.reshape(height, -1).any(axis=1)
@@ -168,8 +197,8 @@ def diff_png(rgba, offset=None):
     stream.append(_FINAL_BLOCK)
     stream.append(struct.pack(">I", checksum))
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-    place = b"" if offset is None else _chunk(b"oFFs", struct.pack(">iiB", *offset, 0))  # 0: in pixels
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + place + _chunk(b"IDAT", b"".join(stream))
+    places = b"" if pastes is None else _chunk(b"paSt", struct.pack(f">{6 * len(pastes)}I", *np.ravel(pastes)))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + places + _chunk(b"IDAT", b"".join(stream))
             + _chunk(b"IEND", b""))
 
 

@@ -37,7 +37,8 @@ HTMLCanvasElement.prototype.toDataURL = function (...args) {
 };
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
 CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    window.__frames.push(this.canvas.isConnected ? ['frame', now()] : ['image', now(), args[1], args[2]]);
+    const [toX, toY] = args.length === 9 ? args.slice(5, 7) : args.slice(1, 3);  // where it goes
+    window.__frames.push(this.canvas.isConnected ? ['frame', now()] : ['image', now(), toX, toY]);
     return drawImage.apply(this, args);
 };
 """
@@ -146,7 +147,7 @@ def test_live_demo_in_voila(name, demo_server, page):
 
 
 def test_figure_frames_are_cut_to_what_changed_and_the_snapshot_waits(demo_server, page):
-    """The demo page draws the pieces of a diff frame where they go (the kernel then sends only
+    """The demo page draws the parts of a diff frame where they go (the kernel then sends only
     the rectangles that changed), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
     figure is still, not as each frame arrives."""
     name = NOTEBOOKS[0]

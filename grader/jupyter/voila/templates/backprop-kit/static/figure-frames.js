@@ -5,10 +5,10 @@
 // data URL (_data_url, the picture a saved notebook shows) as every frame arrives.  At
 // projector size that is 10-25 ms of encoding and 3-10 ms of decoding per slider step.
 // Here a frame is decoded by createImageBitmap, off the page's thread, and frames are drawn
-// in the order they came.  The kernel is told once (message "bpk_offset_frames") that this
-// page reads PNG offsets: from then on a diff frame is several PNGs one after the other,
-// one per rectangle of changes, each drawn where its oFFs chunk says (backprop_kit/frames.py),
-// not one image of everything above and to the left of the last change.  A
+// in the order they came.  The kernel is told once (message "bpk_paste_frames") that this
+// page reads pastes: from then on a diff frame is one image of just the changed rectangles,
+// packed side by side, and its paSt chunk says where each goes (backprop_kit/frames.py),
+// not an image of everything above and to the left of the last change.  A
 // demo page is never saved, so the snapshot is taken once the figure has been still for a
 // moment, when the browser is idle.
 //
@@ -25,26 +25,21 @@
             () => model.set('_data_url', model.offscreen_canvas.toDataURL()), {timeout: IDLE_WAIT}), STILL_FOR);
     }
 
-    // The PNGs of a frame, one after the other, each with its place: (x, y) from its oFFs chunk
-    // (which comes before the image data), (0, 0) without one.
-    function framePieces(bytes) {
+    // Where the parts of a frame's image go: [x, y, width, height, toX, toY] for each, from
+    // its paSt chunk (which comes before the image data); the whole image at (0, 0) without one.
+    function pastes(bytes) {
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        const pieces = [];
-        let start = 0, x = 0, y = 0;
-        for (let at = 8; at + 8 <= bytes.length;) {  // after a PNG's 8-byte signature: its chunks
+        for (let at = 8; at + 8 <= bytes.length;) {  // after the PNG's 8-byte signature: its chunks
             const length = view.getUint32(at);
             const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-            if (type === 'oFFs' && length >= 9 && bytes[at + 16] === 0) {  // unit 0: pixels
-                [x, y] = [view.getInt32(at + 8), view.getInt32(at + 12)];
+            if (type === 'paSt') {
+                const numbers = Array.from({length: length / 4}, (_, index) => view.getUint32(at + 8 + 4 * index));
+                return Array.from({length: numbers.length / 6}, (_, index) => numbers.slice(6 * index, 6 * index + 6));
             }
+            if (type === 'IDAT') break;
             at += 12 + length;  // length, type, data, CRC
-            if (type === 'IEND') {
-                pieces.push({png: bytes.subarray(start, at), x, y});
-                [start, x, y] = [at, 0, 0];
-                at += 8;
-            }
         }
-        return pieces;
+        return null;
     }
 
     function drawFrame(message, buffers) {
@@ -52,22 +47,23 @@
         const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
                                                : new Uint8Array(data);
         const whole = this.get('_image_mode') === 'full';  // as the kernel said just before this frame
-        const pieces = framePieces(bytes);
-        // decoded side by side, drawn in order: this frame after the ones before it
-        const decoded = Promise.all(pieces.map(piece => createImageBitmap(new Blob([piece.png], {type: 'image/png'}))));
-        this.bpkFrames = (this.bpkFrames || Promise.resolve()).then(() => decoded).then(images => {
+        const parts = pastes(bytes);
+        const decoded = createImageBitmap(new Blob([bytes], {type: 'image/png'}));
+        // drawn in order: this frame after the ones before it
+        this.bpkFrames = (this.bpkFrames || Promise.resolve()).then(() => decoded).then(image => {
             const context = this.offscreen_context;
             if (whole) context.clearRect(0, 0, this.offscreen_canvas.width, this.offscreen_canvas.height);
-            images.forEach((image, index) => {
-                context.drawImage(image, pieces[index].x, pieces[index].y);
-                image.close();
-            });
+            if (parts === null) context.drawImage(image, 0, 0);
+            for (const [x, y, width, height, toX, toY] of parts || []) {
+                context.drawImage(image, x, y, width, height, toX, toY, width, height);
+            }
+            image.close();
             this._for_each_view(view => view.update_canvas());
         }).catch(error => console.error('backprop-kit: a figure frame could not be drawn', error));
         this.waiting_for_image = false;
-        if (!this.bpkAskedForOffsets) {
-            this.bpkAskedForOffsets = true;
-            this.send_message('bpk_offset_frames');
+        if (!this.bpkAskedForPastes) {
+            this.bpkAskedForPastes = true;
+            this.send_message('bpk_paste_frames');
         }
         takeSnapshotLater(this);
     }
