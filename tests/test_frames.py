@@ -172,11 +172,13 @@ def test_shelf_pack_places_rectangles_side_by_side_without_overlap():
     assert atlas.sum() == sum(h * w for h, w in sizes)
 
 
-def test_a_see_through_pixel_makes_the_frame_whole():
+@pytest.mark.parametrize("takes_pastes", [False, True], ids=["cut", "pasted"])
+def test_a_see_through_pixel_makes_the_frame_whole(takes_pastes):
     """A diff cannot make a pixel less opaque: the front end would keep the old one under it."""
     canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
     screen, _ = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 3), 100),
-                                 lambda p: p.__setitem__((slice(40, 42), slice(1, 3), 0), 3)])
+                                    lambda p: p.__setitem__((slice(40, 42), slice(1, 3), 0), 3)],
+                           takes_pastes=takes_pastes)
     assert canvas.modes == ["full", "full", "full"], "a picture with see-through pixels is always sent whole"
     assert np.array_equal(screen, canvas.pixels)
 

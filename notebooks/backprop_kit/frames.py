@@ -92,26 +92,29 @@ class DiffFrames:
         if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
             self.canvas.set_image_mode("diff")
             return diff_png(np.zeros((1, 1, 4), np.uint8))
-        top, bottom = rows[0], rows[-1] + 1
-        right = np.flatnonzero(changed[top:bottom].any(axis=0))[-1] + 1
-        band = np.s_[top:bottom, :right]
+        if self.takes_pastes:
+            rectangles = changed_rectangles(changed)
+            pieces = [np.s_[top:bottom, left:right] for top, bottom, left, right in rectangles]
+        else:
+            top, bottom = rows[0], rows[-1] + 1
+            right = np.flatnonzero(changed[top:bottom].any(axis=0))[-1] + 1
+            pieces = [np.s_[top:bottom, :right]]
         # unchanged pixels are opaque (as sent): only the changed ones need looking at
-        if ((pixels[band][:, :, 3] != 255) & changed[band]).any():
+        if any(((pixels[piece][:, :, 3] != 255) & changed[piece]).any() for piece in pieces):
             return None
         self.canvas.set_image_mode("diff")
         if self.takes_pastes:
-            rectangles = changed_rectangles(changed)
             spots, atlas_height, atlas_width = shelf_pack([(bottom - top, right - left)
                                                            for top, bottom, left, right in rectangles])
             atlas = np.zeros((atlas_height, atlas_width), np.uint32)
             pastes = []
-            for (top, bottom, left, right), (x, y) in zip(rectangles, spots):
-                piece = np.s_[top:bottom, left:right]
+            for (top, bottom, left, right), piece, (x, y) in zip(rectangles, pieces, spots):
                 atlas[y:y + bottom - top, x:x + right - left] = np.where(changed[piece], current[piece], 0)
                 last[piece] = current[piece]
                 pastes.append((x, y, right - left, bottom - top, left, top))
             return diff_png(atlas.view(np.uint8).reshape((*atlas.shape, 4)), pastes)
         # drawn at the top left: the rows above the band are left blank
+        (band,) = pieces
         cut = np.zeros((bottom, right), np.uint32)
         cut[top:] = np.where(changed[band], current[band], 0)
         last[band] = current[band]

@@ -1,20 +1,22 @@
 // How the demo page draws the frames of its live figures (ipympl 0.10 widgets).
 //
-// ipympl's own front end puts each frame (a PNG) in an <img>, waits for it to load, and then
-// decodes it on the page's only thread while drawing it; it also encodes the figure as a PNG
-// data URL (_data_url, the picture a saved notebook shows) as every frame arrives.  At
-// projector size that is 10-25 ms of encoding and 3-10 ms of decoding per slider step.
-// Here a frame is decoded by createImageBitmap, off the page's thread, and frames are drawn
-// in the order they came.  The kernel is told once (message "bpk_paste_frames") that this
-// page reads pastes: from then on a diff frame is one image of just the changed rectangles,
-// packed side by side, and its paSt chunk says where each goes (backprop_kit/frames.py),
-// not an image of everything above and to the left of the last change.  A
-// demo page is never saved, so the snapshot is taken once the figure has been still for a
-// moment, when the browser is idle.
+// ipympl's own front end puts each frame (a PNG) in an <img>, waits for it to load and then
+// decodes it on the page's only thread while drawing it; and as every frame arrives it
+// encodes the figure as a PNG data URL (_data_url, the picture a saved notebook shows).  At
+// projector size that is 3-10 ms of decoding and 10-25 ms of encoding per slider step.  Here:
+// - a frame is decoded by createImageBitmap, off the page's thread; frames are drawn in the
+//   order they came;
+// - the kernel is told once (message "bpk_paste_frames") that this page reads pastes: from
+//   then on a diff frame is one image of just the changed rectangles, packed side by side,
+//   and its paSt chunk says where each goes (backprop_kit/frames.py);
+// - a demo page is never saved, so the snapshot waits until the figure has been still for a
+//   moment and the browser is idle.
 //
 // The model class comes from ipympl's own module container (window._JUPYTERLAB is where
 // JupyterLab and Voila keep federated extensions; ipympl exposes "./index").  The same
 // webpack runtime serves the widget manager, so this is the class its figures are made of.
+// A frame that arrives before the page has patched it (the first, while the page loads) is
+// drawn by ipympl's own code.
 (function drawFiguresFast() {
     const STILL_FOR = 500;  // ms without a new frame before the snapshot is taken
     const IDLE_WAIT = 2000;  // ms: take it then even if the browser never goes idle
