@@ -80,12 +80,18 @@ def graded(tmp_path_factory):
                "--time-limit", str(TIME_LIMIT), "--memory-limit", MEMORY_LIMIT, "--workers", "2"]
     first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
-    deadline = time.monotonic() + 300
+    started = time.monotonic()
+    deadline = started + 300
     while len(_journal_lines(out)) < not_gradable + 3 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
+    # what the run looked like when Ctrl-C was sent: shown when the run was not interrupted
+    ended = first.poll() is not None
+    when = (f"Ctrl-C sent after {time.monotonic() - started:.1f} s with {len(_journal_lines(out))} result(s) "
+            f"saved (the test waits for {not_gradable + 3}); the command had "
+            f"{'already ended' if ended else 'not ended'}")
     os.killpg(first.pid, signal.SIGINT)  # Ctrl-C reaches the command and its engine
     stdout, stderr = first.communicate(timeout=60)
-    interrupted = {"returncode": first.returncode, "stdout": stdout, "stderr": stderr,
+    interrupted = {"returncode": first.returncode, "stdout": stdout, "stderr": when + "\n" + stderr,
                    "journal": _journal_lines(out),
                    "groups": {int(line.rsplit(" ", 1)[1]) for line in (out / "engine.log").read_text().splitlines()
                               if line.startswith("job ")}}
