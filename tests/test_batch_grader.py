@@ -53,6 +53,12 @@ def _journal_lines(out):
     return path.read_text().splitlines() if path.exists() else []
 
 
+def _ctrl_c_as_in_a_terminal():
+    # A test run started in the background by a shell without job control (`cmd &` in a script)
+    # inherits Ctrl-C ignored, and so would the command; a TA's terminal delivers it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _process_groups_alive(groups):
     """Which of these process groups still have a process (Linux /proc)."""
     alive = set()
@@ -79,7 +85,7 @@ def graded(tmp_path_factory):
     command = [sys.executable, "-m", "grader", "grade", str(submissions), "--out", str(out),
                "--time-limit", str(TIME_LIMIT), "--memory-limit", MEMORY_LIMIT, "--workers", "2"]
     first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     started = time.monotonic()
     deadline = started + 300
     while len(_journal_lines(out)) < not_gradable + 3 and first.poll() is None and time.monotonic() < deadline:
