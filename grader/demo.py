@@ -26,11 +26,11 @@ import nbformat
 from .build import master_names, outputs_for
 
 DEFAULT_PORT = 8866
+DEFAULT_SCALE = 1.3
 # The demo page's Voila template (Voila's lab template plus one script; see its files), found
 # by Voila through the Jupyter data path.
 TEMPLATE = "backprop-kit"
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
-DEFAULT_SCALE = 1.3
 # Front-end extensions in the environment that the demos do not use: in Voila's page they only
 # add start-up time and console errors (they expect JupyterLab's menus and editors).
 UNUSED_EXTENSIONS = ["ipylab", "jupyterlab-jupytext", "@jupyter-notebook/lab-extension",

@@ -1,5 +1,7 @@
 """``./kit demo``: the demo copies of the worked solutions, and the projector mode they turn on."""
 
+import os
+
 import matplotlib
 import pytest
 
@@ -52,7 +54,7 @@ def test_voila_finds_the_demo_template_first_and_keeps_other_data_paths(monkeypa
     from voila.paths import collect_template_paths
 
     environment = demo.voila_environment({"JUPYTER_PATH": "/elsewhere", "HOME": "/home/x"})
-    assert environment["JUPYTER_PATH"].split(":") == [str(demo.TEMPLATE_ROOT), "/elsewhere"]
+    assert environment["JUPYTER_PATH"].split(os.pathsep) == [str(demo.TEMPLATE_ROOT), "/elsewhere"]
     assert environment["HOME"] == "/home/x"
     assert "--template=backprop-kit" in demo.voila_command("folder")
     monkeypatch.setenv("JUPYTER_PATH", environment["JUPYTER_PATH"])

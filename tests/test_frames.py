@@ -65,7 +65,8 @@ def test_the_png_decodes_to_the_image_and_its_checksum_holds(image):
     png = diff_png(image)
     assert np.array_equal(decoded(png), image)
     with_pastes = diff_png(image, [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)])
-    assert np.array_equal(decoded(with_pastes), image) and pastes(with_pastes) == [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)]
+    assert np.array_equal(decoded(with_pastes), image)
+    assert pastes(with_pastes) == [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)]
     rows = zlib.decompress(image_data(png))  # raises on a wrong Adler-32
     assert len(rows) == image.shape[0] * (1 + 4 * image.shape[1])
 
@@ -159,7 +160,12 @@ def test_changed_rectangles_hold_every_change_and_too_many_make_larger_squares()
         covered[top:bottom, left:right] = True
     assert not (changed & ~covered).any(), "every change is in a rectangle"
     assert len(rectangles) <= MAX_PIECES
-    assert len(changed_rectangles(changed, TILE_PX * 4)) < len(rectangles)
+    assert len(changed_rectangles(changed, TILE_PX * 4)) < len(rectangles), "larger squares, fewer rectangles"
+    # one changed pixel in every other square: too many rectangles, so squares twice as large, all marked
+    scattered = np.zeros((20 * TILE_PX, 40 * TILE_PX), bool)
+    scattered[::2 * TILE_PX, ::2 * TILE_PX] = True
+    assert (10 * 20 > MAX_PIECES and
+            changed_rectangles(scattered) == [(0, 18 * TILE_PX + 1, 0, 38 * TILE_PX + 1)])
 
 
 def test_shelf_pack_places_rectangles_side_by_side_without_overlap():

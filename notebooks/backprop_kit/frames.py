@@ -135,7 +135,8 @@ def changed_rectangles(changed, tile=None):
     for row in range(len(square_rows) + 1):
         runs = set()
         if row < len(square_rows) and square_rows[row]:
-            runs = set(_runs(np.logical_or.reduceat(changed[row * tile:(row + 1) * tile].any(axis=0), column_starts)))
+            in_row = changed[row * tile:(row + 1) * tile].any(axis=0)
+            runs = set(_runs(np.logical_or.reduceat(in_row, column_starts)))
         pieces += [(begun, row, *run) for run, begun in growing.items() if run not in runs]
         growing = {run: growing.get(run, row) for run in runs}
     if len(pieces) > MAX_PIECES:
