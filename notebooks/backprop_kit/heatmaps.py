@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .drawing import INK, QUIET_COLOUR, WRONG_COLOUR
+from .images import show_grid
 from .values import MISSING, format_number, is_missing
 
 COLOURMAP = "PuOr"  # diverging, readable with the common colour-vision deficiencies
@@ -46,7 +47,7 @@ class GradientHeatmap:
         # One image for both blocks, with a blank (NaN) column between them.
         blank = np.full((self.rows, 2 * self.cols + 1), np.nan)
         colours = matplotlib.colormaps[COLOURMAP].with_extremes(bad="white")  # the gap stays blank
-        self.image = ax.imshow(blank, cmap=colours, vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
+        self.image = show_grid(ax, blank, cmap=colours, vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
         self.your_texts = [[self._cell_text(r, c) for c in range(self.cols)] for r in range(self.rows)]
         self.estimate_texts = [[self._cell_text(r, self.cols + 1 + c) for c in range(self.cols)]
                                for r in range(self.rows)]

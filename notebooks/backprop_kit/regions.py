@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, WRONG_COLOUR
+from .images import show_grid
 
 REGION_COLOUR = "#56B4E9"  # Okabe-Ito sky blue, light: where f >= 0
 CROSS, DOT = "\u00d7", "\u2022"
@@ -40,7 +41,7 @@ class DecisionRegions:
         self._grid = np.meshgrid(np.linspace(left, right, resolution), np.linspace(bottom, top, resolution))
         self._boundary = None
         self.misclassified = np.zeros(len(self.points), dtype=bool)
-        self.region = ax.imshow(np.zeros((resolution, resolution)), extent=self.extent, origin="lower",
+        self.region = show_grid(ax, np.zeros((resolution, resolution)), extent=self.extent, origin="lower",
                                 cmap=ListedColormap(["white", REGION_COLOUR]), vmin=0, vmax=1, alpha=0.45,
                                 interpolation="nearest", aspect="equal", zorder=0)
         crosses, dots = self.points[self.labels], self.points[~self.labels]

@@ -21,6 +21,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+from .images import show_grid
 
 SURFACE_COLOURMAP = "cividis"  # perceptually uniform and readable with colour-blindness
 PATH_COLOUR = "#E69F00"  # Okabe-Ito orange: stands out on cividis
@@ -47,7 +48,7 @@ class LossSurface:
         self.fontsize = fontsize
         self.levels = None
         # Bands of colour between contour levels; hidden until there is a surface.
-        self._bands = ax.imshow(np.zeros((2, 2)), cmap=SURFACE_COLOURMAP, origin="lower", aspect="auto",
+        self._bands = show_grid(ax, np.zeros((2, 2)), cmap=SURFACE_COLOURMAP, origin="lower", aspect="auto",
                                 interpolation="bilinear", interpolation_stage="data", zorder=1,
                                 extent=self.extent, visible=False)
         self._lines = LineCollection([], colors="white", linewidths=0.5, alpha=0.6, zorder=2)

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 from .. import checks, live, twolayer
 from ..curves import CURVE_COLOURS, LiveCurves
 from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR
+from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
 
@@ -125,7 +126,7 @@ class InitialisationDemo:
     def _build_data_panel(self):
         ax = self.ax_data
         X, y = DATA
-        self.surface = ax.imshow(np.zeros((GRID.size, GRID.size)), extent=(GRID[0], GRID[-1], GRID[0], GRID[-1]),
+        self.surface = show_grid(ax, np.zeros((GRID.size, GRID.size)), extent=(GRID[0], GRID[-1], GRID[0], GRID[-1]),
                                  origin="lower", cmap="Greys", vmin=0, vmax=1, alpha=0.35, zorder=0)
         ax.scatter(*X[y == 1].T, marker="o", facecolor=FORWARD_COLOUR, edgecolor="white", s=36,
                    label="class 1", zorder=2)
