@@ -112,3 +112,17 @@ def test_mathematical_text_alone_is_forgotten_past_the_limit_too(monkeypatch):
         figure.text(0.05, 0.1 + 0.1 * row, rf"$\sigma(w_{row} x + b_{row}) = \frac{{{row}}}{{7}}$")
     figure.canvas.draw()
     assert 0 < len(kept) <= 10 + 20, "one text's glyphs past the limit at most"
+
+
+def test_kept_font_heights_give_every_text_the_box_matplotlib_gives_it():
+    kept_figure, kept_texts = text_figure()
+    kept = keep_glyphs(kept_figure.canvas)
+    plain_figure, plain_texts = text_figure()
+    for figure, texts in ((kept_figure, kept_texts), (plain_figure, plain_texts)):
+        figure.text(0.5, 0.5, "two lines\nof text", fontsize=9, linespacing=1.4)
+        figure.text(0.1, 0.9, "spaced\nout", family="monospace", linespacing="normal")
+        drawn(figure, texts, (0, 0))
+    for mine, theirs in zip(kept_figure.texts, plain_figure.texts, strict=True):
+        assert mine.get_window_extent().bounds == theirs.get_window_extent().bounds, mine.get_text()
+    assert any(key[0] == "heights" for key in kept), "the heights were not kept"
+    assert np.array_equal(drawn(kept_figure, kept_texts, (0, 0)), drawn(plain_figure, plain_texts, (0, 0)))

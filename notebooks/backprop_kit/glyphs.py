@@ -7,11 +7,16 @@ FreeType makes of a glyph depends only on the font, size, resolution, rotation a
 sub-pixel part of where it goes (FreeType counts in 1/64 px): moved by whole pixels it is
 the same bitmap, moved.  So ``keep_glyphs(canvas)`` makes the canvas's renderers keep
 each text's layout and each glyph's bitmap under exactly those keys, and draw from them:
-the same pixels, without FreeType.
+the same pixels, without FreeType.  It also keeps each font's height metrics, which
+matplotlib's text layout reads from the font's tables for every text it measures or draws
+(the OS/2 table alone takes 30 us to read; a step of notebook 5 lays out ~70 texts).
 
 It re-does two private methods of matplotlib's RendererAgg (``draw_text`` and
-``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned); tests compare its pixels with
-matplotlib's own for plain, rotated, bold, mathematical and fallback-font text.
+``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned) and gives the renderer the
+``_get_font_height_metrics`` that text.py asks a renderer for (PDF and PS renderers have
+one) with the values text.py would work out itself; tests compare its pixels and text
+boxes with matplotlib's own for plain, rotated, bold, multi-line, mathematical and
+fallback-font text.
 """
 
 import functools
@@ -20,7 +25,7 @@ import math
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import get_hinting_flag
-from matplotlib.font_manager import fontManager
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
 
 MAX_KEPT = 50_000  # layouts and glyph bitmaps (a few hundred bytes each); past it all are forgotten
@@ -40,6 +45,7 @@ def keep_glyphs(canvas):
             renderer.draw_text = functools.partial(_draw_text, renderer, kept, renderer.draw_text)
             renderer._draw_text_glyphs_and_boxes = functools.partial(
                 _draw_glyphs, renderer, kept, renderer._draw_text_glyphs_and_boxes)
+            renderer._get_font_height_metrics = functools.partial(_font_height_metrics, renderer, kept)
         return renderer
 
     canvas.get_renderer = get_renderer
@@ -65,6 +71,26 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
             s, flags=flags, features=features, language=language)]
     renderer._draw_text_glyphs_and_boxes(
         gc, x, y, angle, ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout), [])
+
+
+def _font_height_metrics(renderer, kept, prop):
+    """(ascent, descent, line gap) in pixels of the font for ``prop``, from its OS/2 table (else its
+    hhea table): what text.py works out for a renderer without this method, kept."""
+    key = ("heights", tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), renderer.dpi)
+    heights = kept.get(key)
+    if heights is None:
+        font = get_font(list(key[1]))
+        heights = (None, None, None)  # no table: text.py measures the font itself
+        for table_name, gap, ascent, descent in [("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                                 ("hhea", "lineGap", "ascent", "descent")]:
+            table = font.get_sfnt_table(table_name)
+            if table is not None:
+                # in text.py's order of operations, so the numbers are the same to the last bit
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * renderer.dpi / 72
+                heights = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                break
+        kept[key] = heights
+    return heights
 
 
 def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
