@@ -135,7 +135,9 @@ def test_a_whole_figure_looks_the_same_through_show_grid_and_imshow():
         assert ax.get_xlim() == (-2, 2) and ax.get_ylim() == (-2, 2)
         plt.close(figure)
     assert np.array_equal(*pictures)
-    assert isinstance(show_grid(plt.figure().add_subplot(), data), GridImage)
+    figure = plt.figure()
+    assert isinstance(show_grid(figure.add_subplot(), data), GridImage)
+    plt.close(figure)
 
 
 def test_nearest_cells_match_matplotlib_over_many_sizes_including_edges_on_pixel_centres():

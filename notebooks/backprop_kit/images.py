@@ -73,13 +73,11 @@ class GridImage(AxesImage):
         clip = ((self.get_clip_box() or self.axes.bbox) if self.get_clip_on()
                 else self.get_figure(root=True).bbox)
         key = (self._version, corners.tobytes(), tuple(clip.extents), self._get_scalar_alpha(), self.origin,
-               self.get_interpolation(), self._interpolation_stage, self.get_resample(), self.get_filternorm(),
-               self.get_filterrad())
+               self.get_interpolation(), self.get_interpolation_stage(), self.get_resample(),
+               self.get_filternorm(), self.get_filterrad())
         if self._kept is not None and self._kept[0] == key:
             return self._kept[1]
-        made = None
-        if skew_x == 0 and skew_y == 0:
-            made = self._sampled(corners, clip)
+        made = self._sampled(corners, clip) if skew_x == 0 and skew_y == 0 else None
         if made is None:
             made = super().make_image(renderer, magnification, unsampled)
         self._kept = (key, made)
@@ -106,7 +104,7 @@ class GridImage(AxesImage):
         # pixel rows from the bottom up, as make_image's pictures are stored
         at_y = (bottom + 0.5 + np.arange(top - bottom) - first_row_y) * (rows / (last_row_y - first_row_y))
         upsampling = min(abs(corners[1, 0] - corners[0, 0]) / columns, abs(last_row_y - first_row_y) / rows)
-        interpolation, stage = self.get_interpolation(), self._interpolation_stage
+        interpolation, stage = self.get_interpolation(), self.get_interpolation_stage()
         if interpolation in ("auto", "antialiased"):  # matplotlib's choice: nearest when upsampling this much
             if upsampling < UPSAMPLED:
                 return None
@@ -131,6 +129,8 @@ class GridImage(AxesImage):
 
     def _coloured(self, values):
         """RGBA bytes of ``values`` through the norm and the colormap, times a scalar alpha (as matplotlib)."""
+        # (an image without colour limits takes them from the whole grid here, matplotlib from the
+        # part on screen: the kit's images all have theirs)
         pixels = self.to_rgba(self.norm(values), bytes=True, norm=False)
         alpha = self._get_scalar_alpha()
         if alpha != 1:
