@@ -65,6 +65,7 @@ def test_unknown_node_kind_is_refused():
 
 @pytest.mark.parametrize("value,text", [
     (3.0, "3"), (-12, "-12"), (0.20999, "0.21"), (-0.0, "0"), (..., "?"), (None, "?"),
+    (-9.3172e-06, "-9.317e-6"), (1.5e12, "1.5e+12"), (2e100, "2e+100"),
     (np.array([1.0, 2.0]), "[1, 2]"), (np.ones((3, 4)), "3\u00d74, \u2016\u00b7\u2016=3.46"),
 ])
 def test_values_are_short_enough_for_a_wire(value, text):

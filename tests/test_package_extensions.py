@@ -43,10 +43,17 @@ def test_label_at_moves_chosen_wire_labels_along_their_wire():
     graph.add_node("c", kind="output", pos=(2, 0))
     graph.add_edge("a", "b")
     graph.add_edge("b", "c")
-    figure, ax = plt.subplots()
+    graph.set_values({"a": 1.0, "b": 2.0, "c": 3.0})
+    figure, (ax, other_ax) = plt.subplots(2, figsize=(8, 6))
     view = GraphView(graph, ax, spacing=(3.0, 1.0), label_at={("a", "b"): 0.5})
-    early = GraphView(graph, ax, spacing=(3.0, 1.0))
-    assert view._wires[("a", "b")].value_text.xy[0] == pytest.approx(1.5)  # mid-wire
-    assert early._wires[("a", "b")].value_text.xy[0] < 1.5  # the default, 0.32 of the way
-    assert view._wires[("b", "c")].value_text.xy[0] == pytest.approx(early._wires[("b", "c")].value_text.xy[0])
+    early = GraphView(graph, other_ax, spacing=(3.0, 1.0))
+    figure.canvas.draw()
+
+    def fraction(view, wire):
+        label = view._wires[wire].value_text
+        return label.spot[0] / label.frame()[2]
+
+    assert fraction(view, ("a", "b")) == pytest.approx(0.5)  # mid-wire
+    assert fraction(early, ("a", "b")) == pytest.approx(0.32)  # the default: room there for "1"
+    assert fraction(view, ("b", "c")) == pytest.approx(fraction(early, ("b", "c")))
     plt.close(figure)

@@ -16,7 +16,9 @@ import numpy as np
 from matplotlib.colors import same_color
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
+from . import wirelabels
 from .values import MISSING, format_value, is_missing, is_zero
+from .wirelabels import LabelPlacer, WireLabel
 
 FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
 GRADIENT_COLOUR = "#D55E00"  # vermillion: gradients, below the wire
@@ -57,6 +59,7 @@ class GraphView:
         self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
         self._nodes = {}
         self._wires = {}
+        self._placer = LabelPlacer(ax, self._node_shapes)
         self._stub_length = 0.55 * sx
         ax.set_aspect("equal")
         ax.axis("off")
@@ -91,8 +94,11 @@ class GraphView:
         self.ax.add_patch(patch)
         label = self.ax.text(x, y, node.label, ha="center", va="center", zorder=4,
                              fontsize=self.fontsize + (2 if len(node.label) <= 2 else -2), color=INK)
+        # on a veil of the background: a wire passing under a caption stays visible but off its letters
         caption = self.ax.text(x, y - r - 0.12, node.caption, ha="center", va="top", zorder=4,
-                               fontsize=self.fontsize - 3, color=INK, style="italic")
+                               fontsize=self.fontsize - 3, color=INK, style="italic",
+                               bbox=dict(boxstyle="round,pad=0.1", facecolor=self.ax.get_facecolor(),
+                                         edgecolor="none", alpha=0.75))
         self._nodes[node.name] = (patch, label, caption)
 
     def _label_fraction(self, key):
@@ -109,26 +115,29 @@ class GraphView:
         arrow = FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>", mutation_scale=14,
                                 color=INK, linewidth=1.6, zorder=2, shrinkA=0, shrinkB=0)
         self.ax.add_patch(arrow)
-        angle = np.degrees(np.arctan2(direction[1], direction[0]))
-        if angle > 90 or angle < -90:  # keep text upright
-            angle -= 180 * np.sign(angle)
-        label_at = a + (b - a) * (0.5 if stub else at)
-        # annotation_clip=False: the labelled point is on a wire, inside the axes by construction;
-        # matplotlib would otherwise test that again on every draw (a tenth of a slider step)
-        text = dict(rotation=angle, rotation_mode="anchor", ha="center", zorder=5,
-                    textcoords="offset points", annotation_clip=False)
-        normal = np.array([-direction[1], direction[0]])
-        if normal[1] < 0 or (normal[1] == 0 and normal[0] < 0):
-            normal = -normal  # "above" always points up the page
-        up, down = tuple(normal * 4), tuple(-normal * 4)
-        value_text = self.ax.annotate("", label_at, xytext=up, va="bottom", fontsize=self.fontsize,
-                                      color=FORWARD_COLOUR, fontweight="bold", **text)
-        grad_text = self.ax.annotate("", label_at, xytext=down, va="top", fontsize=self.fontsize,
-                                     color=GRADIENT_COLOUR, fontweight="bold", **text)
-        local_at = a + (b - a) * 0.68
-        local_text = self.ax.annotate(local, local_at, xytext=up, va="bottom", fontsize=self.fontsize - 3,
-                                      color="#555555", style="italic", **text)
+        # each label goes near its fraction of the way, where it touches nothing else (wirelabels.py)
+        number = dict(fontsize=self.fontsize, fontweight="bold", zorder=5)
+        local_text = WireLabel(self.ax, self._placer, a, b, at=0.68, above=True, fontsize=self.fontsize - 3,
+                               color="#555555", style="italic", zorder=5)
+        local_text.set_text(local)
+        at = 0.5 if stub else at
+        value_text = WireLabel(self.ax, self._placer, a, b, at=at, above=True, color=FORWARD_COLOUR, **number)
+        grad_text = WireLabel(self.ax, self._placer, a, b, at=at, above=False, color=GRADIENT_COLOUR, **number)
         return _Wire(arrow, value_text, grad_text, local_text)
+
+    def _node_shapes(self, renderer):
+        """What every wire label keeps clear of, in display pixels: the nodes and their captions."""
+        shapes = []
+        for patch, _label, caption in self._nodes.values():
+            if isinstance(patch, Circle):
+                (x, y), (edge_x, _) = self.ax.transData.transform([patch.center, (patch.center[0] + patch.radius,
+                                                                                  patch.center[1])])
+                shapes.append(wirelabels.Circle(x, y, edge_x - x))
+            else:
+                shapes.append(wirelabels.Polygon.box(*patch.get_window_extent(renderer).extents))
+            if caption.get_text():
+                shapes.append(wirelabels.Polygon.box(*caption.get_window_extent(renderer).extents))
+        return shapes
 
     def _draw_legend(self):
         common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
@@ -178,6 +187,16 @@ class GraphView:
         wrong = sum(1 for e in self.graph.edges if e.wrong)
         if wrong:  # the full sentences go to the check's printed report
             self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
+        self._place_labels()
+
+    def _place_labels(self):
+        """Place the labels for their new texts now: one that moves without a new text of its own
+        (to make room for another) is marked changed, so a live figure draws it again."""
+        get_renderer = getattr(self.ax.figure.canvas, "get_renderer", None)
+        if get_renderer is None:  # a canvas that cannot measure text yet: placed when drawn
+            return
+        for label in self._placer.place(get_renderer()):
+            label.stale = True
 
     def _style_no_gradient_wire(self, wire, src, edge):
         """A wire without a gradient label: quiet when no gradient can flow (out of or into an inactive unit)."""

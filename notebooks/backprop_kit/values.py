@@ -21,7 +21,7 @@ def format_number(x, digits=4):
     x = float(x)
     if not np.isfinite(x):
         return str(x)
-    text = f"{x:.{digits}g}"
+    text = f"{x:.{digits}g}".replace("e-0", "e-").replace("e+0", "e+")  # 9.317e-6: a digit shorter on a wire
     return "0" if text in ("-0", "0") else text
 
 

@@ -335,7 +335,7 @@ def units_node_specs(n):
     specs = {"x": dict(label="x", kind="input", pos=(-0.6, 0 if n % 2 == 0 else -2.2 * max(rows) - 1.3))}
     for i, row in enumerate(rows, start=1):
         side = 1.0 if row >= 0 else -1.0
-        specs[f"w{i}"] = dict(label=sub(f"w{i}"), kind="param", pos=(0, 2.2 * row))
+        specs[f"w{i}"] = dict(label=sub(f"w{i}"), kind="param", pos=(-0.6, 2.2 * row))
         specs[f"u{i}"] = dict(label="\u00b7", caption=sub(f"u{i} = w{i}") + "\u1d40x", pos=(1.5, row))
         specs[f"b{i}"] = dict(label=sub(f"b{i}"), kind="param", pos=(1.8, row + side * 1.25))
         specs[f"z{i}"] = dict(label="+", caption=sub(f"z{i} = u{i} + b{i}"), pos=(2.7, row))
@@ -636,11 +636,11 @@ def two_layer_stage_gradients(W1, W2, b, x, y, phi):
 def two_layer_graph():
     graph = ComputationGraph()
     nodes = [
-        ("x", "x", "input", "", (0, 0)), ("W1", sub("W1"), "param", "", (0.15, 1.5)),
-        ("u", "\u00d7", "op", sub("u = W1x"), (1, 0)), ("b", "b", "param", "", (1.15, 1.5)),
+        ("x", "x", "input", "", (0, 0)), ("W1", sub("W1"), "param", "", (-0.1, 1.5)),
+        ("u", "\u00d7", "op", sub("u = W1x"), (1, 0)), ("b", "b", "param", "", (0.75, 1.5)),
         ("z", "+", "op", "z = u + b", (2, 0)), ("h", "\u03a6", "op", "h = \u03a6(z)", (3, 0)),
-        ("W2", sub("W2"), "param", "", (3.15, 1.5)), ("v", "\u00d7", "op", sub("v = W2h"), (4, 0)),
-        ("y", "y", "input", "", (4.15, 1.5)), ("e", "\u2212", "op", "e = v \u2212 y", (5, 0)),
+        ("W2", sub("W2"), "param", "", (2.75, 1.5)), ("v", "\u00d7", "op", sub("v = W2h"), (4, 0)),
+        ("y", "y", "input", "", (3.75, 1.5)), ("e", "\u2212", "op", "e = v \u2212 y", (5, 0)),
         ("l", "\u00bd\u2016\u00b7\u2016\u00b2", "output", "\u2113 = \u00bd\u2016e\u2016\u00b2", (6, 0)),
     ]
     for name, label, kind, caption, pos in nodes:

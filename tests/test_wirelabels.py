@@ -1,0 +1,201 @@
+"""Wire labels (backprop_kit.wirelabels) sit where they touch nothing else.
+
+The intervals the placer rules out are checked against brute force (dense points of both
+shapes), and every demo's drawn graph against its own pixels: each number drawn alone
+must share no ink with the nodes, captions and wires, nor with any other number.
+"""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.path import Path
+
+from backprop_kit import wirelabels
+from backprop_kit.drawing import GraphView
+from backprop_kit.graph import ComputationGraph
+from tests.conftest import NOTEBOOKS
+from tests.test_blitting import _another_value, _controls, ipympl_backend, solution_demos  # noqa: F401
+
+INK = 60  # a pixel differs from white by more than this in some channel: something is drawn there
+
+
+def _random_label(rng):
+    angle = rng.uniform(-math.pi, math.pi)
+    d = (math.cos(angle), math.sin(angle))
+    side = (-d[1], d[0]) if rng.random() < 0.5 else (d[1], -d[0])
+    return wirelabels._Moving(a=tuple(rng.uniform(-20, 20, 2)), d=d, side=side, length=200.0, gap=5.0,
+                              width=rng.uniform(5, 60), height=rng.uniform(8, 20))
+
+
+def _points_inside(corners, count=40):
+    """A grid of points over a convex quadrilateral (corners in order)."""
+    p0, p1, _, p3 = (np.array(c) for c in corners)
+    u, v = np.meshgrid(np.linspace(0, 1, count), np.linspace(0, 1, count))
+    return p0 + u.reshape(-1, 1) * (p1 - p0) + v.reshape(-1, 1) * (p3 - p0)
+
+
+def _polygons_overlap(a, b):
+    return bool(Path(b).contains_points(_points_inside(a)).any() or Path(a).contains_points(_points_inside(b)).any())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_box_rules_out_exactly_the_centres_where_the_label_overlaps_it(seed):
+    rng = np.random.default_rng(seed)
+    label = _random_label(rng)
+    x0, y0 = rng.uniform(-60, 60, 2)
+    if rng.random() < 0.5:
+        box = wirelabels.Polygon.box(x0, y0, x0 + rng.uniform(5, 50), y0 + rng.uniform(5, 50))
+    else:  # a turned box: another wire, or another label
+        other = _random_label(rng)
+        box = other.at(rng.uniform(0, 100))
+    interval = box.ruled_out(label, clear=0.0)
+    for centre in np.linspace(-150, 150, 121):
+        overlaps = _polygons_overlap(label.at(centre).corners, box.corners)
+        if interval is not None and min(abs(centre - interval[0]), abs(centre - interval[1])) < 1.0:
+            continue  # on the edge, the sampled points decide by where they fall
+        assert overlaps == (interval is not None and interval[0] < centre < interval[1]), (centre, interval)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_round_node_rules_out_exactly_the_centres_where_the_label_comes_within_its_radius(seed):
+    rng = np.random.default_rng(100 + seed)
+    label = _random_label(rng)
+    circle = wirelabels.Circle(*rng.uniform(-40, 40, 2), rng.uniform(5, 30))
+    interval = circle.ruled_out(label, clear=0.0)
+    for centre in np.linspace(-150, 150, 121):
+        points = _points_inside(label.at(centre).corners, 80)
+        touches = bool((np.hypot(points[:, 0] - circle.x, points[:, 1] - circle.y) < circle.radius).any())
+        if interval is not None and min(abs(centre - interval[0]), abs(centre - interval[1])) < 1.0:
+            continue
+        assert touches == (interval is not None and interval[0] < centre < interval[1]), (centre, interval)
+
+
+def test_nearest_free_spot_keeps_out_of_open_intervals_and_stays_on_the_wire():
+    assert wirelabels._nearest_free(50, 10, 90, []) == 50
+    assert wirelabels._nearest_free(50, 10, 90, [(40, 70)]) == 40  # the nearer end
+    assert wirelabels._nearest_free(50, 10, 90, [(20, 55), (55, 95)]) == 55  # between two
+    assert wirelabels._nearest_free(5, 10, 90, []) == 10
+    assert wirelabels._nearest_free(50, 10, 90, [(0, 100)]) is None
+
+
+def _chain(value):
+    graph = ComputationGraph()
+    graph.add_node("a", kind="input", pos=(0, 0))
+    graph.add_node("b", caption="b = g(a)", pos=(1, 0))
+    graph.add_node("c", kind="output", pos=(2, 0))
+    graph.add_edge("a", "b")
+    graph.add_edge("b", "c")
+    graph.set_values({"a": value, "b": 2.0, "c": 3.0})
+    graph.set_grads({"a": value, "b": 1.0, "c": 1.0})
+    return graph
+
+
+def test_a_long_number_slides_off_the_node_it_would_cover_then_shrinks():
+    figure, ax = plt.subplots(figsize=(6, 2))
+    short = GraphView(_chain(1.0), ax, spacing=(2.0, 1.0))
+    figure.canvas.draw()
+    label = short._wires[("a", "b")].value_text
+    assert label.spot == (pytest.approx(0.32 * label.frame()[2]), label.size)  # "1" fits where it was put
+    plt.close(figure)
+    figure, ax = plt.subplots(figsize=(6, 2))
+    long_ = GraphView(_chain(np.array([-0.125, 0.251, -0.0625])), ax, spacing=(2.0, 1.0))
+    figure.canvas.draw()
+    label = long_._wires[("a", "b")].value_text
+    assert label.spot[0] > 0.32 * label.frame()[2] or label.spot[1] < label.size
+    plt.close(figure)
+
+
+def test_a_label_pushed_aside_by_another_is_marked_changed():
+    graph = ComputationGraph()  # two wires close together: the numbers between them share the room
+    for name, kind, pos in [("a", "input", (0, 1)), ("c", "output", (1, 1)),
+                            ("b", "input", (0, 0)), ("d", "output", (1, 0))]:
+        graph.add_node(name, kind=kind, pos=pos)
+    graph.add_edge("a", "c")
+    graph.add_edge("b", "d")
+    graph.set_values({name: 1.0 for name in "abcd"})
+    graph.set_grads({name: 1.0 for name in "abcd"})
+    figure, ax = plt.subplots(figsize=(6, 3))
+    view = GraphView(graph, ax, spacing=(4.0, 0.6), show_legend=False)
+    figure.canvas.draw()
+    under_upper_wire = view._wires[("a", "c")].grad_text
+    over_lower_wire = view._wires[("b", "d")].value_text
+    where = over_lower_wire.spot
+    under_upper_wire.stale = over_lower_wire.stale = False
+    graph.set_grads({"a": -123.456})
+    view.refresh()
+    assert over_lower_wire.get_text() == "1" and over_lower_wire.spot[0] > where[0] + 20, "it did not make room"
+    assert over_lower_wire.stale, "moved without being marked changed: a live figure would not draw it again"
+    assert _overlaps(view) == []
+    plt.close(figure)
+
+
+def _ink(figure):
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.get_renderer().buffer_rgba())[..., :3].astype(int)
+    return (np.abs(pixels - 255) > INK).any(axis=2)
+
+
+def _graph_views(demo):
+    for value in vars(demo).values():
+        for item in (value.values() if isinstance(value, dict) else [value]):
+            if isinstance(item, GraphView):
+                yield item
+
+
+def _overlaps(view):
+    """(what, ink pixels shared) for every number on ``view`` that shares ink with anything."""
+    figure = view.ax.figure
+    labels = [label for wire in view._wires.values()
+              for label in (wire.value_text, wire.grad_text, wire.local_text) if label.get_text()]
+    children = view.ax.get_children()
+    visible = {a: a.get_visible() for a in children + figure.axes + figure.texts}
+    try:
+        for a in figure.axes + figure.texts:  # the graph's axes only
+            a.set_visible(a is view.ax)
+        for label in labels:
+            label.set_visible(False)
+        rest = _ink(figure)
+        for a in children:
+            a.set_visible(False)
+        alone = []
+        for label in labels:
+            label.set_visible(True)
+            alone.append(_ink(figure))
+            label.set_visible(False)
+    finally:
+        for a, shown in visible.items():
+            a.set_visible(shown)
+    found = []
+    for i, label in enumerate(labels):
+        if (shared := int((alone[i] & rest).sum())):
+            found.append((f"{label.get_text()!r} and the drawing", shared))
+        for j in range(i + 1, len(labels)):
+            if (shared := int((alone[i] & alone[j]).sum())):
+                found.append((f"{label.get_text()!r} and {labels[j].get_text()!r}", shared))
+    return found
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if not n.startswith("03")])
+def test_no_number_on_a_demo_graph_touches_anything_else(name, ipympl_backend, monkeypatch):
+    """Every graph of every live demo at its defaults and after seeded random changes of its controls:
+    each number drawn alone shares no ink with the rest of the graph, nor with another number."""
+    demos = solution_demos(name, monkeypatch, blit=False)
+    rng = np.random.default_rng(sum(map(ord, name)))
+    checked = 0
+    for demo in demos:
+        views = list(_graph_views(demo))
+        controls = _controls(demo.app())
+        for step in range(4):
+            if step:
+                pick = rng.integers(len(controls))
+                controls[pick].value = _another_value(controls[pick], rng)
+            for view in views:
+                assert _overlaps(view) == [], f"{type(demo).__name__} after step {step}"
+                checked += 1
+    assert checked, "no graph found: nothing tested"
