@@ -74,7 +74,9 @@ class LossSurface:
         ax.set_xlabel(xlabel, fontsize=fontsize - 1)
         ax.set_ylabel(ylabel, fontsize=fontsize - 1)
         ax.set_title(title, fontsize=fontsize)
-        ax.legend(loc="upper left", fontsize=fontsize - 3, framealpha=0.85)
+        # under the axes, not on the surface: it hides none of it, and nothing drawn under it changes
+        # as the path moves (a legend over the surface was drawn again with every step)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=fontsize - 3, frameon=False)
 
     def grid(self, resolution=121):
         """The (U, V) mesh over the extent on which a caller evaluates its loss."""
