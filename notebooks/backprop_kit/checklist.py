@@ -22,7 +22,8 @@ class CheckList:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         if title:
-            ax.set_title(title, fontsize=fontsize + 1)
+            # clear of the first line (which changes): close enough to touch, it would be drawn with it
+            ax.set_title(title, fontsize=fontsize + 1, pad=10)
         top, bottom = 0.97, 0.12
         gap = (top - bottom) / max(int(n_lines) - 1, 1)
         self.lines = [ax.text(0.0, top - i * gap, "", ha="left", va="center", fontsize=fontsize,

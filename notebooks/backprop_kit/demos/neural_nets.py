@@ -470,7 +470,9 @@ class NeuralNetDemo:
         self.surface.set_path(self.points if len(self.points) > 1 else np.empty((0, 2)))
         losses = loss_definition(x, y_star, self.points[:, 0], self.points[:, 1], kind)
         self.loss_curve.update({"loss": (np.arange(len(self.points)), losses)})
-        self.loss_curve.ax.set_title(f"{kind} along your descent (\u03b1 = {format_value(alpha)})", fontsize=10)
+        title = f"{kind} along your descent (\u03b1 = {format_value(alpha)})"
+        if self.loss_curve.ax.get_title() != title:  # set again, it would be drawn again with every step
+            self.loss_curve.ax.set_title(title, fontsize=10)
         if len(self.points) > 1:
             return self.points[1] - self.points[0], note
         g1, g2 = state.grads["w1"], state.grads["w2"]  # no step taken: show -alpha * gradient if known
