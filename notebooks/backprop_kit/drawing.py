@@ -18,7 +18,6 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from . import wirelabels
 from .values import MISSING, format_value, is_missing, is_zero
-from .wirelabels import LabelPlacer, WireLabel
 
 FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
 GRADIENT_COLOUR = "#D55E00"  # vermillion: gradients, below the wire
@@ -59,7 +58,7 @@ class GraphView:
         self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
         self._nodes = {}
         self._wires = {}
-        self._placer = LabelPlacer(ax, self._node_shapes)
+        self._placer = wirelabels.LabelPlacer(ax, self._node_shapes)
         self._stub_length = 0.55 * sx
         ax.set_aspect("equal")
         ax.axis("off")
@@ -117,12 +116,14 @@ class GraphView:
         self.ax.add_patch(arrow)
         # each label goes near its fraction of the way, where it touches nothing else (wirelabels.py)
         number = dict(fontsize=self.fontsize, fontweight="bold", zorder=5)
-        local_text = WireLabel(self.ax, self._placer, a, b, at=0.68, above=True, fontsize=self.fontsize - 3,
-                               color="#555555", style="italic", zorder=5)
+        local_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=0.68, above=True,
+                                          fontsize=self.fontsize - 3, color="#555555", style="italic", zorder=5)
         local_text.set_text(local)
         at = 0.5 if stub else at
-        value_text = WireLabel(self.ax, self._placer, a, b, at=at, above=True, color=FORWARD_COLOUR, **number)
-        grad_text = WireLabel(self.ax, self._placer, a, b, at=at, above=False, color=GRADIENT_COLOUR, **number)
+        value_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=True, color=FORWARD_COLOUR,
+                                          **number)
+        grad_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=False, color=GRADIENT_COLOUR,
+                                         **number)
         return _Wire(arrow, value_text, grad_text, local_text)
 
     def _node_shapes(self, renderer):

@@ -124,6 +124,8 @@ class WireLabel(Annotation):
         self._placer = placer
         self.spot = None  # (centre along the wire in pixels, type size), set by the placer
         self._anchored = (None, None)  # ((scene, spot), the transform to the anchor there)
+        # annotation_clip=False: the annotated point is on a wire, inside the axes by construction;
+        # matplotlib would otherwise test that again on every draw (a tenth of a slider step)
         super().__init__("", self.wire[0], xytext=(0, 0), textcoords=self._anchor, annotation_clip=False,
                          rotation_mode="anchor", ha="center", va="bottom" if above else "top",
                          fontsize=self.size, **style)
@@ -132,11 +134,11 @@ class WireLabel(Annotation):
 
     def frame(self):
         """The wire in display pixels: its start, direction, length, and this label's side."""
-        (ax, ay), (bx, by) = self.axes.transData.transform(self.wire)
-        length = math.hypot(bx - ax, by - ay) or 1e-9
-        d = ((bx - ax) / length, (by - ay) / length)
+        (x0, y0), (x1, y1) = self.axes.transData.transform(self.wire)
+        length = math.hypot(x1 - x0, y1 - y0) or 1e-9
+        d = ((x1 - x0) / length, (y1 - y0) / length)
         up = (-d[1], d[0]) if (d[0] > 0 or (d[0] == 0 and d[1] < 0)) else (d[1], -d[0])  # up the page
-        return (ax, ay), d, length, up if self.above else (-up[0], -up[1])
+        return (x0, y0), d, length, up if self.above else (-up[0], -up[1])
 
     def measure(self, renderer, size):
         """Width and height in pixels of this label's text at ``size`` (one line: the height of
