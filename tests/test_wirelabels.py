@@ -76,12 +76,13 @@ def test_a_round_node_rules_out_exactly_the_centres_where_the_label_comes_within
         assert touches == (interval is not None and interval[0] < centre < interval[1]), (centre, interval)
 
 
-def test_nearest_free_spot_keeps_out_of_open_intervals_and_stays_on_the_wire():
-    assert wirelabels._nearest_free(50, 10, 90, []) == 50
-    assert wirelabels._nearest_free(50, 10, 90, [(40, 70)]) == 40  # the nearer end
-    assert wirelabels._nearest_free(50, 10, 90, [(20, 55), (55, 95)]) == 55  # between two
-    assert wirelabels._nearest_free(5, 10, 90, []) == 10
-    assert wirelabels._nearest_free(50, 10, 90, [(0, 100)]) is None
+def test_best_spot_keeps_out_of_open_intervals_and_stays_on_the_wire():
+    assert wirelabels._best_spot(50, 10, 90, []) == (50, 0)
+    assert wirelabels._best_spot(50, 10, 90, [(40, 70)]) == (40, 0)  # the nearer end
+    assert wirelabels._best_spot(50, 10, 90, [(20, 55), (55, 95)]) == (55, 0)  # between two
+    assert wirelabels._best_spot(5, 10, 90, []) == (10, 0)
+    # nowhere free: where the fewest things are touched, then the nearest
+    assert wirelabels._best_spot(50, 10, 90, [(0, 100), (30, 60)]) == (60, 1)
 
 
 def _chain(value):
@@ -132,6 +133,40 @@ def test_a_label_pushed_aside_by_another_is_marked_changed():
     assert over_lower_wire.get_text() == "1" and over_lower_wire.spot[0] > where[0] + 20, "it did not make room"
     assert over_lower_wire.stale, "moved without being marked changed: a live figure would not draw it again"
     assert _overlaps(view) == []
+    plt.close(figure)
+
+
+@pytest.mark.parametrize("dpi", [72, 100, 130])
+@pytest.mark.parametrize("flagged", [False, True])
+def test_every_wire_is_kept_clear_of_as_drawn_line_and_arrowhead(dpi, flagged):
+    """The shapes a label keeps clear of hold every point of each wire's arrow as matplotlib draws it
+    (thin, and as thick as a wire a gradient check flagged)."""
+    graph = ComputationGraph()
+    for name, kind, pos in [("a", "input", (0, 1)), ("b", "input", (0, -1)), ("c", "input", (0.6, 1.5)),
+                            ("d", "op", (1, 0)), ("e", "output", (2, 0.4))]:
+        graph.add_node(name, kind=kind, pos=pos)
+    for src in "abc":
+        graph.add_edge(src, "d")
+    graph.add_edge("d", "e")
+    if flagged:
+        graph.mark_wires_from({name: "off" for name in "abcd"})
+    figure, ax = plt.subplots(figsize=(6, 4), dpi=dpi)
+    view = GraphView(graph, ax)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    drawn = view._placer.scene(renderer).drawn
+    for key, wire in view._wires.items():
+        arrow = wire.arrow
+        path = arrow.get_path()
+        points = arrow.get_transform().transform(path.vertices[path.codes != Path.CLOSEPOLY])
+        points = np.vstack([points + offset for offset in  # the stroke's edges
+                            arrow.get_linewidth() * renderer.points_to_pixels(1.0) / 2 * np.array(
+                                [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)])])
+        shapes = drawn[wire.value_text.wire]
+        inside = np.zeros(len(points), bool)
+        for shape in shapes:
+            inside |= Path(shape.corners).contains_points(points, radius=1.0)
+        assert inside.all(), f"wire {key}: {points[~inside].round(1).tolist()} outside what labels keep clear of"
     plt.close(figure)
 
 

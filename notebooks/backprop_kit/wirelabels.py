@@ -9,12 +9,13 @@ size on screen, so ``LabelPlacer`` places all of a graph's labels together, one 
 other in a fixed order, whenever a text or the figure changes: each goes to the spot nearest
 its chosen one where it touches no node, caption, other wire or label placed before it;
 failing that, the same in smaller type (down to the last of ``SHRINK``); failing that, the
-middle of its wire in the smallest type.
+spot touching the fewest of them in the smallest type (the middle of a wire it is longer than).
 
 Geometry, in display pixels: a wire runs from ``a`` in direction ``d``; a label's box covers
 ``t`` in [c - w/2, c + w/2] along it and ``s`` in [gap, gap + h] out to its side.  Each
 obstacle rules out an open interval of centres ``c``: exactly for a round node, and for a
-convex polygon (a square node, a caption, a wire, a label) by the separating-axis test.
+convex polygon (a square node, a caption, a wire, an arrowhead, a label) by the separating-axis
+test.
 """
 
 import math
@@ -25,6 +26,9 @@ from matplotlib.transforms import Affine2D
 GAP_PT = 4  # between a wire and its labels
 CLEAR_PT = 2.5  # kept free around what a label avoids
 WIRE_PT = 3.2  # the widest a wire is drawn (one a gradient check flagged)
+# Where a wire's arrowhead may be ("-|>" at mutation scale 14: 0.4 and 0.2 of it), with room for the
+# widest line's stroke and for matplotlib pulling a thick arrow's tip back to keep its point sharp
+HEAD_LENGTH_PT, HEAD_HALF_WIDTH_PT = 5.6 + 2 * WIRE_PT, 2.8 + WIRE_PT
 SHRINK = (1.0, 0.9, 0.8, 0.7)  # type sizes tried, as fractions of a label's own size
 MAX_MEASURED = 20_000
 _measured = {}  # (text, font, dpi) -> (width, height) in pixels
@@ -222,20 +226,24 @@ class LabelPlacer:
         preferred = label.at * length
         if not label.get_text():
             return (preferred, label.size), None
+        fallback = None  # in the smallest type: the spot touching the fewest things
         for fraction in SHRINK:
             size = label.size * fraction
             moving = _Moving(a, d, side, length, scene.gap, *label.measure(renderer, size))
             c_free = (moving.width / 2, length - moving.width / 2)
-            if c_free[0] > c_free[1]:
+            if c_free[0] > c_free[1]:  # longer than its wire
                 continue
             x0, y0, x1, y1 = moving.zone(scene.clear)
             near = scene.near[label] + [box for box in placed if box.bounds[0] < x1 and x0 < box.bounds[2]
                                         and box.bounds[1] < y1 and y0 < box.bounds[3]]
             ruled_out = [interval for shape in near if (interval := shape.ruled_out(moving, scene.clear))]
-            centre = _nearest_free(preferred, *c_free, ruled_out)
-            if centre is not None:
+            centre, touching = _best_spot(preferred, *c_free, ruled_out)
+            if not touching:
                 return (float(centre), size), moving.at(centre)
-        return (length / 2, size), moving.at(length / 2)
+            fallback = (float(centre), size), moving.at(centre)
+        if fallback is None:
+            return (length / 2, size), moving.at(length / 2)
+        return fallback
 
 
 class _Scene:
@@ -246,27 +254,34 @@ class _Scene:
         pixel = renderer.points_to_pixels(1.0)
         self.gap, self.clear = GAP_PT * pixel, CLEAR_PT * pixel
         self.frames = {label: label.frame() for label in labels}
-        strips = {}  # each wire as drawn
+        self.drawn = drawn = {}  # each wire as drawn: its line and its arrowhead
         for label in labels:
-            if label.wire not in strips:
+            if label.wire not in drawn:
                 a, d, length, side = self.frames[label]
-                strips[label.wire] = Polygon.strip(a, d, side, length, -WIRE_PT * pixel / 2, WIRE_PT * pixel / 2)
+                half_line = WIRE_PT * pixel / 2  # the line's stroke reaches this far past its ends too
+                start = (a[0] - d[0] * half_line, a[1] - d[1] * half_line)
+                line = Polygon.strip(start, d, side, length + 2 * half_line, -half_line, half_line)
+                back = length - HEAD_LENGTH_PT * pixel
+                head = Polygon.strip((a[0] + d[0] * back, a[1] + d[1] * back), d, side, HEAD_LENGTH_PT * pixel
+                                     + half_line, -HEAD_HALF_WIDTH_PT * pixel, HEAD_HALF_WIDTH_PT * pixel)
+                drawn[label.wire] = [line, head]
         self.near = {}
         for label in labels:
             a, d, length, side = self.frames[label]
             # as far out as the label could reach at its full size (a tall text, to be safe)
             tall = _Moving(a, d, side, length, self.gap, 0.0, 2 * label.size * pixel)
             x0, y0, x1, y1 = tall.zone(self.clear)
-            shapes = list(fixed) + [strip for wire, strip in strips.items() if wire != label.wire]
+            shapes = list(fixed) + [shape for wire, parts in drawn.items() if wire != label.wire for shape in parts]
             self.near[label] = [shape for shape in shapes if shape.bounds[0] < x1 and x0 < shape.bounds[2]
                                 and shape.bounds[1] < y1 and y0 < shape.bounds[3]]
 
 
-def _nearest_free(preferred, low, high, ruled_out):
-    """The point of [low, high] outside every open interval of ``ruled_out`` nearest ``preferred``;
-    None when there is none."""
-    candidates = [min(max(preferred, low), high)]
+def _best_spot(preferred, low, high, ruled_out):
+    """(centre, how many intervals of ``ruled_out`` hold it): the point of [low, high] in the fewest
+    of those open intervals (none, where it can), and of those the nearest ``preferred``."""
+    candidates = [min(max(preferred, low), high), low, high]
     for start, end in ruled_out:
         candidates += [value for value in (start, end) if low <= value <= high]
-    free = [c for c in candidates if not any(start < c < end for start, end in ruled_out)]
-    return min(free, key=lambda c: abs(c - preferred)) if free else None
+    touching = {c: sum(start < c < end for start, end in ruled_out) for c in candidates}
+    best = min(candidates, key=lambda c: (touching[c], abs(c - preferred)))
+    return best, touching[best]
