@@ -192,7 +192,6 @@ class LabelPlacer:
         self._placed_for = None  # what the last placing depended on
         self._scene = (None, None)  # (where the axes are on screen, _Scene there)
 
-
     def place(self, renderer, scene=None):
         """Place every label unless nothing they depend on changed; returns the labels that moved
         or changed size (a live figure must draw them again)."""
@@ -233,9 +232,8 @@ class LabelPlacer:
             c_free = (moving.width / 2, length - moving.width / 2)
             if c_free[0] > c_free[1]:  # longer than its wire
                 continue
-            x0, y0, x1, y1 = moving.zone(scene.clear)
-            near = scene.near[label] + [box for box in placed if box.bounds[0] < x1 and x0 < box.bounds[2]
-                                        and box.bounds[1] < y1 and y0 < box.bounds[3]]
+            zone = moving.zone(scene.clear)
+            near = scene.near[label] + [box for box in placed if _meet(box.bounds, zone)]
             ruled_out = [interval for shape in near if (interval := shape.ruled_out(moving, scene.clear))]
             centre, touching = _best_spot(preferred, *c_free, ruled_out)
             if not touching:
@@ -269,11 +267,14 @@ class _Scene:
         for label in labels:
             a, d, length, side = self.frames[label]
             # as far out as the label could reach at its full size (a tall text, to be safe)
-            tall = _Moving(a, d, side, length, self.gap, 0.0, 2 * label.size * pixel)
-            x0, y0, x1, y1 = tall.zone(self.clear)
+            zone = _Moving(a, d, side, length, self.gap, 0.0, 2 * label.size * pixel).zone(self.clear)
             shapes = list(fixed) + [shape for wire, parts in drawn.items() if wire != label.wire for shape in parts]
-            self.near[label] = [shape for shape in shapes if shape.bounds[0] < x1 and x0 < shape.bounds[2]
-                                and shape.bounds[1] < y1 and y0 < shape.bounds[3]]
+            self.near[label] = [shape for shape in shapes if _meet(shape.bounds, zone)]
+
+
+def _meet(bounds, other):
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
+    return bounds[0] < other[2] and other[0] < bounds[2] and bounds[1] < other[3] and other[1] < bounds[3]
 
 
 def _best_spot(preferred, low, high, ruled_out):
