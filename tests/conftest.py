@@ -1,4 +1,4 @@
-"""Shared fixtures: the notebooks that exist, and Otter grading with a per-run cache."""
+"""Shared fixtures: the notebooks that exist, Otter grading with a per-run cache, pyplot on ipympl."""
 
 import pytest
 
@@ -25,3 +25,16 @@ def grade_with_otter():
         return cache[key]
 
     return run
+
+
+@pytest.fixture
+def ipympl_backend():
+    """pyplot on ipympl for one test (no browser needed), then back to what it was."""
+    import matplotlib  # here: importing pyplot at collection would choose a backend for every test
+    import matplotlib.pyplot as plt
+
+    previous = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    yield
+    plt.close("all")
+    plt.switch_backend(previous)

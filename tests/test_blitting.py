@@ -19,16 +19,6 @@ from tests.conftest import NOTEBOOKS
 from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
 
 
-@pytest.fixture
-def ipympl_backend():
-    """pyplot on ipympl for one test (no browser needed), then back to what it was."""
-    previous = matplotlib.get_backend()
-    plt.switch_backend("module://ipympl.backend_nbagg")
-    yield
-    plt.close("all")
-    plt.switch_backend(previous)
-
-
 def shown(live_figure):
     """Answer the browser's draw request; return the pixels it would be sent."""
     canvas = live_figure.figure.canvas

@@ -20,7 +20,7 @@ from backprop_kit import wirelabels
 from backprop_kit.drawing import GraphView
 from backprop_kit.graph import ComputationGraph
 from tests.conftest import NOTEBOOKS
-from tests.test_blitting import _another_value, _controls, ipympl_backend, solution_demos  # noqa: F401
+from tests.test_blitting import _another_value, _controls, solution_demos
 
 INK = 60  # a pixel differs from white by more than this in some channel: something is drawn there
 
@@ -97,18 +97,20 @@ def _chain(value):
     return graph
 
 
-def test_a_long_number_slides_off_the_node_it_would_cover_then_shrinks():
-    figure, ax = plt.subplots(figsize=(6, 2))
-    short = GraphView(_chain(1.0), ax, spacing=(2.0, 1.0))
+@pytest.mark.parametrize("value", [1.0, -0.123456, 1.2345e-5])
+def test_a_number_too_long_for_its_spot_slides_off_the_node_it_would_cover(value):
+    figure, ax = plt.subplots(figsize=(8, 2))
+    view = GraphView(_chain(value), ax, spacing=(4.0, 1.0), label_at={("a", "b"): 0.1})
     figure.canvas.draw()
-    label = short._wires[("a", "b")].value_text
-    assert label.spot == (pytest.approx(0.32 * label.frame()[2]), label.size)  # "1" fits where it was put
-    plt.close(figure)
-    figure, ax = plt.subplots(figsize=(6, 2))
-    long_ = GraphView(_chain(np.array([-0.125, 0.251, -0.0625])), ax, spacing=(2.0, 1.0))
-    figure.canvas.draw()
-    label = long_._wires[("a", "b")].value_text
-    assert label.spot[0] > 0.32 * label.frame()[2] or label.spot[1] < label.size
+    label = view._wires[("a", "b")].value_text
+    preferred = 0.1 * label.frame()[2]
+    node_right = view._nodes["a"][0].get_window_extent().x1
+    assert label.get_window_extent().x0 > node_right  # matplotlib's own box of the text: clear of the node
+    assert label.spot[1] == label.size  # room on the wire: slid, not shrunk
+    if value == 1.0:
+        assert label.spot[0] == pytest.approx(preferred)  # "1" fits where it was put
+    else:
+        assert label.spot[0] > preferred + 5
     plt.close(figure)
 
 

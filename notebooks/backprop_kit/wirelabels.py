@@ -111,8 +111,10 @@ class _Moving:
         return Polygon.strip(start, self.d, self.side, self.width, self.gap, self.gap + self.height)
 
     def zone(self, clear):
-        """Bounds of everywhere the label could go along its wire."""
-        return Polygon.strip(self.a, self.d, self.side, self.length, self.gap - clear,
+        """Bounds of everywhere the label could go along its wire, and ``clear`` around it: what
+        reaches into them may rule spots out."""
+        start = (self.a[0] - self.d[0] * clear, self.a[1] - self.d[1] * clear)
+        return Polygon.strip(start, self.d, self.side, self.length + 2 * clear, self.gap - clear,
                              self.gap + self.height + clear).bounds
 
 
