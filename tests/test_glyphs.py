@@ -126,3 +126,20 @@ def test_kept_font_heights_give_every_text_the_box_matplotlib_gives_it():
         assert mine.get_window_extent().bounds == theirs.get_window_extent().bounds, mine.get_text()
     assert any(key[0] == "heights" for key in kept), "the heights were not kept"
     assert np.array_equal(drawn(kept_figure, kept_texts, (0, 0)), drawn(plain_figure, plain_texts, (0, 0)))
+
+
+def test_a_new_font_family_setting_picks_the_new_font_not_the_kept_one():
+    """The kept choice of font files is kept under the rcParams it depends on: after
+    font.sans-serif changes, a figure drawn again is drawn in the new font, as matplotlib
+    draws it again (both drawn before: matplotlib keeps text sizes per renderer)."""
+    import matplotlib as mpl
+
+    kept_figure, kept_texts = text_figure()
+    keep_glyphs(kept_figure.canvas)
+    plain_figure, plain_texts = text_figure()
+    before = drawn(kept_figure, kept_texts, (0, 0))
+    drawn(plain_figure, plain_texts, (0, 0))
+    with mpl.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
+        mine, theirs = drawn(kept_figure, kept_texts, (0, 0)), drawn(plain_figure, plain_texts, (0, 0))
+    assert (theirs != before).any(), "the new font setting changed nothing: the test could not fail"
+    assert (mine != theirs).any(axis=2).sum() == 0, "drawn in the kept font, not the one now chosen"

@@ -61,7 +61,7 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
     flags = get_hinting_flag()
     size = prop.get_size_in_points()
     # what matplotlib's get_font and _layout depend on (the two factors pick another FT2Font)
-    key = ("layout", tuple(fontManager._find_fonts_by_props(prop)), mpl.rcParams["text.hinting_factor"],
+    key = ("layout", _font_files(kept, prop), mpl.rcParams["text.hinting_factor"],
            mpl.rcParams["text.kerning_factor"], size, renderer.dpi, s, flags,
            None if features is None else tuple(features), language)
     layout = kept.get(key)
@@ -73,10 +73,30 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
         gc, x, y, angle, ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout), [])
 
 
+# what matplotlib's choice of font reads from rcParams besides the font properties themselves
+FONT_RC_LISTS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+FONT_RC_VALUES = ("font.style", "font.variant", "font.weight", "font.stretch", "font.size")
+
+
+def _font_files(kept, prop):
+    """The font files matplotlib picks for ``prop`` (its first choice and fallbacks), kept under all
+    that the choice depends on: matplotlib's own cache sits behind ~30 us of copying and
+    looking up per call, and a text drawn asks twice."""
+    rc = mpl.rcParams
+    key = ("fonts", tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
+           prop.get_stretch(), prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily(),
+           len(fontManager.ttflist), *[tuple(rc[name]) for name in FONT_RC_LISTS],
+           *[rc[name] for name in FONT_RC_VALUES])
+    files = kept.get(key)
+    if files is None:
+        files = kept[key] = tuple(fontManager._find_fonts_by_props(prop))
+    return files
+
+
 def _font_height_metrics(renderer, kept, prop):
     """(ascent, descent, line gap) in pixels of the font for ``prop``, from its OS/2 table (else its
     hhea table): what text.py works out for a renderer without this method, kept."""
-    key = ("heights", tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), renderer.dpi)
+    key = ("heights", _font_files(kept, prop), prop.get_size_in_points(), renderer.dpi)
     heights = kept.get(key)
     if heights is None:
         font = get_font(list(key[1]))
