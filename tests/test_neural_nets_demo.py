@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 
 from backprop_kit.demos import neural_nets as nn
@@ -230,3 +231,20 @@ def test_definitions_agree_with_each_other_and_stay_finite():
         point = {"x": 1.0, "y_star": 1.0, "w1": 0.0, "w2": 2 * math.log(3), **values}
         expected = LINKS[link.name](*[point[a] for a in link.arguments])
         assert nn.true_link(link, point) == pytest.approx(expected, rel=1e-7)
+
+
+@pytest.mark.parametrize("dpi", [100, 130])  # a notebook, the demo's projector scale
+def test_the_check_lists_sentence_keeps_clear_of_its_lines_even_on_two_lines(dpi):
+    blank = nn.Answers(*[lambda *args: ... for _ in range(10)], lambda *args: (..., ...))
+    demo = nn.NeuralNetDemo(blank)
+    figure = demo.figure.figure
+    figure.set_dpi(dpi)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    footer = demo.checklist.footer
+    assert footer.get_text().startswith("First link still to write")
+    sentence = footer.get_window_extent(renderer)
+    assert sentence.height > 1.5 * demo.checklist.lines[0].get_window_extent(renderer).height, \
+        "the sentence fits one line here: the test would not see two lines meet the list"
+    for line in demo.checklist.lines:
+        assert not sentence.overlaps(line.get_window_extent(renderer)), (line.get_text(), footer.get_text())

@@ -1,4 +1,4 @@
-"""Additions to existing shared modules made with notebook 2: checks.shaped, live.dropdown, GraphView(label_at=)."""
+"""Additions to existing shared modules: checks.shaped, live.dropdown/toggle/panel/app, GraphView(label_at=)."""
 
 import matplotlib
 
@@ -34,6 +34,43 @@ def test_dropdown_offers_the_choices_and_refuses_an_unknown_default():
         live.dropdown("phi", ["identity"], "relu")
     with pytest.raises(ValueError, match="at least one option"):
         live.dropdown("phi", [])
+
+
+def test_toggle_offers_the_choices_with_room_for_the_longest_and_refuses_an_unknown_default():
+    choice = live.toggle("loss", ["squared error", "cross-entropy"], "cross-entropy", description="Loss")
+    assert choice.options == ("squared error", "cross-entropy") and choice.value == "cross-entropy"
+    assert float(choice.style.button_width.removesuffix("em")) >= live.CHAR_EM * len("squared error")
+    with pytest.raises(ValueError, match="not one of"):
+        live.toggle("loss", ["squared error"], "hinge")
+    with pytest.raises(ValueError, match="at least one option"):
+        live.toggle("loss", [])
+
+
+def test_a_panel_gives_every_description_the_room_of_the_longest_and_widens_each_control_once():
+    short = live.slider("x", 0.0, -1, 1)
+    shared = live.widgets.Layout(width="200px")  # two controls sharing one Layout, as notebook 4's do
+    first = live.widgets.Dropdown(options=["a"], description="initialisation", layout=shared)
+    second = live.widgets.Dropdown(options=["a"], description="sign", layout=shared)
+    live.panel([short, first, second])
+    needed = live.CHAR_EM * len("initialisation")
+    assert {c.style.description_width for c in (short, first, second)} == {short.style.description_width}
+    assert float(short.style.description_width.removesuffix("em")) >= needed
+    extra = float(short.style.description_width.removesuffix("em")) - live.LABEL_EM
+    assert short.layout.width == f"calc({live.SLIDER_WIDTH_PX}px + {extra:.1f}em)"
+    assert shared.width == f"calc(200px + {extra:.1f}em)", "a shared Layout is widened once, not per control"
+    plain = live.slider("x", 0.0, -1, 1)
+    live.panel([plain])
+    assert plain.layout.width == f"{live.SLIDER_WIDTH_PX}px", "short names keep ipywidgets' widths"
+
+
+@pytest.mark.parametrize("width_in, beside", [(5.4, True), (12, False)])
+def test_controls_stand_beside_a_narrow_figure_and_above_a_wide_one(width_in, beside):
+    figure = live.LiveFigure(1, 1, figsize=(width_in, 4))
+    panel = live.controls({"x": live.slider("x", 0.0, -1, 1)}, lambda x: None)
+    live.app(panel, figure)
+    assert (panel.layout.flex_flow == "column") == beside
+    assert (panel.layout.width == "100%") == (not beside)
+    plt.close(figure.figure)
 
 
 def test_label_at_moves_chosen_wire_labels_along_their_wire():

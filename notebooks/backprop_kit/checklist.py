@@ -24,7 +24,8 @@ class CheckList:
         if title:
             # clear of the first line (which changes): close enough to touch, it would be drawn with it
             ax.set_title(title, fontsize=fontsize + 1, pad=10)
-        top, bottom = 0.97, 0.12
+        # the sentence under the lines wraps to two lines where the axes are narrow: room for both
+        top, bottom = 0.97, 0.24
         gap = (top - bottom) / max(int(n_lines) - 1, 1)
         self.lines = [ax.text(0.0, top - i * gap, "", ha="left", va="center", fontsize=fontsize,
                               family="DejaVu Sans Mono", color=INK) for i in range(int(n_lines))]

@@ -24,7 +24,14 @@ except ImportError:  # pragma: no cover - the kit's requirements include them
     widgets = None
 
 IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
-SLIDER_WIDTH_PX = 320
+SLIDER_WIDTH_PX = 320  # a slider with its description and readout: the width of one control
+# ipywidgets gives a description 80 px of its 15 px type (5.3 em, ~9 characters) and cuts what is
+# longer; a panel with longer names widens every description to the longest (CHAR_EM per
+# character: a generous average for the widget font) and every control with it.
+LABEL_EM = 80 / 15
+CHAR_EM = 0.6
+# A figure up to this wide has its controls beside it; a wider one has them above it.
+BESIDE_FIGURES_UP_TO_IN = 8
 # Set by projector_mode(): how much larger than normal figures and widget text are drawn.
 _projector_scale = None
 
@@ -111,35 +118,79 @@ def slider(name, value, low, high, step=0.1, description=None, integer=False):
     return kind(**options)
 
 
-def dropdown(name, options, value=None, description=None):
-    """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+def _choice(kind, name, options, value):
+    """``options`` as a list and the chosen one (the first by default), or a ValueError saying what is wrong."""
     options = list(options)
     if not options:
-        raise ValueError(f"dropdown {name!r} needs at least one option")
+        raise ValueError(f"{kind} {name!r} needs at least one option")
     value = options[0] if value is None else value
     if value not in options:
-        raise ValueError(f"dropdown {name!r}: {value!r} is not one of {options}")
+        raise ValueError(f"{kind} {name!r}: {value!r} is not one of {options}")
+    return options, value
+
+
+def dropdown(name, options, value=None, description=None):
+    """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+    options, value = _choice("dropdown", name, options, value)
+    width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     return widgets.Dropdown(options=options, value=value, description=description or name,
-                            layout=widgets.Layout(width="320px"))
+                            layout=widgets.Layout(width=f"{width}px"))
+
+
+def toggle(name, options, value=None, description=None):
+    """A row of buttons, one per option (e.g. which loss), each wide enough for the longest name."""
+    options, value = _choice("toggle", name, options, value)
+    button_em = CHAR_EM * max(len(str(option)) for option in options) + 1  # the name and the padding
+    buttons = widgets.ToggleButtons(options=options, value=value, description=description or name,
+                                    style={"button_width": f"{button_em:.1f}em"},
+                                    layout=widgets.Layout(width="max-content"))
+    # ipywidgets 8 puts a toggle's description above its buttons: beside them, as a slider's, it
+    # takes one row, not two
+    buttons.add_class("widget-inline-hbox")
+    return buttons
 
 
 def controls(sliders, on_change):
-    """Call ``on_change(**values)`` whenever any slider in {name: slider} moves; return a VBox."""
+    """Call ``on_change(**values)`` whenever any control in {name: widget} moves; return the panel.
+
+    The panel lays its controls out in rows as wide as it is: one column beside a narrow
+    figure, rows across the page above a wide one (see ``app``)."""
 
     def changed(_event=None):
         on_change(**{name: s.value for name, s in sliders.items()})
 
     for s in sliders.values():
         s.observe(changed, names="value")
-    return widgets.VBox(list(sliders.values()))
+    return panel(list(sliders.values()))
+
+
+def panel(controls):
+    """A box of ``controls`` that wraps them into rows, descriptions widened to the longest."""
+    described = [c for c in controls if c.description and not isinstance(c, widgets.Checkbox)]
+    label_em = max([LABEL_EM] + [CHAR_EM * len(c.description) + 0.5 for c in described])
+    for control in described:
+        control.style.description_width = f"{label_em:.1f}em"
+        # a width in px is widened by the description's extra room (once: controls may share a Layout)
+        if label_em > LABEL_EM and (control.layout.width or "").endswith("px"):
+            control.layout.width = f"calc({control.layout.width} + {label_em - LABEL_EM:.1f}em)"
+    return widgets.Box(controls, layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                         align_items="flex-start", align_content="flex-start"))
 
 
 def app(control_panel, live_figure, *below):
-    """Controls on the left, the live figure on the right, the widgets in ``below`` under them."""
+    """The controls and the live figure, the widgets in ``below`` under them.
+
+    Beside a narrow figure the controls stand in a column on its left; above a wide one they
+    run in rows across the page, so that the whole demo fits one screen (a projector's 1080
+    rows at the demo's scale) instead of a column of controls pushing the figure down."""
     top = widgets.HBox([control_panel, live_figure.widget])
-    # Where the row does not fit (a notebook column, a projector) the figure moves under the
-    # sliders instead of squeezing them until their readouts are cut off.
-    control_panel.layout.flex = "0 0 auto"
+    figure_width, _height = live_figure.figure.get_size_inches()
+    if figure_width <= BESIDE_FIGURES_UP_TO_IN:
+        control_panel.layout.flex_flow = "column"
+        control_panel.layout.flex = "0 0 auto"
+    else:
+        control_panel.layout.width = "100%"
+    # where even a column and a narrow figure do not fit (a narrow notebook) the figure goes under
     top.layout.flex_flow = "row wrap"
     return widgets.VBox([top, *below]) if below else top
 

@@ -3,7 +3,8 @@
 For every notebook: the Voila app loads with no error, the readout shows the worksheet's
 numbers, every slider moved from the keyboard redraws the same figure (its pixels change,
 the canvas stays the same element) and changes the numbers, moving it back restores them,
-and values typed into a slider's readout box give the expected numbers.  The demo page
+and values typed into a slider's readout box give the expected numbers; each demo fits a
+1920x1080 projector screen with no control's text cut off.  The demo page
 draws frames its own way (figure-frames.js): changed rectangles at their offsets, and
 ipympl's snapshot of the figure only once the figure is still.
 Screenshots go to test-artifacts/browser/.
@@ -112,6 +113,23 @@ def burst_and_back(page, app, slider, name, label, defaults):
         f"{name}: after a burst on {label!r} and back the figure differs from how it began (a frame lost?)"
 
 
+def assert_fits_the_screen(app, what):
+    """The whole demo (controls, figure, readout) on one projector screen, with no control's text cut."""
+    box = app.bounding_box()
+    screen = harness.VIEWPORT
+    assert box["width"] <= screen["width"] and box["height"] <= screen["height"], (
+        f"{what} is {box['width']:.0f}x{box['height']:.0f} px: it does not fit a "
+        f"{screen['width']}x{screen['height']} screen at the demo's scale (the instructor would scroll)")
+    cut = app.evaluate(CUT_TEXT)
+    assert not cut, f"{what}: text cut off (text, width it needs, width it has): {cut}"
+
+
+# Control text the page cuts off with an ellipsis: descriptions, buttons, choices, readouts.
+CUT_TEXT = """root => [...root.querySelectorAll('.widget-label, .widget-toggle-button, select, .widget-readout')]
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth)
+    .map(e => [(e.innerText || e.value || '').trim(), e.scrollWidth, e.clientWidth])"""
+
+
 def _same_twice(read, pause=0.4):
     first = read()
     time.sleep(pause)
@@ -124,6 +142,7 @@ def test_live_demo_in_voila(name, demo_server, page):
     for number, (app, defaults) in enumerate(zip(apps, expected_readouts(name, len(apps)))):
         wait_for_readout(app, defaults, f"{name}: the readout at the default sliders is not the worksheet's")
         harness.wait_until(lambda: harness.figures_drawn(app), REDRAW_TIMEOUT, f"{name}: the live figure stays blank")
+        assert_fits_the_screen(app, f"{name}, live demo {number + 1}")
         app.scroll_into_view_if_needed()
         harness.screenshot(page, f"{name}-voila-{number}-defaults")
         figure_canvas = app.locator(harness.CANVAS).first.element_handle()

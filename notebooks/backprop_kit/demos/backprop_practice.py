@@ -497,8 +497,8 @@ class UnitsDemo:
 
     def __init__(self, edges, backward_c, gd_step_sigmoid, seed=0, eps=0.1, steps=30):
         self.edges, self.backward_c, self.gd_step = edges, backward_c, gd_step_sigmoid
-        self.figure = live.LiveFigure(2, 3, figsize=(13.5, 8.6),
-                                      gridspec_kw={"height_ratios": [1.35, 1], "width_ratios": [2.2, 1.6, 0.8]})
+        self.figure = live.LiveFigure(2, 3, figsize=(13.5, 7.5),
+                                      gridspec_kw={"height_ratios": [1.7, 1], "width_ratios": [2.2, 1.6, 0.8]})
         graph_ax, (curve_ax, w_ax, b_ax) = _merge_top_row(self.figure), self.figure.axes[1]
         self.graph, self.graph_problem = build_units_graph(edges, n=2)
         self.view = GraphView(self.graph, graph_ax, spacing=(2.6, 1.45), fontsize=9, label_at=UNITS_LABEL_AT)
@@ -690,8 +690,8 @@ class TwoLayerDemo:
 
     def __init__(self, backward_e, gd_step_identity, phi="identity", seed=0, eps=0.02, steps=30):
         self.backward_e, self.gd_step = backward_e, gd_step_identity
-        self.figure = live.LiveFigure(2, 5, figsize=(13.5, 8.4),
-                                      gridspec_kw={"height_ratios": [1.1, 0.9],
+        self.figure = live.LiveFigure(2, 5, figsize=(13.5, 7.5),
+                                      gridspec_kw={"height_ratios": [1.3, 0.9],
                                                    "width_ratios": [2.3, 1.7, 1.7, 0.85, 0.85]})
         axes = self.figure.axes
         graph_ax = _merge_top_row(self.figure)

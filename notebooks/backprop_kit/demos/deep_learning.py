@@ -522,8 +522,8 @@ class ClassifierBuilder:
     def app(self):
         import ipywidgets as widgets
 
-        panel = widgets.VBox([*self.dropdowns.values(), self.none_valid])
-        return live.app(panel, self.figure, self.readout.widget, self.code)
+        return live.app(live.panel([*self.dropdowns.values(), self.none_valid]), self.figure,
+                        self.readout.widget, self.code)
 
 
 def show_answer(plot, answer_function):

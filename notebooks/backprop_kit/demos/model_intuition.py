@@ -103,7 +103,7 @@ class InitialisationDemo:
     def __init__(self, hidden_units_symmetric, **settings):
         self.hidden_units_symmetric = hidden_units_symmetric
         self.settings = {**INIT_DEFAULTS, **settings}
-        self.figure = live.LiveFigure(2, 2, figsize=(12, 8.4))
+        self.figure = live.LiveFigure(2, 2, figsize=(12, 7.0))
         (self.ax_data, self.ax_loss), (self.ax_units, self.ax_grad) = self.figure.axes
         self._build_data_panel()
         self.loss = LiveCurves(self.ax_loss, list(twolayer.INITIALISATIONS), title="training loss",

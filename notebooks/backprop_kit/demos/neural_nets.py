@@ -387,7 +387,7 @@ class NeuralNetDemo:
         self.settings = {**DEMO_START, **settings}
         # Every control changes artists in place (the surface too), so a move is redrawn by a blit
         # unless the loss curve's limits change.
-        self.figure = live.LiveFigure(2, 3, figsize=(13, 8.4),
+        self.figure = live.LiveFigure(2, 3, figsize=(13, 6.8),
                                       gridspec_kw={"height_ratios": [1, 1.2]})
         axes = self.figure.axes
         grid = axes[0, 0].get_gridspec()
@@ -520,7 +520,6 @@ class NeuralNetDemo:
             "w2": live.slider("w2", s["w2"], *WEIGHT_EXTENT[2:], 0.1),
             "alpha": live.slider("alpha", s["alpha"], 0.0, 10.0, 0.1, description="\u03b1"),
             "steps": live.slider("steps", s["steps"], 0, 200, 1, description="steps", integer=True),
-            "loss": live.widgets.ToggleButtons(options=list(LOSSES), value=s["loss"], description="Loss",
-                                               style={"button_width": "110px"}),
+            "loss": live.toggle("loss", LOSSES, s["loss"], description="Loss"),
         }
         return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
