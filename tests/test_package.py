@@ -6,7 +6,7 @@ import pytest
 from backprop_kit import checks
 from backprop_kit.gradcheck import compare_gradients, numerical_gradient, relative_error
 from backprop_kit.graph import ComputationGraph
-from backprop_kit.values import format_value
+from backprop_kit.values import format_value, value_texts
 
 
 # ---- graph ------------------------------------------------------------------------------
@@ -70,6 +70,15 @@ def test_unknown_node_kind_is_refused():
 ])
 def test_values_are_short_enough_for_a_wire(value, text):
     assert format_value(value) == text
+
+
+@pytest.mark.parametrize("value,texts", [
+    (-0.008326, ("-0.008326", "-0.00833")), (3.0, ("3",)), (..., ("?",)),
+    (np.array([-0.0128, -0.000754, 0.294]), ("[-0.0128, -0.000754, 0.294]", "[-0.013, -0.00075, 0.29]")),
+    (np.ones((3, 4)), ("3\u00d74, \u2016\u00b7\u2016=3.46", "3\u00d74, \u2016\u00b7\u2016=3.5")),
+])
+def test_a_wire_label_may_fall_back_to_a_digit_fewer(value, texts):
+    assert value_texts(value) == texts
 
 
 # ---- gradient checking --------------------------------------------------------------------

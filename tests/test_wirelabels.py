@@ -236,3 +236,24 @@ def test_no_number_on_a_demo_graph_touches_anything_else(name, ipympl_backend, m
                 assert _overlaps(view) == [], f"{type(demo).__name__} after step {step}"
                 checked += 1
     assert checked, "no graph found: nothing tested"
+
+
+def test_a_vector_too_long_for_its_spot_is_written_with_a_digit_fewer_not_over_the_drawing(
+        ipympl_backend, monkeypatch):
+    """Notebook 2's two-layer network with seed 5 (identity): two 3-vectors fit their wires at
+    no size with three digits each ("[-0.214, 0.0963, -0.698]" touched its neighbour by 5 px);
+    with two they fit and touch nothing.  Seed 0 needs no shortening: full digits stay."""
+    demo = solution_demos("02_backprop_practice", monkeypatch, blit=False)[-1]
+    controls = {control.description: control for control in _controls(demo.app())}
+    (view,) = _graph_views(demo)
+
+    def shortened():
+        return [label.get_text() for wire in view._wires.values() for label in (wire.value_text, wire.grad_text)
+                if label.get_text() != label.texts[0]]
+
+    controls["seed"].value = 5
+    assert _overlaps(view) == []
+    assert shortened(), "no label needed fewer digits: the test would pass without them"
+    assert all(text.count(",") == 2 for text in shortened()), shortened()
+    controls["seed"].value = 0
+    assert shortened() == [], "a label that fits with every digit keeps them"

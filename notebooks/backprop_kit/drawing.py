@@ -17,7 +17,7 @@ from matplotlib.colors import same_color
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from . import wirelabels
-from .values import MISSING, format_value, is_missing, is_zero
+from .values import MISSING, is_missing, is_zero, value_texts
 
 FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
 GRADIENT_COLOUR = "#D55E00"  # vermillion: gradients, below the wire
@@ -164,9 +164,11 @@ class GraphView:
             grad = edge.grad if edge is not None and edge.grad is not None else src.grad
             wrong = edge.wrong if edge is not None else ""
             no_gradient = key[0] in self.no_gradient
-            wire.value_text.set_text(format_value(src.value))
-            # set once: a text set and set back counts as changed, and a live figure repaints it
-            wire.grad_text.set_text("" if no_gradient else format_value(grad) + (WRONG_MARK if wrong else ""))
+            # offered, not set: the placer sets the text that fits (set and set back, a text counts as
+            # changed and a live figure repaints it)
+            wire.value_text.offer(value_texts(src.value))
+            mark = WRONG_MARK if wrong else ""
+            wire.grad_text.offer(("",) if no_gradient else tuple(text + mark for text in value_texts(grad)))
             restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
             if no_gradient:
                 self._style_no_gradient_wire(wire, src, edge)

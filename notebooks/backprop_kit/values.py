@@ -37,10 +37,16 @@ def format_value(value, digits=4):
         return MISSING
     if array.ndim == 0:
         return format_number(array, digits)
-    if array.size <= 3:
-        return "[" + ", ".join(format_number(v, 3) for v in array.ravel()) + "]"
+    if array.size <= 3:  # a digit fewer each than a number alone: three of them share a wire
+        return "[" + ", ".join(format_number(v, digits - 1) for v in array.ravel()) + "]"
     shape = "\u00d7".join(str(n) for n in array.shape)
-    return f"{shape}, \u2016\u00b7\u2016={format_number(np.linalg.norm(array), 3)}"
+    return f"{shape}, \u2016\u00b7\u2016={format_number(np.linalg.norm(array), digits - 1)}"
+
+
+def value_texts(value):
+    """Texts for ``value`` from more digits to fewer (a wire label shows the first that fits)."""
+    texts = [format_value(value), format_value(value, digits=3)]
+    return tuple(dict.fromkeys(texts))  # without repeats, in order
 
 
 def is_zero(value):

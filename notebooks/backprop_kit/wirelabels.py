@@ -9,7 +9,9 @@ size on screen, so ``LabelPlacer`` places all of a graph's labels together, one 
 other in a fixed order, whenever a text or the figure changes: each goes to the spot nearest
 its chosen one where it touches no node, caption, other wire or label placed before it;
 failing that, the same in smaller type (down to the last of ``SHRINK``); failing that, the
-spot touching the fewest of them in the smallest type (the middle of a wire it is longer than).
+same with fewer digits (a label is offered its texts from more digits to fewer); failing all,
+the spot touching the fewest of them, fewest digits and smallest type (the middle of a wire it
+is longer than).
 
 Geometry, in display pixels: a wire runs from ``a`` in direction ``d``; a label's box covers
 ``t`` in [c - w/2, c + w/2] along it and ``s`` in [gap, gap + h] out to its side.  Each
@@ -129,6 +131,7 @@ class WireLabel(Annotation):
         self.size = style.pop("fontsize")
         self._placer = placer
         self.spot = None  # (centre along the wire in pixels, type size), set by the placer
+        self._offered = None  # what it may say (see offer); else what it was set to say
         self._anchored = (None, None)  # ((scene, spot), the transform to the anchor there)
         # annotation_clip=False: the annotated point is on a wire, inside the axes by construction;
         # matplotlib would otherwise test that again on every draw (a tenth of a slider step)
@@ -138,6 +141,18 @@ class WireLabel(Annotation):
         ax.add_artist(self)
         placer.labels.append(self)
 
+    def offer(self, texts):
+        """Say the first of ``texts`` (e.g. "[-0.0128, -0.000754, 0.294]", "[-0.013, -0.00075, 0.29]")
+        that fits where the label may go, or, where none does, the last."""
+        self._offered = tuple(texts) or ("",)
+        if self.get_text() not in self._offered:  # until placed (kept: set and set back is a change)
+            self.set_text(self._offered[0])
+
+    @property
+    def texts(self):
+        """What the label may say, from more digits to fewer: the placer picks one."""
+        return self._offered if self._offered is not None else (self.get_text(),)
+
     def frame(self):
         """The wire in display pixels: its start, direction, length, and this label's side."""
         (x0, y0), (x1, y1) = self.axes.transData.transform(self.wire)
@@ -146,17 +161,19 @@ class WireLabel(Annotation):
         up = (-d[1], d[0]) if (d[0] > 0 or (d[0] == 0 and d[1] < 0)) else (d[1], -d[0])  # up the page
         return (x0, y0), d, length, up if self.above else (-up[0], -up[1])
 
-    def measure(self, renderer, size):
-        """Width and height in pixels of this label's text at ``size`` (one line: the height of
-        "lp", as matplotlib lays a line out, or the text's own if taller)."""
+    def measure(self, renderer, size, text=None):
+        """Width and height in pixels of ``text`` (this label's own by default) in this label's font
+        at ``size`` (one line: the height of "lp", as matplotlib lays a line out, or the text's own
+        if taller)."""
+        text = self.get_text() if text is None else text
         font = self.get_fontproperties()
-        key = (self.get_text(), size, font.get_weight(), font.get_style(), tuple(font.get_family()), renderer.dpi)
+        key = (text, size, font.get_weight(), font.get_style(), tuple(font.get_family()), renderer.dpi)
         if key not in _measured:
             if len(_measured) >= MAX_MEASURED:
                 _measured.clear()
             props = font.copy()
             props.set_size(size)
-            width, height, _ = renderer.get_text_width_height_descent(self.get_text(), props, ismath=False)
+            width, height, _ = renderer.get_text_width_height_descent(text, props, ismath=False)
             _, line_height, _ = renderer.get_text_width_height_descent("lp", props, ismath=False)
             _measured[key] = width, max(height, line_height)
         return _measured[key]
@@ -198,16 +215,18 @@ class LabelPlacer:
         """Place every label unless nothing they depend on changed; returns the labels that moved
         or changed size (a live figure must draw them again)."""
         scene = scene or self.scene(renderer)
-        key = (scene, tuple(label.get_text() for label in self.labels))
+        key = (scene, tuple(label.texts for label in self.labels))
         if key == self._placed_for:
             return []
         self._placed_for = key
         placed = []  # boxes of the labels placed so far
         moved = []
         for label in self.labels:
-            spot, box = self._place_one(label, renderer, scene, placed)
+            spot, box, text = self._place_one(label, renderer, scene, placed)
             if box is not None:
                 placed.append(box)
+            if text != label.get_text():
+                label.set_text(text)  # a new text: changed, and drawn again by a live figure anyway
             if spot != label.spot:
                 label.spot = spot
                 moved.append(label)
@@ -222,27 +241,29 @@ class LabelPlacer:
 
     @staticmethod
     def _place_one(label, renderer, scene, placed):
-        """(spot, the label's box there): the free spot nearest the label's chosen one."""
+        """(spot, the label's box there, its text): the free spot nearest the label's chosen one
+        for the first of its texts that has one, in the largest type that does."""
         a, d, length, side = scene.frames[label]
         preferred = label.at * length
-        if not label.get_text():
-            return (preferred, label.size), None
-        fallback = None  # in the smallest type: the spot touching the fewest things
-        for fraction in SHRINK:
-            size = label.size * fraction
-            moving = _Moving(a, d, side, length, scene.gap, *label.measure(renderer, size))
-            c_free = (moving.width / 2, length - moving.width / 2)
-            if c_free[0] > c_free[1]:  # longer than its wire
-                continue
-            zone = moving.zone(scene.clear)
-            near = scene.near[label] + [box for box in placed if _meet(box.bounds, zone)]
-            ruled_out = [interval for shape in near if (interval := shape.ruled_out(moving, scene.clear))]
-            centre, touching = _best_spot(preferred, *c_free, ruled_out)
-            if not touching:
-                return (float(centre), size), moving.at(centre)
-            fallback = (float(centre), size), moving.at(centre)
-        if fallback is None:
-            return (length / 2, size), moving.at(length / 2)
+        if not label.texts[-1]:
+            return (preferred, label.size), None, ""
+        fallback = None  # the shortest text in the smallest type, at the spot touching the fewest things
+        for text in label.texts:
+            for fraction in SHRINK:
+                size = label.size * fraction
+                moving = _Moving(a, d, side, length, scene.gap, *label.measure(renderer, size, text))
+                c_free = (moving.width / 2, length - moving.width / 2)
+                if c_free[0] > c_free[1]:  # longer than its wire
+                    continue
+                zone = moving.zone(scene.clear)
+                near = scene.near[label] + [box for box in placed if _meet(box.bounds, zone)]
+                ruled_out = [interval for shape in near if (interval := shape.ruled_out(moving, scene.clear))]
+                centre, touching = _best_spot(preferred, *c_free, ruled_out)
+                if not touching:
+                    return (float(centre), size), moving.at(centre), text
+                fallback = (float(centre), size), moving.at(centre), text
+        if fallback is None:  # longer than its wire whatever it says: in the middle
+            return (length / 2, size), moving.at(length / 2), text
         return fallback
 
 
