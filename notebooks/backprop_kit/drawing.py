@@ -164,8 +164,8 @@ class GraphView:
             grad = edge.grad if edge is not None and edge.grad is not None else src.grad
             wrong = edge.wrong if edge is not None else ""
             no_gradient = key[0] in self.no_gradient
-            # offered, not set: the placer sets the text that fits (set and set back, a text counts as
-            # changed and a live figure repaints it)
+            # offered, not set: the placer sets the one that fits (set in full and then shortened on
+            # every refresh, a label would count as changed each time and a live figure repaint it)
             wire.value_text.offer(value_texts(src.value))
             mark = WRONG_MARK if wrong else ""
             wire.grad_text.offer(("",) if no_gradient else tuple(text + mark for text in value_texts(grad)))
