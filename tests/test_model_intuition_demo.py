@@ -254,6 +254,26 @@ def test_unfinished_or_wrong_collapse_is_explained_not_drawn():
     assert "must have the shape of U V" in wrong_order.sv_note.get_text()
 
 
+def test_the_message_over_the_singular_values_is_readable_not_crossed_by_bars():
+    """Under the message (what to fix) the bars show only faintly: no pixel there has the bars'
+    full colour, as matplotlib draws them without the veil."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
+    blank = demo.NetworksDemo(unfinished, unfinished, unfinished)
+    figure = blank.figure.figure
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    text_box = blank.sv_note.get_window_extent(canvas.get_renderer())
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3].astype(int)
+    height = pixels.shape[0]
+    under = pixels[int(height - text_box.y1):int(height - text_box.y0), int(text_box.x0):int(text_box.x1)]
+    bar_edge = np.array(to_rgb(demo.FORWARD_COLOUR)) * 255
+    crossed = (np.abs(pixels - bar_edge).sum(axis=2) < 30).sum()
+    assert crossed > 0, "no bar edges in the figure: the test would not see one cross the message"
+    assert (np.abs(under - bar_edge).sum(axis=2) < 30).sum() == 0, "bars drawn in full under the message"
+
+
 def test_rebuilt_figure_shows_both_networks():
     figure = demo.draw_networks()
     titles = [ax.get_title() for ax in figure.axes]

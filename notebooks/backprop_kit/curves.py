@@ -7,7 +7,7 @@ draw-once pattern as ``GraphView``.
 
 import numpy as np
 
-from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, veiled_text
 from .values import round_up_nicely
 
 # Okabe-Ito colours, in the order curves are added.
@@ -45,8 +45,8 @@ class LiveCurves:
         ax.spines[["top", "right"]].set_visible(False)
         if len(names) > 1:
             ax.legend(fontsize=fontsize - 2, frameon=False)
-        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                            color=QUIET_COLOUR, fontsize=fontsize)
+        self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
+                                color=QUIET_COLOUR, fontsize=fontsize)
 
     def update(self, data, note=""):
         """``data`` maps names to (xs, ys); non-finite points are dropped, ``note`` shows if empty."""

@@ -230,6 +230,13 @@ class GraphView:
         }
 
 
+def veiled_text(ax, x, y, text="", **style):
+    """Text over a plot (what to fix, why a curve is empty) on a veil of the axes' background:
+    readable over bars, curves or a dark surface, which stay faintly visible under it."""
+    return ax.text(x, y, text, bbox=dict(boxstyle="round,pad=0.3", facecolor=ax.get_facecolor(),
+                                         edgecolor="none", alpha=0.85), **style)
+
+
 def restyle(artist, **style):
     """Set only the properties that differ: an unchanged artist stays unchanged (not "stale"),
     so a live figure need not redraw it (blitting.py)."""

@@ -20,7 +20,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
-from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, veiled_text
 from .images import show_grid
 
 SURFACE_COLOURMAP = "cividis"  # perceptually uniform and readable with colour-blindness
@@ -67,8 +67,8 @@ class LossSurface:
         self.arrow_note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=fontsize - 2, color=INK,
                                   va="bottom", ha="left", zorder=8,
                                   bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=2))
-        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                            color=QUIET_COLOUR, fontsize=fontsize, zorder=8)
+        self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
+                                color=QUIET_COLOUR, fontsize=fontsize, zorder=8)
         ax.set_xlim(u_min, u_max)
         ax.set_ylim(v_min, v_max)
         ax.set_xlabel(xlabel, fontsize=fontsize - 1)

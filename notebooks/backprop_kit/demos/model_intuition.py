@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 
 from .. import checks, live, twolayer
 from ..curves import CURVE_COLOURS, LiveCurves
-from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR
+from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
 from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
@@ -341,8 +341,8 @@ class NetworksDemo:
         self.ax_sv.set_xlabel("index (largest first)")
         self.ax_sv.legend(fontsize=9, frameon=False)
         self.ax_sv.spines[["top", "right"]].set_visible(False)
-        self.sv_note = self.ax_sv.text(0.5, 0.5, "", transform=self.ax_sv.transAxes, ha="center",
-                                       color=WRONG_COLOUR, fontsize=9, wrap=True)
+        self.sv_note = veiled_text(self.ax_sv, 0.5, 0.5, transform=self.ax_sv.transAxes, ha="center",
+                                   color=WRONG_COLOUR, fontsize=9, wrap=True)
         self.readout = live.Readout()
         self.figure.figure.tight_layout()
         self.update(added)
