@@ -201,6 +201,11 @@ def test_unfinished_notebook_shows_question_marks_and_sentences_not_a_crash():
     assert report.startswith("\u2202Loss/\u2202a2 is still `...`")
     assert "First link still to write, walking back from the loss: \u2202Loss/\u2202a2." in report
     assert all(line.startswith("?") for line in demo.checklist.texts())
+    # nothing written is not something wrong: the wires say what is left, without crosses
+    assert demo.view.message.startswith("? 6 wire(s) have no gradient yet"), demo.view.message
+    drawn = demo.view.annotations()
+    assert not any("\u2717" in wire["grad"] for wire in drawn.values()), drawn
+    assert not any(np.allclose(to_rgba(wire["colour"]), to_rgba(WRONG_COLOUR)) for wire in drawn.values())
 
 
 def test_parts_not_reached_yet_say_which_part_to_finish():

@@ -161,8 +161,9 @@ class GraphView:
         for key, wire in self._wires.items():
             src = self.graph.nodes[key[0]]
             edge = self.graph.edge(*key) if key[1] is not None else None
-            grad = edge.grad if edge is not None and edge.grad is not None else src.grad
-            wrong = edge.wrong if edge is not None else ""
+            grad = self._shown_grad(edge) if edge is not None else src.grad
+            # a flagged wire with no gradient to show is still to write, not wrong: no cross, not purple
+            wrong = edge.wrong if edge is not None and not is_missing(grad) else ""
             no_gradient = key[0] in self.no_gradient
             # offered, not set: the placer sets the one that fits (set in full and then shortened on
             # every refresh, a label would count as changed each time and a live figure repaint it)
@@ -187,10 +188,20 @@ class GraphView:
             inactive = self.graph.nodes[name].inactive
             restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
             restyle(label, color=QUIET_COLOUR if inactive else INK)
-        wrong = sum(1 for e in self.graph.edges if e.wrong)
-        if wrong:  # the full sentences go to the check's printed report
-            self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.")
+        flagged = [self._shown_grad(e) for e in self.graph.edges if e.wrong]
+        wrong = sum(1 for grad in flagged if not is_missing(grad))
+        to_write = len(flagged) - wrong
+        # the full sentences go to the check's printed report
+        if wrong:
+            more = f" {to_write} more have no gradient yet." if to_write else ""
+            self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.{more}")
+        elif to_write:
+            self.set_message(f"? {to_write} wire(s) have no gradient yet: finish the backward pass to check them.")
         self._place_labels()
+
+    def _shown_grad(self, edge):
+        """The gradient a wire shows: its own share where it has one, else its source's."""
+        return edge.grad if edge.grad is not None else self.graph.nodes[edge.src].grad
 
     def _place_labels(self):
         """Place the labels for their new texts now: one that moves without a new text of its own
