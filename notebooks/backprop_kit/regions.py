@@ -17,7 +17,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, WRONG_COLOUR
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, WRONG_COLOUR, veiled_text
 from .images import show_grid
 
 REGION_COLOUR = "#56B4E9"  # Okabe-Ito sky blue, light: where f >= 0
@@ -64,9 +64,8 @@ class DecisionRegions:
             Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=WRONG_COLOUR,
                    markersize=13, markeredgewidth=2.4, label="ringed: misclassified"),
         ], loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=fontsize - 2, frameon=False)
-        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                            fontsize=fontsize, color=INK, zorder=5,
-                            bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
+        self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
+                                fontsize=fontsize, color=INK, zorder=5)
 
     def update(self, f, note=""):
         """Shade f >= 0 and ring the misclassified points; ``f=None`` clears both (shows ``note``).

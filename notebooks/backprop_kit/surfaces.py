@@ -64,9 +64,8 @@ class LossSurface:
         ax.add_patch(self.arrow)
         self.arrow.set_visible(False)
         self._arrow_ends = None
-        self.arrow_note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=fontsize - 2, color=INK,
-                                  va="bottom", ha="left", zorder=8,
-                                  bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=2))
+        self.arrow_note = veiled_text(ax, 0.02, 0.02, transform=ax.transAxes, fontsize=fontsize - 2, color=INK,
+                                      va="bottom", ha="left", zorder=8)
         self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
                                 color=QUIET_COLOUR, fontsize=fontsize, zorder=8)
         ax.set_xlim(u_min, u_max)
