@@ -16,6 +16,7 @@ from backprop_kit import blitting, live
 from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
 from tests.conftest import NOTEBOOKS
+from tests.demos import another_value, demo_controls, solution_demos
 from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
 
 
@@ -263,59 +264,6 @@ def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, mo
     assert blitter.blits >= 1
 
 
-def solution_demos(name, monkeypatch, blit):
-    """The live demos of a notebook's worked solution, as its cells build them (grading cells left out)."""
-    import contextlib
-    import io
-    import os
-
-    import nbformat
-
-    from grader.build import outputs_for
-
-    monkeypatch.setattr(live, "use_live_backend", lambda: "ipympl")
-    monkeypatch.setattr(live, "LiveFigure", functools.partial(_LIVE_FIGURE, blit=blit))
-    notebook = nbformat.read(outputs_for(name)["solution"], as_version=4)
-    namespace, demos = {}, []
-    monkeypatch.chdir(os.path.join(os.path.dirname(__file__), "..", "notebooks"))
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or "grader" in cell.source or cell.source.lstrip().startswith("%"):
-            continue
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(cell.source, namespace)
-        if ".app()" in cell.source:
-            found = [v for v in namespace.values() if hasattr(v, "app") and isinstance(getattr(v, "figure", None), _LIVE_FIGURE)]
-            demos.extend(d for d in found if d not in demos)
-    return demos
-
-
-_LIVE_FIGURE = live.LiveFigure
-
-
-def _controls(app):
-    """The widgets of a demo's app that a person can change, in the order they are shown."""
-    import ipywidgets
-
-    def walk(widget):
-        yield widget
-        for child in getattr(widget, "children", ()):
-            yield from walk(child)
-
-    return [w for w in walk(app) if isinstance(w, (ipywidgets.FloatSlider, ipywidgets.IntSlider,
-                                                   ipywidgets.Dropdown, ipywidgets.ToggleButtons))
-            and not w.disabled]
-
-
-def _another_value(control, rng):
-    if hasattr(control, "options"):
-        return control.options[rng.integers(len(control.options))]
-    steps = int(round((control.max - control.min) / control.step))
-    near = control.value + control.step * rng.choice([-2, -1, 1, 2])  # a drag...
-    far = control.min + control.step * rng.integers(steps + 1)  # ...or a jump
-    value = near if rng.random() < 0.6 else far
-    return type(control.value)(min(max(value, control.min), control.max))
-
-
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_every_demo_looks_the_same_blitted_whatever_the_controls_do(name, ipympl_backend, monkeypatch):
     """Each live demo of the worked solution, driven by random slider steps and jumps (seeded), shows
@@ -325,11 +273,11 @@ def test_every_demo_looks_the_same_blitted_whatever_the_controls_do(name, ipympl
     assert blitted and len(blitted) == len(redrawn)
     rng = np.random.default_rng(sum(map(ord, name)))
     for number, (fast, full) in enumerate(zip(blitted, redrawn), start=1):
-        fast_controls, full_controls = _controls(fast.app()), _controls(full.app())
+        fast_controls, full_controls = demo_controls(fast.app()), demo_controls(full.app())
         shown(fast.figure), shown(full.figure)
         for _ in range(12):
             pick = rng.integers(len(fast_controls))
-            value = _another_value(fast_controls[pick], rng)
+            value = another_value(fast_controls[pick], rng)
             fast_controls[pick].value = full_controls[pick].value = value
             assert differing_pixels(shown(fast.figure), shown(full.figure)) == 0, \
                 f"demo {number} ({type(fast).__name__}) after {fast_controls[pick].description} = {value}"

@@ -20,7 +20,7 @@ from backprop_kit import wirelabels
 from backprop_kit.drawing import GraphView
 from backprop_kit.graph import ComputationGraph
 from tests.conftest import NOTEBOOKS
-from tests.test_blitting import _another_value, _controls, solution_demos
+from tests.demos import another_value, demo_controls, solution_demos
 
 INK = 60  # a pixel differs from white by more than this in some channel: something is drawn there
 
@@ -227,11 +227,11 @@ def test_no_number_on_a_demo_graph_touches_anything_else(name, ipympl_backend, m
     checked = 0
     for demo in demos:
         views = list(_graph_views(demo))
-        controls = _controls(demo.app())
+        controls = demo_controls(demo.app())
         for step in range(4):
             if step:
                 pick = rng.integers(len(controls))
-                controls[pick].value = _another_value(controls[pick], rng)
+                controls[pick].value = another_value(controls[pick], rng)
             for view in views:
                 assert _overlaps(view) == [], f"{type(demo).__name__} after step {step}"
                 checked += 1
@@ -244,7 +244,7 @@ def test_a_vector_too_long_for_its_spot_is_written_with_a_digit_fewer_not_over_t
     no size with three digits each ("[-0.214, 0.0963, -0.698]" touched its neighbour by 5 px);
     with two they fit and touch nothing.  Seed 0 needs no shortening: full digits stay."""
     demo = solution_demos("02_backprop_practice", monkeypatch, blit=False)[-1]
-    controls = {control.description: control for control in _controls(demo.app())}
+    controls = {control.description: control for control in demo_controls(demo.app())}
     (view,) = _graph_views(demo)
 
     def shortened():
