@@ -386,7 +386,8 @@ class NeuralNetDemo:
         self.answers = answers
         self.settings = {**DEMO_START, **settings}
         # Every control changes artists in place (the surface too), so a move is redrawn by a blit
-        # unless the loss curve's limits change.
+        # unless the loss curve's limits change.  6.8 in tall: with its two rows of controls and the
+        # readout, the demo fits a 1080-row projector at the demo's scale (the browser tests check).
         self.figure = live.LiveFigure(2, 3, figsize=(13, 6.8),
                                       gridspec_kw={"height_ratios": [1, 1.2]})
         axes = self.figure.axes
