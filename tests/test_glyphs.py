@@ -49,11 +49,37 @@ def test_kept_glyphs_draw_what_matplotlib_draws_wherever_the_text_goes():
     for move in [(0, 0), (3, 0), (7, -2), (3.25, 1.5), (10.015625, -7.3), (0.5, 0.5), (0, 0)]:
         mine, theirs = drawn(kept_figure, kept_texts, move), drawn(plain_figure, plain_texts, move)
         assert (mine != theirs).any(axis=2).sum() == 0, f"text moved by {move} differs"
-        sizes.append(len(kept))
-    assert sizes[0] > len(TEXTS), "the layouts and glyphs were not kept"
+        sizes.append(glyphs_kept(kept))
+    assert sizes[0] > len(TEXTS), "the glyphs were not kept"
     assert sizes[1] == sizes[2] == sizes[0], "moved by whole pixels, text is drawn from the same glyphs"
     assert sizes[3] > sizes[2], "moved by part of a pixel, FreeType renders the glyphs afresh"
     assert sizes[-1] == sizes[-2], "back where it was: all kept"
+
+
+def glyphs_kept(kept):
+    return sum(key[0] == "glyph" for key in kept)
+
+
+def test_a_text_drawn_again_where_it_was_is_drawn_from_merged_images_pixel_for_pixel():
+    """From its second drawing at a place a text is drawn as images of its glyphs merged; where
+    one glyph's ink meets another's ("/\\" in italics) the later one is blended over the first,
+    as matplotlib does; a text clipped by its axes is cut at the same pixel."""
+    figures = []
+    for keep in (True, False):
+        figure, texts = text_figure()
+        texts.append((figure.text(0, 0, "a/\\/\\ f) rv", transform=None, family="serif", style="italic"),
+                      np.array([150.0, 40.0])))
+        ax = figure.add_axes((0.55, 0.1, 0.3, 0.3))
+        ax.text(0.6, 0.5, "clipped at the axes' side", clip_on=True, fontsize=11)
+        figures.append((figure, texts, keep_glyphs(figure.canvas) if keep else None))
+    (kept_figure, kept_texts, kept), (plain_figure, plain_texts, _) = figures
+    for move in [(0, 0), (0, 0), (0, 0), (3.25, 1.5), (3.25, 1.5), (3.25, 1.5), (0, 0)]:
+        mine, theirs = drawn(kept_figure, kept_texts, move), drawn(plain_figure, plain_texts, move)
+        assert (mine != theirs).any(axis=2).sum() == 0, f"text drawn again at {move} differs"
+    images = {key[1][6]: value for key, value in kept.items() if key[0] == "text images"}
+    assert all(isinstance(value, list) for value in images.values()), "a text drawn again was not merged"
+    assert len(images["a/\\/\\ f) rv"]) > 1, "no glyphs' ink met: the blending order was not tested"
+    assert len(images["0.4502"]) == 1
 
 
 def test_a_new_renderer_after_a_resize_keeps_glyphs_too():
@@ -72,11 +98,16 @@ def test_the_kept_glyphs_are_forgotten_past_their_limit(monkeypatch):
     from backprop_kit import glyphs
 
     figure, texts = text_figure()
-    everything = len(_kept_after_drawing(figure, texts))
+    everything = _kept_after_drawing(figure, texts)
     monkeypatch.setattr(glyphs, "MAX_KEPT", 20)
     figure, texts = text_figure()
     kept = _kept_after_drawing(figure, texts)
-    assert len(kept) < everything / 2, "past the limit, what was kept is forgotten"
+    assert len(kept) < len(everything) / 2, "past the limit, what was kept is forgotten"
+    monkeypatch.setattr(glyphs, "MAX_KEPT", 10**6)
+    monkeypatch.setattr(glyphs, "MAX_KEPT_BYTES", everything.nbytes // 3)
+    figure, texts = text_figure()
+    kept = _kept_after_drawing(figure, texts)
+    assert 0 < kept.nbytes <= everything.nbytes // 3, "past the bytes limit, the bitmaps kept are forgotten"
 
 
 def _kept_after_drawing(figure, texts):

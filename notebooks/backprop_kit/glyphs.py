@@ -10,6 +10,9 @@ each text's layout and each glyph's bitmap under exactly those keys, and draw fr
 the same pixels, without FreeType.  It also keeps each font's height metrics, which
 matplotlib's text layout reads from the font's tables for every text it measures or draws
 (the OS/2 table alone takes 30 us to read; a step of notebook 5 lays out ~70 texts).
+A text drawn a second time at the same place (a label near what changed is drawn again
+with it) is from then on drawn as one image of its glyphs, not glyph by glyph: notebook 5's
+~430 glyph draws a step become ~25 (3.5 ms of its 25).
 
 It re-does two private methods of matplotlib's RendererAgg (``draw_text`` and
 ``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned) and gives the renderer the
@@ -28,14 +31,16 @@ from matplotlib.backends.backend_agg import get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
 
-MAX_KEPT = 50_000  # layouts and glyph bitmaps (a few hundred bytes each); past it all are forgotten
+MAX_KEPT = 50_000  # layouts, glyph bitmaps, texts' images; past either limit all are forgotten
+MAX_KEPT_BYTES = 32 * 2**20
+SEEN_ONCE = "drawn here once"  # a text's mark before it is drawn there again and its images are made
 SUBPIXEL = 0x40  # FreeType's 26.6 fixed point: 64 steps to a pixel
 
 
 def keep_glyphs(canvas):
     """Make ``canvas`` (an Agg canvas: ipympl's is one) draw text from kept layouts and glyphs;
     returns the dict they are kept in."""
-    kept = {}
+    kept = _Kept()
     new_renderer = canvas.get_renderer
 
     def get_renderer():
@@ -67,10 +72,49 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
     layout = kept.get(key)
     if layout is None:
         font = renderer._prepare_font(prop)
-        layout = kept[key] = [(item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
+        layout = [(item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
             s, flags=flags, features=features, language=language)]
-    renderer._draw_text_glyphs_and_boxes(
-        gc, x, y, angle, ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout), [])
+        _keep(kept, key, layout)
+    glyphs = ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout)
+    # a text drawn again where it was drawn before (most of a step's text: labels near what
+    # changed) is drawn as a few images, not glyph by glyph; kept from its second drawing on
+    images_key = ("text images", key, x, y, angle, renderer.height, gc.get_antialiased())
+    images = kept.get(images_key)
+    if images is None:
+        _keep(kept, images_key, SEEN_ONCE)
+        return renderer._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, [])
+    if images is SEEN_ONCE:
+        images = _merged(_placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()))
+        _keep(kept, images_key, images, sum(image.nbytes for image, _, _ in images))
+    for image, left, bottom in images:
+        renderer._renderer.draw_text_image(image, left, bottom, 0, gc)
+
+
+def _merged(placed):
+    """Glyph bitmaps placed as draw_text_image places them, (image, left, bottom), merged into
+    as few images that draw the same pixels.  draw_text_image leaves a pixel whose coverage is
+    0 as it is, so glyphs whose inked pixels do not meet draw the same as one image of them all;
+    where a glyph's ink meets the ink before it, it starts the next image, blended over the
+    last as matplotlib blends one glyph over another."""
+    placed = [glyph for glyph in placed if glyph[0].size]
+    if not placed:
+        return []
+    left = min(x for _, x, _ in placed)
+    right = max(x + image.shape[1] for image, x, _ in placed)
+    top = min(bottom - image.shape[0] for image, _, bottom in placed)
+    bottom = max(bottom for _, _, bottom in placed)
+    merged, ink = [], None
+    for image, x, y in placed:
+        where = slice(y - image.shape[0] - top, y - top), slice(x - left, x - left + image.shape[1])
+        if ink is None or np.logical_and(ink[where], image).any():
+            ink = np.zeros((bottom - top, right - left), np.uint8)
+            merged.append((ink, left, bottom))
+        ink[where] |= image
+    return merged
+
+
+class _Kept(dict):
+    nbytes = 0  # of the bitmaps kept
 
 
 # what matplotlib's choice of font reads from rcParams besides the font properties themselves
@@ -89,7 +133,8 @@ def _font_files(kept, prop):
            *[rc[name] for name in FONT_RC_VALUES])
     files = kept.get(key)
     if files is None:
-        files = kept[key] = tuple(fontManager._find_fonts_by_props(prop))
+        files = tuple(fontManager._find_fonts_by_props(prop))
+        _keep(kept, key, files)
     return files
 
 
@@ -109,17 +154,24 @@ def _font_height_metrics(renderer, kept, prop):
                 scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * renderer.dpi / 72
                 heights = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
                 break
-        kept[key] = heights
+        _keep(kept, key, heights)
     return heights
 
 
 def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
     """RendererAgg._draw_text_glyphs_and_boxes, with each glyph's bitmap kept."""
-    if len(kept) > MAX_KEPT:  # here, so that mathematical text (which is not laid out above) counts too
-        kept.clear()
+    for image, left, bottom in _placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()):
+        renderer._renderer.draw_text_image(image, left, bottom, 0, gc)
+    boxes = list(boxes)
+    if boxes:  # the rules of mathematical text (a fraction's bar), drawn as matplotlib draws them
+        draw_plainly(gc, x, y, angle, [], boxes)
+
+
+def _placed_glyphs(renderer, kept, x, y, angle, glyphs, antialiased):
+    """Each glyph's bitmap, from those kept, and where draw_text_image puts it: (image, left, bottom)
+    in whole pixels, bottom counted downwards to the bitmap's lower side."""
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     flags = get_hinting_flag()
-    antialiased = gc.get_antialiased()
     height = renderer.height
     style = (renderer.dpi, flags, antialiased, mpl.rcParams["text.hinting_factor"])
     transforms = {}  # (slant, extend) -> FreeType's matrix for them, and its key
@@ -131,7 +183,7 @@ def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
         matrix, matrix_key = transforms[slant, extend]
         at_x = round(SUBPIXEL * (x + dx * cos - dy * sin))  # FreeType's y is upwards
         at_y = round(SUBPIXEL * (height - y + dx * sin + dy * cos))
-        key = (font.fname, font.family_name, font.style_name, size, glyph, matrix_key,
+        key = ("glyph", font.fname, font.family_name, font.style_name, size, glyph, matrix_key,
                at_x % SUBPIXEL, at_y % SUBPIXEL, *style)
         bitmap = kept.get(key)
         if bitmap is None:
@@ -140,11 +192,17 @@ def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
             drawn = font._render_glyph(glyph, flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
             image = drawn.buffer if antialiased else drawn.buffer * 0xFF
             # kept relative to the whole pixel it was drawn at
-            bitmap = kept[key] = image, drawn.left - at_x // SUBPIXEL, drawn.top - at_y // SUBPIXEL
+            bitmap = image, drawn.left - at_x // SUBPIXEL, drawn.top - at_y // SUBPIXEL
+            _keep(kept, key, bitmap, image.nbytes)
         image, left, top = bitmap
         # draw_text_image's y is downwards and at the bitmap's bottom side
-        renderer._renderer.draw_text_image(
-            image, left + at_x // SUBPIXEL, int(height) - (top + at_y // SUBPIXEL) + image.shape[0], 0, gc)
-    boxes = list(boxes)
-    if boxes:  # the rules of mathematical text (a fraction's bar), drawn as matplotlib draws them
-        draw_plainly(gc, x, y, angle, [], boxes)
+        yield image, left + at_x // SUBPIXEL, int(height) - (top + at_y // SUBPIXEL) + image.shape[0]
+
+
+def _keep(kept, key, value, nbytes=0):
+    """kept[key] = value, all forgotten first when past MAX_KEPT entries or MAX_KEPT_BYTES of bitmaps."""
+    kept.nbytes += nbytes
+    if len(kept) >= MAX_KEPT or kept.nbytes > MAX_KEPT_BYTES:
+        kept.clear()
+        kept.nbytes = nbytes
+    kept[key] = value
