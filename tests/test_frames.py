@@ -4,44 +4,19 @@ Independent truth: Pillow's PNG decoder and zlib's own inflate, which checks the
 the writer computes for rows it never compresses.
 """
 
-import io
-import struct
 import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
+from matplotlib.transforms import Bbox
 
 from backprop_kit.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png, shelf_pack
-
-
-def decoded(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
-def chunks(png):
-    """(type, data) of each chunk of a PNG, in order."""
-    position = 8
-    while position < len(png):
-        (length,) = struct.unpack(">I", png[position:position + 4])
-        yield png[position + 4:position + 8], png[position + 8:position + 8 + length]
-        position += 12 + length
+from tests.screens import chunks, decoded, painted, pastes
 
 
 def image_data(png):
     """The zlib stream of a PNG's IDAT chunks."""
     return b"".join(data for kind, data in chunks(png) if kind == b"IDAT")
-
-
-def pastes(png):
-    """[(x, y, width, height, to_x, to_y)] from a PNG's paSt chunk, or None without one."""
-    found = [data for kind, data in chunks(png) if kind == b"paSt"]
-    if not found:
-        return None
-    kinds = [kind for kind, _ in chunks(png)]
-    assert kinds.index(b"paSt") < kinds.index(b"IDAT"), "where the parts go comes before the image"
-    numbers = struct.unpack(f">{len(found[0]) // 4}I", found[0])
-    return [tuple(numbers[i:i + 6]) for i in range(0, len(numbers), 6)]
 
 
 def blots(height, width, count, seed):
@@ -77,13 +52,15 @@ def test_blank_rows_leave_the_png_small():
 
 
 class StandInCanvas:
-    """What DiffFrames uses of a WebAgg canvas: its pixels, the picture sent, the image mode."""
+    """What DiffFrames uses of a WebAgg canvas: its pixels, the picture sent, the image mode,
+    blit and the draw event."""
 
     def __init__(self, pixels):
         self.pixels = pixels
         self._png_is_old, self._force_full = True, True
         self._last_buff = np.empty((0, 0), np.uint32)
         self.modes = []
+        self.on_draw = []
 
     def get_renderer(self):
         return self
@@ -94,29 +71,64 @@ class StandInCanvas:
     def set_image_mode(self, mode):
         self.modes.append(mode)
 
+    def mpl_connect(self, event, callback):
+        assert event == "draw_event"
+        self.on_draw.append(callback)
 
-def frames_for(canvas, changes, takes_pastes=False):
-    """Send the first picture, then one frame after each change of the pixels; paint them as a
-    front end does (a diff drawn over the picture at the top left, or its parts where its paSt
-    chunk says once the front end has said it reads it); return the picture and the frames."""
+    def draw(self):
+        """A full draw: any pixel may have changed."""
+        for callback in self.on_draw:
+            callback(None)
+        self._png_is_old = True
+
+    def blit(self, bbox=None):
+        self._png_is_old = True
+
+
+def frames_for(canvas, changes, takes_pastes=False, told=None):
+    """Send the first picture, then one frame after each change of the pixels (each a full draw,
+    or, where ``told`` gives a display box for it, a blit of that box); paint them as a front end
+    does (a diff drawn over the picture at the top left, or its parts where its paSt chunk says
+    once the front end has said it reads it); return the picture and the frames."""
     frames = DiffFrames(canvas)
     sent = [frames.next_frame()]
     screen = decoded(sent[0]).copy()
     if takes_pastes:
         canvas.handle_bpk_paste_frames({"type": "bpk_paste_frames"})  # as WebAgg passes it on
-    for change in changes:
+    for number, change in enumerate(changes):
         change(canvas.pixels)
-        canvas._png_is_old = True
+        boxes = (told or {}).get(number)
+        if boxes is None:
+            canvas.draw()
+        for box in boxes or ():
+            canvas.blit(box)
         sent.append(frames.next_frame())
-        if canvas.modes[-1] == "full":
-            screen = decoded(sent[-1]).copy()
-            continue
-        image = decoded(sent[-1])
-        for x, y, width, height, to_x, to_y in pastes(sent[-1]) or [(0, 0, *image.shape[1::-1], 0, 0)]:
-            part = image[y:y + height, x:x + width]
-            drawn = part[:, :, 3] > 0
-            screen[to_y:to_y + height, to_x:to_x + width][drawn] = part[drawn]
+        screen = painted(screen, sent[-1], canvas.modes[-1])
     return screen, sent
+
+
+@pytest.mark.parametrize("takes_pastes", [False, True], ids=["cut", "pasted"])
+def test_changes_are_looked_for_only_where_a_blit_says_and_anywhere_after_a_draw(takes_pastes):
+    """canvas.blit(bbox) says where pixels changed (display units, from the bottom left): the
+    next frame holds what changed in all boxes blitted since the last one, and nothing outside
+    them; a full draw may change any pixel, so the frame after one looks everywhere."""
+    canvas = StandInCanvas(np.full((100, 200, 4), 255, np.uint8))
+    inside = np.s_[10:20, 30:50, 0]  # rows from the top: display y 80..90
+    also_inside = np.s_[70:72, 150:151, 1]
+    outside = np.s_[90:92, 180:182, 2]  # below and beside both boxes
+    screen, sent = frames_for(canvas, [
+        lambda p: (p.__setitem__(inside, 1), p.__setitem__(also_inside, 2), p.__setitem__(outside, 3)),
+        lambda p: p.__setitem__(inside, 4),
+        lambda p: None,
+    ], takes_pastes=takes_pastes, told={0: [Bbox.from_extents(30, 80, 50, 90), Bbox.from_extents(149.5, 28, 151, 30)],
+                                        1: [Bbox.from_extents(30, 80, 50, 90)], 2: [Bbox.null()]})
+    assert canvas.modes == ["full", "diff", "diff", "diff"]
+    shown_wrong = (screen != canvas.pixels).any(axis=2)
+    assert shown_wrong[90:92, 180:182].all() and shown_wrong.sum() == 4, "only the change outside every box is not sent"
+    assert decoded(sent[3]).shape[:2] == (1, 1), "an empty box blitted: nothing changed"
+    canvas.draw()
+    screen = painted(screen, canvas.get_diff_image(), canvas.modes[-1])
+    assert np.array_equal(screen, canvas.pixels), "after a draw the change outside is found"
 
 
 def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():

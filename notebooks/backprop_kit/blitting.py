@@ -116,8 +116,8 @@ class Blitter:
         if self._blit_requested and self._background is not None and not self.figure.stale:
             self._blit_requested = False
             self.blits += 1
-            self._repaint_changes()
-            self.canvas.blit(self.figure.bbox)  # WebAgg: send the changed pixels
+            # WebAgg: send the changed pixels (frames.py looks for them only where they were repainted)
+            self.canvas.blit(self._repaint_changes())
         else:
             self._blit_requested = False
             self.full_draws += 1
@@ -168,7 +168,8 @@ class Blitter:
 
         There the background is put back and every animated artist that reaches there is drawn
         again, whole and in z-order, so inside those places the pixels are what a full redraw
-        gives.  What the redrawn artists paint outside them is undone: nothing changed there."""
+        gives.  What the redrawn artists paint outside them is undone: nothing changed there.
+        Returns the display box that holds the places repainted."""
         renderer = self.canvas.get_renderer()
         was_stale = self.figure.stale
         places = [NOWHERE]
@@ -185,7 +186,7 @@ class Blitter:
                 places.append(self._drawn_at[artist])
         places = np.concatenate(places)
         if not len(places):
-            return
+            return Bbox.null()
         redrawn = [artist for artist in self.dynamic  # in z-order
                    if artist in self._drawn_at and _overlap(self._drawn_at[artist], places)]
         pixels = np.asarray(renderer.buffer_rgba())
@@ -206,6 +207,8 @@ class Blitter:
         for region, repaint in zip(regions, repainted):
             pixels[region] = repaint
         self._keep_fresh(was_stale)
+        x0, y0, x1, y1 = _enclosing([places])
+        return Bbox.from_extents(x0, y0, x1, y1)
 
     def _note_place(self, artist, renderer):
         """Record where ``artist`` is drawn now (a loc="best" legend: also its size and spot, to see it move)."""

@@ -26,12 +26,17 @@ the browser a decode of its own (28 separate PNGs were slower than one large one
 Other front ends (JupyterLab's ipympl) never send that message and keep getting one image
 that starts at the top left corner.
 
+Changes are looked for only where they can be: the blitter repaints a few places and calls
+``canvas.blit(bbox)`` with the box that holds them, so the next frame compares the pixels
+in the boxes blitted since the last frame; after a full draw, everywhere.
+
 It keeps the canvas's own record of what the browser shows (``_last_buff``, which
 ipympl also reads), so it can be swapped in for ``canvas.get_diff_image`` at any time.
 """
 
 import functools
 import io
+import math
 import struct
 import zlib
 
@@ -44,6 +49,7 @@ FULL_COMPRESS_LEVEL = 6  # zlib's default, as matplotlib sends full frames
 # but more rectangles to pack and paste); past MAX_PIECES rectangles the squares are doubled.
 TILE_PX = 32
 MAX_PIECES = 48
+NO_CHANGES = (math.inf, math.inf, -math.inf, -math.inf)  # a box that holds nothing
 
 
 class DiffFrames:
@@ -53,9 +59,27 @@ class DiffFrames:
         self.canvas = canvas
         self._browser_is_opaque = False  # every pixel of the last picture sent was opaque
         self.takes_pastes = False  # the front end draws a diff's pieces where its paSt chunk says
+        # Where pixels changed since the last frame, (x0, y0, x1, y1) in display units: the boxes
+        # canvas.blit(bbox) was given; None after a draw, which may change any pixel.  Only
+        # there are changes looked for (nothing else draws on a live figure's canvas).
+        self._changes_in = None
+        self._send_changes = canvas.blit
+        canvas.blit = self._blit
+        canvas.mpl_connect("draw_event", self._drawn_anew)
         canvas.get_diff_image = self.next_frame
         # WebAgg hands a front end's message of type T to canvas.handle_T
         canvas.handle_bpk_paste_frames = self._front_end_takes_pastes
+
+    def _blit(self, bbox=None):
+        """canvas.blit: the pixels inside ``bbox`` (display units; None: anywhere) changed, send them."""
+        if self._changes_in is not None:
+            x0, y0, x1, y1 = self._changes_in
+            self._changes_in = None if bbox is None else (min(x0, bbox.x0), min(y0, bbox.y0),
+                                                          max(x1, bbox.x1), max(y1, bbox.y1))
+        self._send_changes(bbox)
+
+    def _drawn_anew(self, _event):
+        self._changes_in = None
 
     def _front_end_takes_pastes(self, _event):
         self.takes_pastes = True
@@ -82,25 +106,41 @@ class DiffFrames:
                 frame = png.getvalue()
         canvas._force_full = False
         canvas._png_is_old = False
+        self._changes_in = NO_CHANGES  # the browser has every change so far
         return frame
+
+    def _window(self, height, width):
+        """(rows, columns) of the buffer that hold every change since the last frame."""
+        if self._changes_in is None:
+            return slice(0, height), slice(0, width)
+        x0, y0, x1, y1 = self._changes_in
+        if not (x0 <= x1 and y0 <= y1):  # nothing changed
+            return slice(0, 0), slice(0, 0)
+        top, bottom = np.clip([math.floor(height - y1), math.ceil(height - y0)], 0, height)
+        left, right = np.clip([math.floor(x0), math.ceil(x1)], 0, width)
+        return slice(top, bottom), slice(left, right)
 
     def _diff_frame(self, pixels, current, last):
         """The changed pixels (None if one is not opaque): cut at the last changed row and column,
         or, for a front end that reads pastes, the rectangles that hold them packed in one PNG."""
-        changed = current != last
+        window = self._window(*current.shape)
+        changed = current[window] != last[window]
         rows = np.flatnonzero(changed.any(axis=1))
         if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
             self.canvas.set_image_mode("diff")
             return diff_png(np.zeros((1, 1, 4), np.uint8))
+        top_of_window, left_of_window = window[0].start, window[1].start
         if self.takes_pastes:
-            rectangles = changed_rectangles(changed)
-            pieces = [np.s_[top:bottom, left:right] for top, bottom, left, right in rectangles]
+            rectangles = [(top + top_of_window, bottom + top_of_window, left + left_of_window, right + left_of_window)
+                          for top, bottom, left, right in changed_rectangles(changed)]
         else:
-            top, bottom = rows[0], rows[-1] + 1
-            right = np.flatnonzero(changed[top:bottom].any(axis=0))[-1] + 1
-            pieces = [np.s_[top:bottom, :right]]
+            top, bottom = rows[0] + top_of_window, rows[-1] + 1 + top_of_window
+            right = np.flatnonzero(changed[rows[0]:rows[-1] + 1].any(axis=0))[-1] + 1 + left_of_window
+            rectangles = [(top, bottom, 0, right)]
+        pieces = [np.s_[top:bottom, left:right] for top, bottom, left, right in rectangles]
+        changes = [current[piece] != last[piece] for piece in pieces]
         # unchanged pixels are opaque (as sent): only the changed ones need looking at
-        if any(((pixels[piece][:, :, 3] != 255) & changed[piece]).any() for piece in pieces):
+        if any(((pixels[piece][:, :, 3] != 255) & change).any() for piece, change in zip(pieces, changes)):
             return None
         self.canvas.set_image_mode("diff")
         if self.takes_pastes:
@@ -108,15 +148,15 @@ class DiffFrames:
                                                            for top, bottom, left, right in rectangles])
             atlas = np.zeros((atlas_height, atlas_width), np.uint32)
             pastes = []
-            for (top, bottom, left, right), piece, (x, y) in zip(rectangles, pieces, spots):
-                atlas[y:y + bottom - top, x:x + right - left] = np.where(changed[piece], current[piece], 0)
+            for (top, bottom, left, right), piece, change, (x, y) in zip(rectangles, pieces, changes, spots):
+                atlas[y:y + bottom - top, x:x + right - left] = np.where(change, current[piece], 0)
                 last[piece] = current[piece]
                 pastes.append((x, y, right - left, bottom - top, left, top))
             return diff_png(atlas.view(np.uint8).reshape((*atlas.shape, 4)), pastes)
         # drawn at the top left: the rows above the band are left blank
-        (band,) = pieces
+        (band,), (change,) = pieces, changes
         cut = np.zeros((bottom, right), np.uint32)
-        cut[top:] = np.where(changed[band], current[band], 0)
+        cut[top:] = np.where(change, current[band], 0)
         last[band] = current[band]
         return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
 
