@@ -338,3 +338,24 @@ def test_the_browser_shows_the_figure_from_cut_diff_frames(ipympl_backend, monke
     cut = [size for mode, size in frames if mode == "diff" and size != full_size]
     assert cut, "a slider step's frame ends at the last changed row and column"
     assert frames[-1] == ("diff", (1, 1)), "nothing changed: one transparent pixel answers the browser"
+
+
+def test_a_changed_text_is_laid_out_once_in_a_repaint_and_as_drawn_by_a_full_redraw(ipympl_backend, monkeypatch):
+    """A repaint measures a changed text (to know its place), then draws it: one layout for both,
+    and none kept after the repaint, when the text may change again."""
+    from matplotlib.text import Text
+
+    blitted, redrawn = TextAndBar(blit=True), TextAndBar(blit=False)
+    shown(blitted.live), shown(redrawn.live)
+    blitted.set(0.7), shown(blitted.live)  # the first change: learnt, drawn in full
+    layouts = []
+    class_layout = Text._get_layout
+    monkeypatch.setattr(Text, "_get_layout", lambda text, renderer: layouts.append(text) or class_layout(text, renderer))
+    for height in (1.2, 0.3):
+        layouts.clear()
+        blitted.set(height)
+        redrawn.set(height)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0
+        assert layouts.count(blitted.label) == 1, "the changed label was laid out more than once"
+        assert "_get_layout" not in vars(blitted.label), "the layout was kept after the repaint"
+    assert blitted.live._blitter.blits >= 2
