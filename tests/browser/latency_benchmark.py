@@ -10,6 +10,9 @@ seeded random moments of a frame, as a person's do; the table also gives the med
 to the drawing itself, which does not depend on that moment).  The baseline is the same figure and sliders with
 the inline backend, wired through ``ipywidgets.interactive_output`` (the machinery of
 ``interact``): every change re-renders the whole figure to a PNG in an Output widget.
+Those presses go back and forth between two values, so after the first everything drawn
+for them is kept (text layouts above all); "one way" then presses Home and ArrowRight up to
+``--changes`` times, every change a value not drawn before, as a drag across the slider.
 Then it sends 20 key presses without waiting and times the last one to the last plot (a
 fast drag must not pile up).  ``--profile`` splits the persistent figure's time into its
 parts with wall-clock stamps from the kernel.  It prints tables and the machine's load; it
@@ -161,7 +164,7 @@ def percentile(values, fraction):
 
 def measure(page, url, changes):
     """[(key down, new plot on screen, image arrived, image drawn)] in wall-clock ms for ``changes``
-    presses, and the burst's figure."""
+    presses back and forth, the latencies of the one-way presses, and the burst's figure."""
     for attempt in range(LOAD_ATTEMPTS):
         page.goto(url, wait_until="commit")
         try:
@@ -179,20 +182,39 @@ def measure(page, url, changes):
     time.sleep(1.0)
     handle = app.locator(harness.SLIDER).first.locator(harness.SLIDER_HANDLE)
     handle.focus()
-    timings = []
     moment_in_frame = random.Random(189)  # seeded: the same moments in every run
-    for change in range(WARM_UP + changes):
-        draws_before, calls_before = page.evaluate("[window.__draws.length, window.__drawCalls.length]")
-        handle.press("ArrowRight" if change % 2 == 0 else "ArrowLeft")
-        page.wait_for_function(f"window.__draws.length > {draws_before}", timeout=30_000, polling="raf")
-        key_at, drawn_at, drawn_into_canvas_at, arrivals = page.evaluate(
-            f"[window.__keys[window.__keys.length - 1], window.__draws[{draws_before}], "
-            f"window.__drawCalls[{calls_before}], window.__arrivals]")
-        arrived_at = next((t for t in arrivals if key_at <= t <= drawn_at), None)
-        if change >= WARM_UP:
-            timings.append((key_at, drawn_at, arrived_at, drawn_into_canvas_at))
-        time.sleep(SETTLE + moment_in_frame.uniform(0, FRAME_S))
-    return timings, burst(page, handle)
+    keys = ["ArrowRight" if change % 2 == 0 else "ArrowLeft" for change in range(WARM_UP + changes)]
+    timings = [timed_change(page, handle, key, moment_in_frame) for key in keys][WARM_UP:]
+    return timings, sweep(page, handle, changes, moment_in_frame), burst(page, handle)
+
+
+def timed_change(page, handle, key, moment_in_frame):
+    """Press ``key`` on the slider: (key down, new plot on screen, image arrived, image drawn)."""
+    draws_before, calls_before = page.evaluate("[window.__draws.length, window.__drawCalls.length]")
+    handle.press(key)
+    page.wait_for_function(f"window.__draws.length > {draws_before}", timeout=30_000, polling="raf")
+    key_at, drawn_at, drawn_into_canvas_at, arrivals = page.evaluate(
+        f"[window.__keys[window.__keys.length - 1], window.__draws[{draws_before}], "
+        f"window.__drawCalls[{calls_before}], window.__arrivals]")
+    arrived_at = next((t for t in arrivals if key_at <= t <= drawn_at), None)
+    time.sleep(SETTLE + moment_in_frame.uniform(0, FRAME_S))
+    return key_at, drawn_at, arrived_at, drawn_into_canvas_at
+
+
+def sweep(page, handle, changes, moment_in_frame):
+    """Latencies (ms) of key presses all one way from the slider's low end, up to ``changes`` of
+    them: a drag through values not drawn before (the back-and-forth presses above revisit two
+    values, so after the first press everything drawn for them, down to text layouts, is kept)."""
+    timed_change(page, handle, "Home", moment_in_frame)
+    latencies = []
+    while len(latencies) < changes and _aria(handle, "now") < _aria(handle, "max"):
+        key_at, drawn_at, *_ = timed_change(page, handle, "ArrowRight", moment_in_frame)
+        latencies.append(drawn_at - key_at)
+    return latencies
+
+
+def _aria(handle, name):
+    return float(handle.get_attribute(f"aria-value{name}"))
 
 
 def burst(page, handle):
@@ -279,12 +301,13 @@ def main(argv=None):
                 for kind, notebook in (("ipympl, persistent figure", name), ("interact + inline", f"{name}-baseline")):
                     page = harness.new_page(browser)
                     page.add_init_script(TIMING_SCRIPT)
-                    timings, settle = measure(page, harness.demo_url(server, notebook), args.changes)
+                    timings, one_way, settle = measure(page, harness.demo_url(server, notebook), args.changes)
                     page.close(run_before_unload=True)  # Voila's page shuts its kernel down
                     latencies = [drawn - key for key, drawn, *_ in timings]
                     until_drawn = statistics.median(into_canvas - key for key, _, _, into_canvas in timings)
                     rows.append((name, kind, statistics.median(latencies), percentile(latencies, 0.95),
-                                 max(latencies), len(latencies), until_drawn, settle))
+                                 max(latencies), len(latencies), until_drawn, statistics.median(one_way),
+                                 percentile(one_way, 0.95), len(one_way), settle))
                     if args.profile and notebook == name:
                         profiles[name] = phases(timings, folder / "profile-stamps.jsonl")
                     print(f"  measured {name} ({kind})", flush=True)
@@ -292,11 +315,11 @@ def main(argv=None):
     print(f"after:  {conditions()}")
     print(f"\nKey press on a slider to the new plot in the browser (ms), demo scale {args.scale}:\n")
     print(f"| notebook | figure | median | p95 | max | changes | median to the draw, before its frame "
-          f"| {BURST} fast keys: last key to last plot |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name, kind, median, p95, worst, count, until_drawn, settle in rows:
+          f"| one way: median | one way: p95 | one way: changes | {BURST} fast keys: last key to last plot |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, kind, median, p95, worst, count, until_drawn, one_way, one_way_p95, one_way_count, settle in rows:
         print(f"| {name} | {kind} | {median:.0f} | {p95:.0f} | {worst:.0f} | {count} | {until_drawn:.0f} "
-              f"| {settle:.0f} |")
+              f"| {one_way:.0f} | {one_way_p95:.0f} | {one_way_count} | {settle:.0f} |")
     if profiles:
         print("\nWhere the persistent figure's time goes (median ms per change):\n")
         print("| notebook | " + " | ".join(PHASES) + " |")
