@@ -167,18 +167,19 @@ class WireLabel(Annotation):
         if taller)."""
         text = self.get_text() if text is None else text
         font = self.get_fontproperties()
-        # a new text costs a FreeType layout (~0.1 ms): the line's height is measured once a font
-        font_key = (size, font.get_weight(), font.get_style(), tuple(font.get_family()), renderer.dpi)
-        if (text, *font_key) not in _measured:
+        in_font = (size, font.get_weight(), font.get_style(), tuple(font.get_family()), renderer.dpi)
+        if (text, *in_font) not in _measured:
             if len(_measured) >= MAX_MEASURED:
                 _measured.clear()
             props = font.copy()
             props.set_size(size)
-            if ("lp", *font_key) not in _measured:
-                _measured["lp", *font_key] = renderer.get_text_width_height_descent("lp", props, ismath=False)[:2]
+            # each new text costs a FreeType layout (~0.1 ms): the line's height is kept per font and size
+            line_key = ("line height", in_font)  # two items: never a text's key
+            if line_key not in _measured:
+                _measured[line_key] = renderer.get_text_width_height_descent("lp", props, ismath=False)[1]
             width, height, _ = renderer.get_text_width_height_descent(text, props, ismath=False)
-            _measured[(text, *font_key)] = width, max(height, _measured["lp", *font_key][1])
-        return _measured[(text, *font_key)]
+            _measured[(text, *in_font)] = width, max(height, _measured[line_key])
+        return _measured[(text, *in_font)]
 
     def _anchor(self, renderer):
         """The transform that puts this label's anchor (xytext (0, 0)) in place: Annotation asks
