@@ -76,10 +76,59 @@ def test_blitting_matches_a_full_redraw_and_uses_blits(ipympl_backend):
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at height {height}"
     blitter = blitted.live._blitter
     assert blitter.blits >= 3, "changes of the text and bar alone should be blitted"
-    assert blitter.full_draws >= 3, "the first draw, learning the changing artists and new limits draw in full"
+    assert blitter.full_draws == 2, "the first draw and learning the changing artists draw in full; new limits do not"
     assert blitted.label in blitter.dynamic and blitted.bar in blitter.dynamic
     line = blitted.live.axes.lines[0]
     assert line in blitter.dynamic, "the line over the bar must be redrawn over it"
+
+
+class RescaledCurves:
+    """Two axes side by side and a figure text across both.  The right axes' y limits are set with
+    each change; its tick labels reach into the left axes when they grow wide."""
+
+    def __init__(self, blit):
+        self.live = live.LiveFigure(1, 2, figsize=(6, 3), blit=blit)
+        left, self.right = self.live.axes
+        left.plot([0, 1], [0, 1], color="tab:green", linewidth=3)
+        # flat lines of many points: a line's place is a string of small boxes along it
+        self.moving = self.right.plot(np.linspace(0, 1, 50), np.ones(50), color="tab:orange")[0]
+        self.steady = self.right.plot(np.linspace(0, 1, 50), np.full(50, 0.5), color="tab:blue",
+                                      linewidth=4)[0]
+        self.live.figure.text(0.5, 0.5, "across both axes", ha="center", fontsize=24, color="grey")
+        # over the right axes' tick labels, not the axes: left still, but in the redrawn footprint
+        self.live.figure.text(0.75, 0.11, "under the axes", va="top", fontsize=14, color="grey")
+        self.live.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.16, wspace=0.04)
+
+    def set(self, moving, steady, top):
+        self.moving.set_ydata(np.full(50, moving))
+        if self.steady.get_ydata()[0] != steady:  # left alone, it moves only with the limits
+            self.steady.set_ydata(np.full(50, steady))
+        self.right.set_ylim(0, top)
+        self.live.refresh()
+
+
+def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_backend):
+    blitted, redrawn = RescaledCurves(blit=True), RescaledCurves(blit=False)
+    assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0
+    blitter = blitted.live._blitter
+    # learn both curves; change one; new limits whose tick labels ("1000") reach into the left axes
+    # and under the figure's text; then the curve that only moved with the limits changes
+    for moving, steady, top in [(0.8, 0.6, 1), (1.5, 0.6, 2), (900, 0.6, 1000), (900, 300, 1000), (1.5, 0.6, 2)]:
+        draws = blitter.full_draws
+        blitted.set(moving, steady, top)
+        redrawn.set(moving, steady, top)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(moving, steady, top)}"
+        if moving != 0.8:
+            assert blitter.full_draws == draws, f"{(moving, steady, top)} was drawn in full"
+    for figure in (blitted, redrawn):
+        figure.right.set_aspect(0.5, adjustable="box")
+        figure.set(1.5, 0.6, 2)
+    shown(blitted.live), shown(redrawn.live)
+    draws = blitter.full_draws
+    for figure in (blitted, redrawn):
+        figure.set(1.5, 0.6, 3)
+    assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, "with a fixed aspect"
+    assert blitter.full_draws == draws + 1, "a fixed aspect may move the axes with new limits: drawn in full"
 
 
 def forward(x, y, z):

@@ -12,7 +12,9 @@ a string of small ones along it, so a legend beside a long curve is left alone. 
 would be drawn over an animated artist anywhere in its axes (a spine, a legend) is
 animated with it.  Anything else that changes (axis limits, an artist added, removed or
 seen changing for the first time) makes the next refresh a full draw again; limits set
-again to the values they had do not.
+again to the values they had do not.  New limits for an axes (a curve grew past its round
+number) redraw only that axes' footprint of the background: what its still parts covered
+before and cover now, drawn as a full draw draws it there.
 
 Frames reach the browser in one of two ways.  When nothing has been sent for a while
 (a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
@@ -32,6 +34,7 @@ import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.collections import Collection
 from matplotlib.image import AxesImage
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -71,6 +74,8 @@ class Blitter:
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
         self._background = None
         self._layout = None  # _background_layout() at the last full draw
+        self._footprints = {}  # axes -> rectangle holding its still parts as the background shows them
+        self._rescaled = set()  # axes with new limits whose background is not yet redrawn
         self._blit_requested = False
         self._last_frame_at = float("-inf")  # time.monotonic() when a frame was last sent
         self._browser_will_ask = False  # it was told to ask for a frame and has not yet
@@ -129,13 +134,16 @@ class Blitter:
         """A full draw just rendered everything but the animated artists: keep it, then add them."""
         if not self.blit:
             return
-        self._background = np.asarray(self.canvas.get_renderer().buffer_rgba()).copy()
-        # A full draw leaves stale what it skipped (an empty text, a hidden arrow); as they are now is
-        # as drawn, so only a later change marks them changed.
+        renderer = self.canvas.get_renderer()
+        self._background = np.asarray(renderer.buffer_rgba()).copy()
         leaves = dict(_leaf_artists(self.figure))
-        for artist in leaves:
-            if not artist.get_animated():
-                artist.stale = False
+        self._footprints = {ax: self._footprint(ax, leaves, renderer) for ax in self.figure.axes}
+        self._rescaled = set()
+        # A full draw leaves stale what it skipped (an empty text, a hidden arrow), and measuring
+        # marks some parts moved (a legend's boxes); as they are now is as drawn, so only a later
+        # change marks them changed.
+        _as_drawn(leaves)
+        self.figure.stale = False
         self._layout = self._background_layout(leaves)
         self._draw_dynamic()
 
@@ -176,6 +184,11 @@ class Blitter:
         was_stale = self.figure.stale
         places = [NOWHERE]
         changed = [a for a in self.dynamic if _changed(a)]
+        if self._rescaled:
+            rescaled, self._rescaled = self._rescaled, set()
+            places.append(self._redraw_background_of(rescaled, renderer))
+            # what an animated artist of theirs draws moved with the limits (or may have)
+            changed += [a for a in self.dynamic if a.axes in rescaled and a not in changed]
         # a legend at loc="best" moves when what it avoids moves, without being changed itself
         moved_axes = {a.axes for a in changed}
         changed += [a for a in self._best_legend_at if a not in changed and a.axes in moved_axes
@@ -247,6 +260,70 @@ class Blitter:
         high = np.ceil(np.clip(boxes[:, 2:] + EDGE_PX, 0, (width, height)))
         return np.hstack([low, high]).astype(int)
 
+    # ---- new limits: the background redrawn where an axes is -------------------------
+
+    def _only_new_limits(self, layout):
+        """The axes whose limits alone differ from the background's, when nothing else about the
+        layout does and each can be redrawn on its own; else an empty set (a full draw)."""
+        (before, shown_before), (now, shown_now) = self._layout, layout
+        if shown_before != shown_now or len(before) != len(now) or self.figure.subfigs \
+                or not isinstance(self.figure.get_layout_engine(), (type(None), PlaceHolderLayoutEngine)):
+            return set()  # a layout engine would move axes at a full draw: not here
+        axes = {id(ax): ax for ax in self.figure.axes}
+        rescaled = set()
+        for old, new in zip(before, now):
+            if old[:3] + old[4:] != new[:3] + new[4:] or new[0] not in axes:
+                return set()
+            if old[3] != new[3]:
+                ax = axes[new[0]]
+                if ax.get_aspect() != "auto" or ax not in self._footprints:
+                    return set()  # fixed aspect: new limits may move the axes box at a draw
+                rescaled.add(ax)
+        return rescaled
+
+    def _redraw_background_of(self, rescaled, renderer):
+        """Redraw the background where the ``rescaled`` axes' still parts were and are now: the
+        figure's patch, then in a full draw's order every still artist that reaches there, whole,
+        with what they paint elsewhere undone.  Returns those places (rectangles)."""
+        leaves = dict(_leaf_artists(self.figure))
+        before = [self._footprints[ax] for ax in rescaled]
+        for ax in rescaled:
+            self._footprints[ax] = self._footprint(ax, leaves, renderer)
+        places = np.concatenate(before + [self._footprints[ax] for ax in rescaled])
+        pixels = np.asarray(renderer.buffer_rgba())
+        screen = pixels.copy()
+        self.figure.patch.draw(renderer)
+        for artist in self.figure._get_draw_artists(renderer):  # still ones, in z-order, as Figure.draw
+            reach = self._footprints.get(artist)
+            if reach is None:
+                reach = _drawn_boxes(artist, renderer)
+            if reach is None or _overlap(reach, places):
+                artist.draw(renderer)
+        height = pixels.shape[0]
+        for rectangle in places:
+            region = _region(rectangle, height)
+            self._background[region] = pixels[region]
+        pixels[...] = screen
+        _as_drawn(leaves)  # nothing still changed since _learn looked: what is stale, measuring did
+        return places
+
+    def _footprint(self, ax, leaves, renderer):
+        """A rectangle (as a place) holding every still part of ``ax`` that a full draw draws."""
+        boxes = [np.array([ax.bbox.extents])]  # (its axis leaves hold its tick marks and labels)
+        for artist in leaves:
+            if artist.axes is ax and not artist.get_animated() and _shows(artist):
+                box = _drawn_boxes(artist, renderer)
+                clip = artist.get_clip_box() if artist.get_clip_on() else None
+                if box is None:  # it cannot say: its clip box, or anywhere
+                    box = np.array([(clip or self.figure.bbox).extents])
+                boxes.append(box)
+        boxes = np.concatenate(boxes)
+        boxes = boxes[(boxes[:, 0] <= boxes[:, 2]) & (boxes[:, 1] <= boxes[:, 3])]
+        width, height = self.canvas.get_width_height(physical=True)
+        low = np.floor(np.clip(boxes[:, :2].min(axis=0) - EDGE_PX, 0, (width, height)))
+        high = np.ceil(np.clip(boxes[:, 2:].max(axis=0) + EDGE_PX, 0, (width, height)))
+        return np.array([np.concatenate([low, high])]).astype(int)
+
     # ---- learning which artists change -----------------------------------------------
 
     def _learn(self):
@@ -258,14 +335,23 @@ class Blitter:
                    if a.stale and not a.get_animated() and _shows(a)
                    and not isinstance(a, Axis)]  # an axis changes with its limits: the layout says
         if not changed:
-            if self._layout == self._background_layout(leaves):
+            layout = self._background_layout(leaves)
+            if self._layout == layout:
                 # Limits set again to what they were (autoscaling, set_xlim in an update) leave the
                 # background right, though matplotlib marks the figure stale: a blit will do.
                 self.figure.stale = False
-            return  # otherwise limits or layout changed: a full draw, nothing to learn
-        # an axes draws its background patch first whatever its z-order: never over anything
+                return
+            rescaled = self._only_new_limits(layout)
+            if rescaled:  # the next frame redraws their footprints of the background
+                self._rescaled |= rescaled
+                self._layout = layout
+                self.figure.stale = False
+            return  # otherwise the layout changed: a full draw, nothing to learn
+        # an axes, and the figure, draw their background patch first whatever its z-order: never
+        # over anything
+        patches = {self.figure.patch, *(ax.patch for ax in self.figure.axes)}
         still = [a for a in leaves if not a.get_animated() and _shows(a) and a not in changed
-                 and not (a.axes is not None and a is a.axes.patch)]
+                 and a not in patches]
         new = _with_artists_above(changed, still, leaves, self.canvas.get_renderer(), self.figure.bbox)
         for artist in new:
             artist.set_animated(True)
@@ -294,6 +380,13 @@ def _kept_layout(text, layouts, renderer):
     if key not in layouts:
         layouts[key] = Text._get_layout(text, renderer)
     return layouts[key]
+
+
+def _as_drawn(leaves):
+    """Mark every still artist of ``leaves`` unchanged."""
+    for artist in leaves:
+        if not artist.get_animated():
+            artist.stale = False
 
 
 def _changed(artist):
@@ -449,8 +542,8 @@ def _leaf_artists(figure):
 
 
 def _with_artists_above(changed, still, places, renderer, everywhere):
-    """``changed`` plus every still artist drawn after one of them, in the same axes, over where
-    it is or may move to (anywhere in its axes).
+    """``changed`` plus every still artist drawn after one of them, in the same axes or on the
+    figure itself, over where it is or may move to (anywhere in its axes).
 
     Animated artists are drawn after the background, so an unchanging artist that should
     cover a changing one (a node circle over the end of its wire, a spine a curve runs into)
@@ -478,7 +571,8 @@ def _with_artists_above(changed, still, places, renderer, everywhere):
     while queue:
         below = queue.pop()
         for artist in list(still):
-            if artist.axes is below.axes and places[artist] > places[below] \
+            on_figure = len(places[artist]) == 1  # the figure's own, drawn after its axes
+            if (artist.axes is below.axes or on_figure) and places[artist] > places[below] \
                     and extent(artist).overlaps(reach(below)):
                 still.remove(artist)
                 chosen.append(artist)
