@@ -464,9 +464,12 @@ def _drawn_box(artist, renderer):
             box = Bbox.union([box, frame.get_window_extent(renderer).padded(
                 frame.get_linewidth() * points_to_px)])
         return box
+    if isinstance(artist, Spine):  # its line: the ticks along it are its axis's (and slow to measure)
+        artist._adjust_location()  # as Spine.draw does first: its path follows the limits
+        return Patch.get_window_extent(artist, renderer).padded(artist.get_linewidth() * points_to_px)
     if isinstance(artist, Patch):  # a patch's box leaves out its line width
         return artist.get_window_extent(renderer).padded(artist.get_linewidth() * points_to_px)
-    if isinstance(artist, (Legend, Spine, AxesImage)):
+    if isinstance(artist, (Legend, AxesImage)):
         return artist.get_window_extent(renderer)
     if isinstance(artist, Collection):
         return None  # a collection's own box misses its markers: its clip box bounds it
