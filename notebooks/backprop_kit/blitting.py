@@ -250,8 +250,7 @@ class Blitter:
             boxes = np.array([self.figure.bbox.extents])
         elif np.isnan(boxes).any():
             return np.array([(0, 0, width, height)])
-        # an artist drawn by itself stops at its clip box; an axis or a legend draws parts that do not
-        clip = artist.get_clip_box() if artist.get_clip_on() and not isinstance(artist, (Axis, Legend)) else None
+        clip = _clip_box(artist)
         if clip is not None:
             boxes = np.hstack([np.maximum(boxes[:, :2], clip.p0), np.minimum(boxes[:, 2:], clip.p1)])
         # a box turned inside out is nothing drawn: a line without points, an artist clipped away
@@ -312,9 +311,10 @@ class Blitter:
         boxes = [np.array([ax.bbox.extents])]  # (its axis leaves hold its tick marks and labels)
         for artist in leaves:
             if artist.axes is ax and not artist.get_animated() and _shows(artist):
-                box = _drawn_boxes(artist, renderer)
-                clip = artist.get_clip_box() if artist.get_clip_on() else None
-                if box is None:  # it cannot say: its clip box, or anywhere
+                clip = _clip_box(artist)
+                # a clipped artist stays inside its clip box (mostly the axes): no need to measure it
+                box = _drawn_boxes(artist, renderer) if clip is None else None
+                if box is None or np.isnan(box).any():  # its clip box, or it may be anywhere
                     box = np.array([(clip or self.figure.bbox).extents])
                 boxes.append(box)
         boxes = np.concatenate(boxes)
@@ -489,6 +489,13 @@ def _text_box(text, renderer):
     arrow = text.arrow_patch
     return Bbox.union([box, arrow.get_window_extent(renderer).padded(
         arrow.get_linewidth() * renderer.points_to_pixels(1.0))])
+
+
+def _clip_box(artist):
+    """The box an artist's drawing stops at, or None: an axis or a legend draws parts beyond it."""
+    if artist.get_clip_on() and not isinstance(artist, (Axis, Legend)):
+        return artist.get_clip_box()
+    return None
 
 
 def _overlap(a, b):
