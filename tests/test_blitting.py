@@ -131,6 +131,25 @@ def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_back
     assert blitter.full_draws == draws + 1, "a fixed aspect may move the axes with new limits: drawn in full"
 
 
+def test_new_limits_under_a_layout_engine_draw_in_full(ipympl_backend):
+    """Constrained layout moves the axes to fit new tick labels at a full draw: no footprint redraw."""
+    for layout, draws_for_new_limits in [("constrained", 1), (None, 0)]:
+        figure = live.LiveFigure(figsize=(4, 3), layout=layout)
+        line = figure.axes.plot([0, 1], [0, 1])[0]
+        canvas = figure.figure.canvas
+        canvas.handle_draw({})
+        for top in (1.5, 2.0):  # learn the line, then a blit
+            line.set_ydata([0, top])
+            figure.refresh()
+            canvas.handle_draw({})
+        draws = figure._blitter.full_draws
+        line.set_ydata([0, 1000])
+        figure.axes.set_ylim(0, 1000)
+        figure.refresh()
+        canvas.handle_draw({})
+        assert figure._blitter.full_draws - draws == draws_for_new_limits, layout
+
+
 def forward(x, y, z):
     return x + y, (x + y) * z
 

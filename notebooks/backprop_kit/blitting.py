@@ -10,11 +10,12 @@ every animated artist that reaches there, whole and in z-order, and what they pa
 elsewhere is undone (a few ms for a slider step).  A place is a rectangle, or for a line
 a string of small ones along it, so a legend beside a long curve is left alone.  What
 would be drawn over an animated artist anywhere in its axes (a spine, a legend) is
-animated with it.  Anything else that changes (axis limits, an artist added, removed or
-seen changing for the first time) makes the next refresh a full draw again; limits set
-again to the values they had do not.  New limits for an axes (a curve grew past its round
-number) redraw only that axes' footprint of the background: what its still parts covered
-before and cover now, drawn as a full draw draws it there.
+animated with it.  New limits for an axes (a curve grew past its round number) redraw the
+background only where that axes' still parts were and are now (its footprint: the box of
+its ticks, labels and everything else of it that is not animated), as a full draw would
+draw it there; limits set again to the values they had redraw nothing.  Anything else that
+changes (an artist added, removed or seen changing for the first time, an axes moved)
+makes the next refresh a full draw again.
 
 Frames reach the browser in one of two ways.  When nothing has been sent for a while
 (a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
@@ -265,9 +266,11 @@ class Blitter:
         """The axes whose limits alone differ from the background's, when nothing else about the
         layout does and each can be redrawn on its own; else an empty set (a full draw)."""
         (before, shown_before), (now, shown_now) = self._layout, layout
+        # (a layout engine, such as constrained layout, moves axes at a full draw to fit new tick
+        # labels; subfigures draw their own axes)
         if shown_before != shown_now or len(before) != len(now) or self.figure.subfigs \
                 or not isinstance(self.figure.get_layout_engine(), (type(None), PlaceHolderLayoutEngine)):
-            return set()  # a layout engine would move axes at a full draw: not here
+            return set()
         axes = {id(ax): ax for ax in self.figure.axes}
         rescaled = set()
         for old, new in zip(before, now):
