@@ -88,8 +88,8 @@ class RescaledCurves:
 
     def __init__(self, blit):
         self.live = live.LiveFigure(1, 2, figsize=(6, 3), blit=blit)
-        left, self.right = self.live.axes
-        left.plot([0, 1], [0, 1], color="tab:green", linewidth=3)
+        self.left, self.right = self.live.axes
+        self.left.plot([0, 1], [0, 1], color="tab:green", linewidth=3)
         # flat lines of many points: a line's place is a string of small boxes along it
         self.moving = self.right.plot(np.linspace(0, 1, 50), np.ones(50), color="tab:orange")[0]
         self.steady = self.right.plot(np.linspace(0, 1, 50), np.full(50, 0.5), color="tab:blue",
@@ -99,11 +99,12 @@ class RescaledCurves:
         self.live.figure.text(0.75, 0.11, "under the axes", va="top", fontsize=14, color="grey")
         self.live.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.16, wspace=0.04)
 
-    def set(self, moving, steady, top):
+    def set(self, moving, steady, top, left_top=1):
         self.moving.set_ydata(np.full(50, moving))
         if self.steady.get_ydata()[0] != steady:  # left alone, it moves only with the limits
             self.steady.set_ydata(np.full(50, steady))
         self.right.set_ylim(0, top)
+        self.left.set_ylim(0, left_top)
         self.live.refresh()
 
 
@@ -121,6 +122,12 @@ def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_back
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(moving, steady, top)}"
         if number > 0:  # (the first change is learned: drawn in full without the curves)
             assert blitter.full_draws == draws, f"{(moving, steady, top)} was drawn in full"
+    # the right axes' tick labels reach into the left axes: what it drew for limits it had before
+    # shows the left axes as they were then, so it is drawn again, not put back
+    for moving, steady, top, left_top in [(900, 300, 1000, 1), (1.5, 0.6, 2, 1), (900, 300, 1000, 5)]:
+        blitted.set(moving, steady, top, left_top)
+        redrawn.set(moving, steady, top, left_top)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(top, left_top)}"
     for figure in (blitted, redrawn):
         figure.right.set_aspect(0.5, adjustable="box")
         figure.set(1.5, 0.6, 2)
@@ -130,6 +137,24 @@ def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_back
         figure.set(1.5, 0.6, 3)
     assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, "with a fixed aspect"
     assert blitter.full_draws == draws + 1, "a fixed aspect may move the axes with new limits: drawn in full"
+
+
+def test_limits_seen_before_put_back_the_background_kept_for_them(ipympl_backend):
+    """A drag moves limits back and forth between round numbers: the background drawn for limits an
+    axes had before is put back, not drawn again, and looks as a full redraw."""
+    blitted, redrawn = TextAndBar(blit=True), TextAndBar(blit=False)
+    blitter = blitted.live._blitter
+    # ...; wider tick labels ("1000") widen the axes' zone: what was kept for the narrower one goes
+    steps = [(0.8, 2), (1.3, 2), (2.5, 3), (1.0, 2), (2.6, 3), (5.0, 8), (1.1, 2), (2.4, 3), (800, 1000),
+             (2.2, 3)]
+    redraws = []
+    for height, top in steps:
+        blitted.set(height, top)
+        redrawn.set(height, top)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(height, top)}"
+        redraws.append(blitter.background_redraws)
+    assert blitter.full_draws == 2, "the first draw and learning; never new limits"
+    assert redraws == [0, 0, 1, 1, 1, 2, 2, 2, 3, 4], "drawn for limits not seen (in this zone) only"
 
 
 def test_new_limits_under_a_layout_engine_draw_in_full(ipympl_backend):

@@ -53,6 +53,7 @@ EDGE_PX = 3
 TICK_REACH_PT = 12  # how far tick marks may stick out of their axes
 BEST_LOCATION = 0  # matplotlib's code for a legend's loc="best"
 MAX_LINE_BOXES = 32  # a line's place: at most this many boxes along it
+MAX_KEPT_BACKGROUND_BYTES = 48 * 2 ** 20  # backgrounds kept for limits seen before (all axes together)
 MARKERLESS = ("None", "none", "", " ", None)
 NOWHERE = np.empty((0, 4), int)  # a place without pixels
 
@@ -73,9 +74,12 @@ class Blitter:
         self._drawn_at = {}  # animated artist -> its place when last drawn (see _place)
         self._best_legend_at = {}  # legend at loc="best" -> (width, height, spot) when last drawn
         self.blits = self.full_draws = 0  # how each browser request was answered (tests, profiling)
+        self.background_redraws = 0  # blits that drew an axes' background for new limits (the same)
         self._background = None
         self._layout = None  # _background_layout() at the last full draw
         self._footprints = {}  # axes -> rectangle holding its still parts as the background shows them
+        self._zones = {}  # axes -> rectangle holding every footprint it had since the last full draw
+        self._kept = {}  # axes -> {its limits: (footprint, background pixels in its zone)}
         self._rescaled = set()  # axes with new limits whose background is not yet redrawn
         self._blit_requested = False
         self._last_frame_at = float("-inf")  # time.monotonic() when a frame was last sent
@@ -139,7 +143,8 @@ class Blitter:
         self._background = np.asarray(renderer.buffer_rgba()).copy()
         leaves = dict(_leaf_artists(self.figure))
         self._footprints = {ax: self._footprint(ax, leaves, renderer) for ax in self.figure.axes}
-        self._rescaled = set()
+        self._zones, self._kept, self._rescaled = dict(self._footprints), {}, set()
+        self._keep_backgrounds(self.figure.axes)  # the limits a drag starts from
         # A full draw leaves stale what it skipped (an empty text, a hidden arrow), and measuring
         # marks some parts moved (a legend's boxes); as they are now is as drawn, so only a later
         # change marks them changed.
@@ -284,14 +289,28 @@ class Blitter:
         return rescaled
 
     def _redraw_background_of(self, rescaled, renderer):
-        """Redraw the background where the ``rescaled`` axes' still parts were and are now: the
-        figure's patch, then in a full draw's order every still artist that reaches there, whole,
-        with what they paint elsewhere undone.  Returns those places (rectangles)."""
+        """Redraw the background where the ``rescaled`` axes' still parts were and are now (their
+        zones): the figure's patch, then in a full draw's order every still artist that reaches
+        there, whole, with what they paint elsewhere undone.  Returns those places (rectangles).
+
+        A drag moves limits back and forth between a few round numbers: an axes alone in its zone
+        (no other axes' zone overlaps it) keeps its background there for each of its limits, and
+        limits it had before are put back from what was kept instead of drawn again."""
+        height = self._background.shape[0]
+        kept = [self._kept.get(ax, {}).get(_limits(ax)) if self._alone(ax) else None for ax in rescaled]
+        if all(entry is not None for entry in kept):
+            for ax, (footprint, pixels) in zip(rescaled, kept):
+                self._footprints[ax] = footprint
+                self._background[_region(self._zones[ax][0], height)] = pixels
+            return np.concatenate([self._zones[ax] for ax in rescaled])
         leaves = dict(_leaf_artists(self.figure))
-        before = [self._footprints[ax] for ax in rescaled]
         for ax in rescaled:
             self._footprints[ax] = self._footprint(ax, leaves, renderer)
-        places = np.concatenate(before + [self._footprints[ax] for ax in rescaled])
+            zone = np.array([_enclosing([self._zones[ax], self._footprints[ax]])])
+            if not np.array_equal(zone, self._zones[ax]):
+                self._zones[ax] = zone
+                self._kept.pop(ax, None)  # kept for a smaller zone
+        places = np.concatenate([self._zones[ax] for ax in rescaled])
         pixels = np.asarray(renderer.buffer_rgba())
         screen = pixels.copy()
         self.figure.patch.draw(renderer)
@@ -301,13 +320,29 @@ class Blitter:
                 reach = _drawn_boxes(artist, renderer)
             if reach is None or _overlap(reach, places):
                 artist.draw(renderer)
-        height = pixels.shape[0]
         for rectangle in places:
             region = _region(rectangle, height)
             self._background[region] = pixels[region]
         pixels[...] = screen
         _as_drawn(leaves)  # nothing still changed since _learn looked: what is stale, measuring did
+        self.background_redraws += 1
+        # (an axes whose zone this redraw reached is not alone: what it kept is never used again)
+        self._keep_backgrounds(rescaled)
         return places
+
+    def _alone(self, ax):
+        """Whether no other axes' zone overlaps the zone of ``ax``."""
+        return not any(_overlap(self._zones[ax], zone) for other, zone in self._zones.items() if other is not ax)
+
+    def _keep_backgrounds(self, rescaled):
+        height = self._background.shape[0]
+        for ax in rescaled:
+            if self._alone(ax):
+                pixels = self._background[_region(self._zones[ax][0], height)].copy()
+                self._kept.setdefault(ax, {})[_limits(ax)] = (self._footprints[ax], pixels)
+        if sum(pixels.nbytes for entries in self._kept.values() for _, pixels in entries.values()) \
+                > MAX_KEPT_BACKGROUND_BYTES:
+            self._kept = {}
 
     def _footprint(self, ax, leaves, renderer):
         """A rectangle (as a place) holding every still part of ``ax`` that a full draw draws."""
@@ -383,6 +418,10 @@ def _kept_layout(text, layouts, renderer):
     if key not in layouts:
         layouts[key] = Text._get_layout(text, renderer)
     return layouts[key]
+
+
+def _limits(ax):
+    return tuple(ax.viewLim.bounds)
 
 
 def _as_drawn(leaves):
