@@ -157,6 +157,16 @@ def test_limits_seen_before_put_back_the_background_kept_for_them(ipympl_backend
     assert redraws == [0, 0, 1, 1, 1, 2, 2, 2, 3, 4], "drawn for limits not seen (in this zone) only"
 
 
+def test_kept_backgrounds_are_bounded_in_bytes(ipympl_backend, monkeypatch):
+    monkeypatch.setattr(blitting, "MAX_KEPT_BACKGROUND_BYTES", 1)
+    blitted, redrawn = TextAndBar(blit=True), TextAndBar(blit=False)
+    for height, top in [(0.8, 2), (1.3, 2), (2.5, 3), (1.0, 2)]:
+        blitted.set(height, top)
+        redrawn.set(height, top)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(height, top)}"
+    assert blitted.live._blitter.background_redraws == 2, "past the limit nothing is kept: drawn again"
+
+
 def test_new_limits_under_a_layout_engine_draw_in_full(ipympl_backend):
     """Constrained layout moves the axes to fit new tick labels at a full draw: no footprint redraw."""
     for layout, draws_for_new_limits in [("constrained", 1), (None, 0)]:

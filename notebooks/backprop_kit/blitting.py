@@ -53,7 +53,7 @@ EDGE_PX = 3
 TICK_REACH_PT = 12  # how far tick marks may stick out of their axes
 BEST_LOCATION = 0  # matplotlib's code for a legend's loc="best"
 MAX_LINE_BOXES = 32  # a line's place: at most this many boxes along it
-MAX_KEPT_BACKGROUND_BYTES = 48 * 2 ** 20  # backgrounds kept for limits seen before (all axes together)
+MAX_KEPT_BACKGROUND_BYTES = 32 * 2 ** 20  # backgrounds kept for limits seen before (all axes together)
 MARKERLESS = ("None", "none", "", " ", None)
 NOWHERE = np.empty((0, 4), int)  # a place without pixels
 
@@ -334,14 +334,15 @@ class Blitter:
         """Whether no other axes' zone overlaps the zone of ``ax``."""
         return not any(_overlap(self._zones[ax], zone) for other, zone in self._zones.items() if other is not ax)
 
-    def _keep_backgrounds(self, rescaled):
+    def _keep_backgrounds(self, axes):
+        """Keep the background in the zone of each of ``axes`` that is alone, for its limits now."""
         height = self._background.shape[0]
-        for ax in rescaled:
+        for ax in axes:
             if self._alone(ax):
                 pixels = self._background[_region(self._zones[ax][0], height)].copy()
                 self._kept.setdefault(ax, {})[_limits(ax)] = (self._footprints[ax], pixels)
-        if sum(pixels.nbytes for entries in self._kept.values() for _, pixels in entries.values()) \
-                > MAX_KEPT_BACKGROUND_BYTES:
+        kept_bytes = sum(kept.nbytes for entries in self._kept.values() for _, kept in entries.values())
+        if kept_bytes > MAX_KEPT_BACKGROUND_BYTES:
             self._kept = {}
 
     def _footprint(self, ax, leaves, renderer):
@@ -421,6 +422,7 @@ def _kept_layout(text, layouts, renderer):
 
 
 def _limits(ax):
+    """What a kept background of ``ax`` is kept under: its data limits."""
     return tuple(ax.viewLim.bounds)
 
 
