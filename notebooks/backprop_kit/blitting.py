@@ -13,7 +13,9 @@ would be drawn over an animated artist anywhere in its axes (a spine, a legend) 
 animated with it.  New limits for an axes (a curve grew past its round number) redraw the
 background only where that axes' still parts were and are now (its footprint: the box of
 its ticks, labels and everything else of it that is not animated), as a full draw would
-draw it there; limits set again to the values they had redraw nothing.  Anything else that
+draw it there; limits set again to the values they had redraw nothing, and limits an axes
+had earlier (since the last full draw) put back the background kept for them, when no other
+axes reaches where it draws.  Anything else that
 changes (an artist added, removed or seen changing for the first time, an axes moved)
 makes the next refresh a full draw again.
 
