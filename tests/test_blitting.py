@@ -367,6 +367,39 @@ def test_a_legend_is_drawn_again_only_when_it_moves_or_what_it_covers_changes(ip
     assert draws[5] > draws[4], "the corner is free again: the legend goes back"
 
 
+def test_a_legend_redrawn_in_a_repaint_is_laid_out_and_placed_once(ipympl_backend, monkeypatch):
+    """A repaint asks where loc="best" puts a legend (has it moved?), draws it, then measures it:
+    matplotlib lays out its boxes and searches for the best spot each time (~3 ms a legend), so
+    within a repaint each is worked out once, and none kept after it, when the curves may move."""
+    from matplotlib.legend import Legend
+
+    blitted, redrawn = CurvesWithLegend(blit=True), CurvesWithLegend(blit=False)
+    for figure in (blitted, redrawn):
+        figure.set(1, 1), shown(figure.live)
+    blitted.set(1.2, 1), shown(blitted.live)  # the moving curve is learnt: drawn in full
+    searches, layouts = [], []
+    packer = type(blitted.legend._legend_box)  # the box that holds the legend's title and entries
+    best, layout = Legend._find_best_position, packer._get_bbox_and_child_offsets
+    monkeypatch.setattr(Legend, "_find_best_position",
+                        lambda legend, *args: searches.append(legend) or best(legend, *args))
+    monkeypatch.setattr(packer, "_get_bbox_and_child_offsets",
+                        lambda box, renderer: layouts.append(box) or layout(box, renderer))
+    # the moving curve takes the legend's corner, then leaves it: the legend moves both times
+    for x, y in [(9.4, 6.5), (9.4, 1)]:
+        searches.clear(), layouts.clear()
+        drawn_before = blitted.legend_draws
+        for figure in (blitted, redrawn):
+            figure.set(x, y)
+        assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(x, y)}"
+        assert blitted.legend_draws == drawn_before + 1, "the legend moved: drawn again"
+        assert searches.count(blitted.legend) == 1, "the best spot was searched for more than once"
+        assert layouts.count(blitted.legend._legend_box) == 1, "the legend was laid out more than once"
+        assert not {"_find_best_position", "get_bbox"} & (set(vars(blitted.legend))
+                                                          | set(vars(blitted.legend._legend_box))), \
+            "what was worked out was kept after the repaint"
+    assert blitted.live._blitter.full_draws == 2
+
+
 def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, monkeypatch):
     """A frame must leave the figure fresh: a figure left stale (new ticks made while walking an axis,
     a legend's boxes moved by drawing) is drawn in full next time, and in Voila the browser was asked

@@ -40,6 +40,7 @@ from matplotlib.image import AxesImage
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.offsetbox import OffsetBox
 from matplotlib.patches import Patch
 from matplotlib.spines import Spine
 from matplotlib.text import Annotation, Text
@@ -197,11 +198,11 @@ class Blitter:
             places.append(self._redraw_background_of(rescaled, renderer))
             # what an animated artist of theirs draws moved with the limits (or may have)
             changed += [a for a in self.dynamic if a.axes in rescaled and a not in changed]
-        # a legend at loc="best" moves when what it avoids moves, without being changed itself
-        moved_axes = {a.axes for a in changed}
-        changed += [a for a in self._best_legend_at if a not in changed and a.axes in moved_axes
-                    and self._legend_moved(a, renderer)]
-        with _layouts_kept(changed):  # each measured here, then drawn
+        with _layouts_kept(self.dynamic):  # each measured and drawn here, a legend asked if it moved
+            # a legend at loc="best" moves when what it avoids moves, without being changed itself
+            moved_axes = {a.axes for a in changed}
+            changed += [a for a in self._best_legend_at if a not in changed and a.axes in moved_axes
+                        and self._legend_moved(a, renderer)]
             for artist in changed:
                 if artist in self._drawn_at:
                     places.append(self._drawn_at.pop(artist))
@@ -403,16 +404,41 @@ class Blitter:
 
 @contextlib.contextmanager
 def _layouts_kept(artists):
-    """Meanwhile each text among ``artists`` works its layout out once: a repaint measures a changed
-    text to know its place, then draws it, and matplotlib lays it out for each (~30 us a text)."""
-    texts = [artist for artist in artists if isinstance(artist, Text)]
-    for text in texts:
-        text._get_layout = functools.partial(_kept_layout, text, {})
+    """Meanwhile each text among ``artists`` works its layout out once, and each legend its boxes and
+    its loc="best" spot: a repaint measures a changed artist to know its place, then draws it (and
+    asks whether a legend moved), and matplotlib works it all out each time (~30 us a text, ~1 ms
+    a legend's spot).  Nothing is kept after: the artists may change before the next repaint."""
+    kept = []  # (artist, method name, the method that keeps its results)
+    for artist in artists:
+        parts = _parts(artist) if isinstance(artist, Legend) else (artist,)
+        for part in parts:
+            if isinstance(part, Text):
+                kept.append((part, "_get_layout", functools.partial(_kept_layout, part, {})))
+            elif isinstance(part, Legend):
+                kept.append((part, "_find_best_position", _kept_results(part._find_best_position)))
+            elif isinstance(part, OffsetBox):  # a legend's packers and areas, each measured from its parts
+                kept += [(part, "get_bbox", _kept_results(part.get_bbox)),
+                         (part, "_get_bbox_and_child_offsets", _kept_results(part._get_bbox_and_child_offsets))]
+    for artist, name, method in kept:
+        setattr(artist, name, method)
     try:
         yield
     finally:
-        for text in texts:
-            del text._get_layout  # the class's again
+        for artist, name, _ in kept:
+            delattr(artist, name)  # the class's again
+
+
+def _kept_results(method):
+    """``method`` (whose arguments are numbers and a renderer) working each result out once."""
+    results = {}
+
+    def kept(*args):
+        key = tuple(arg if isinstance(arg, (int, float)) else id(arg) for arg in args)
+        if key not in results:
+            results[key] = method(*args)
+        return results[key]
+
+    return kept
 
 
 def _kept_layout(text, layouts, renderer):
