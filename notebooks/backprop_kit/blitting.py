@@ -217,8 +217,8 @@ class Blitter:
             pixels = np.asarray(renderer.buffer_rgba())
             height = pixels.shape[0]
             # the redrawn artists paint only inside their places: keep what is there to undo it
-            reach = _region(_enclosing([self._drawn_at[artist] for artist in redrawn] + [places]), height)
-            before = pixels[reach].copy()
+            reach = _enclosing([self._drawn_at[artist] for artist in redrawn] + [places])
+            kept = pixels[_region(reach, height)].copy()
             regions = [_region(rectangle, height) for rectangle in places]
             for region in regions:
                 pixels[region] = self._background[region]
@@ -227,10 +227,11 @@ class Blitter:
         # drawing marks some parts changed (a legend places its boxes): as drawn now is no change
         for artist in redrawn + changed:
             _mark_drawn(artist)
-        repainted = [pixels[region].copy() for region in regions]
-        pixels[reach] = before
-        for region, repaint in zip(regions, repainted):
-            pixels[region] = repaint
+        # the places as repainted go into what was kept, which is put back: elsewhere the paint is undone
+        reach_x0, reach_y0, _, reach_y1 = reach
+        for region, rectangle in zip(regions, places - (reach_x0, reach_y0, reach_x0, reach_y0)):
+            kept[_region(rectangle, reach_y1 - reach_y0)] = pixels[region]
+        pixels[_region(reach, height)] = kept
         self._keep_fresh(was_stale)
         x0, y0, x1, y1 = _enclosing([places])
         return Bbox.from_extents(x0, y0, x1, y1)
