@@ -2,7 +2,7 @@
 
 ipympl's front end replaces its picture with a full frame and draws a diff frame over it at
 the top left corner (a transparent pixel leaves what is there); the demo page's
-figure-frames.js draws each part of a diff where its paSt chunk says.
+figure-frames.js puts each rectangle of a raw diff in place as it is (putImageData).
 """
 
 import io
@@ -25,25 +25,36 @@ def chunks(png):
         position += 12 + length
 
 
-def pastes(png):
-    """[(x, y, width, height, to_x, to_y)] from a PNG's paSt chunk, or None without one."""
-    found = [data for kind, data in chunks(png) if kind == b"paSt"]
-    if not found:
+def raw_places(frame):
+    """[(x, y, width, height)] of each rectangle of a raw diff frame (frames.raw_pastes), read as
+    figure-frames.js reads it; None for a PNG."""
+    if not frame.startswith(b"BPKR"):
+        assert frame.startswith(b"\x89PNG"), "a frame is a PNG or raw rectangles"
         return None
-    kinds = [kind for kind, _ in chunks(png)]
-    assert kinds.index(b"paSt") < kinds.index(b"IDAT"), "where the parts go comes before the image"
-    numbers = struct.unpack(f">{len(found[0]) // 4}I", found[0])
-    return [tuple(numbers[i:i + 6]) for i in range(0, len(numbers), 6)]
+    (count,) = struct.unpack("<I", frame[4:8])
+    numbers = struct.unpack(f"<{4 * count}I", frame[8:8 + 16 * count])
+    places = [tuple(numbers[i:i + 4]) for i in range(0, len(numbers), 4)]
+    assert len(frame) == 8 + 16 * count + sum(4 * width * height for _, _, width, height in places), \
+        "the rectangles' pixels fill the rest of the frame"
+    return places
 
 
-def painted(screen, png, mode):
-    """The picture after a frame ``png`` sent in image ``mode`` ("full" or "diff") reaches ``screen``."""
-    image = decoded(png)
+def painted(screen, frame, mode):
+    """The picture after a ``frame`` sent in image ``mode`` ("full" or "diff") reaches ``screen``."""
+    places = raw_places(frame)
+    if places is not None:
+        assert mode == "diff", "raw rectangles are only ever a diff"
+        screen, at = screen.copy(), 8 + 16 * len(places)
+        for x, y, width, height in places:
+            screen[y:y + height, x:x + width] = np.frombuffer(frame, np.uint8, 4 * width * height, at).reshape(
+                height, width, 4)
+            at += 4 * width * height
+        return screen
+    image = decoded(frame)
     if mode == "full":
         return image.copy()
     screen = screen.copy()
-    for x, y, width, height, to_x, to_y in pastes(png) or [(0, 0, *image.shape[1::-1], 0, 0)]:
-        part = image[y:y + height, x:x + width]
-        drawn = part[:, :, 3] > 0
-        screen[to_y:to_y + height, to_x:to_x + width][drawn] = part[drawn]
+    part = screen[:image.shape[0], :image.shape[1]]
+    drawn = image[:, :, 3] > 0
+    part[drawn] = image[drawn]
     return screen

@@ -1,7 +1,9 @@
-"""backprop_kit.frames.diff_png: a PNG whose blank rows are written from kept deflated zeros.
+"""backprop_kit.frames: diff frames cut to the changes, as a PNG whose blank rows are written
+from kept deflated zeros (diff_png) or as raw rectangles (raw_pastes, for the demo page).
 
 Independent truth: Pillow's PNG decoder and zlib's own inflate, which checks the Adler-32
-the writer computes for rows it never compresses.
+the writer computes for rows it never compresses; the picture a front end builds from the
+frames, compared with the canvas's pixels.
 """
 
 import zlib
@@ -10,8 +12,8 @@ import numpy as np
 import pytest
 from matplotlib.transforms import Bbox
 
-from backprop_kit.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png, shelf_pack
-from tests.screens import chunks, decoded, painted, pastes
+from backprop_kit.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png
+from tests.screens import chunks, decoded, painted, raw_places
 
 
 def image_data(png):
@@ -39,9 +41,6 @@ def blots(height, width, count, seed):
 def test_the_png_decodes_to_the_image_and_its_checksum_holds(image):
     png = diff_png(image)
     assert np.array_equal(decoded(png), image)
-    with_pastes = diff_png(image, [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)])
-    assert np.array_equal(decoded(with_pastes), image)
-    assert pastes(with_pastes) == [(0, 0, 1, 1, 7, 3), (1, 0, 1, 1, 9, 9)]
     rows = zlib.decompress(image_data(png))  # raises on a wrong Adler-32
     assert len(rows) == image.shape[0] * (1 + 4 * image.shape[1])
 
@@ -88,8 +87,8 @@ class StandInCanvas:
 def frames_for(canvas, changes, takes_pastes=False, told=None):
     """Send the first picture, then one frame after each change of the pixels (each a full draw,
     or, where ``told`` gives a display box for it, a blit of that box); paint them as a front end
-    does (a diff drawn over the picture at the top left, or its parts where its paSt chunk says
-    once the front end has said it reads it); return the picture and the frames."""
+    does (a diff drawn over the picture at the top left, or its raw rectangles put in place once
+    the front end has said it reads them); return the picture and the frames."""
     frames = DiffFrames(canvas)
     sent = [frames.next_frame()]
     screen = decoded(sent[0]).copy()
@@ -125,7 +124,7 @@ def test_changes_are_looked_for_only_where_a_blit_says_and_anywhere_after_a_draw
     assert canvas.modes == ["full", "diff", "diff", "diff"]
     shown_wrong = (screen != canvas.pixels).any(axis=2)
     assert shown_wrong[90:92, 180:182].all() and shown_wrong.sum() == 4, "only the change outside every box is not sent"
-    assert decoded(sent[3]).shape[:2] == (1, 1), "an empty box blitted: nothing changed"
+    assert sent_nothing(sent[3]), "an empty box blitted: nothing changed"
     canvas.draw()
     screen = painted(screen, canvas.get_diff_image(), canvas.modes[-1])
     assert np.array_equal(screen, canvas.pixels), "after a draw the change outside is found"
@@ -138,10 +137,16 @@ def test_an_opaque_picture_is_sent_as_cut_diffs_and_shown_right():
     assert canvas.modes == ["full", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
     assert [decoded(png).shape[:2] for png in sent[1:]] == [(9, 20), (31, 61)], "cut at the last change"
-    assert not any(pastes(png) for png in sent), "a front end that did not ask gets no pastes"
+    assert all(raw_places(png) is None for png in sent), "a front end that did not ask gets no raw rectangles"
 
 
-def test_a_front_end_that_reads_pastes_gets_only_the_changed_rectangles():
+def sent_nothing(frame):
+    """Whether ``frame`` says that nothing changed: no rectangles, or one blank pixel."""
+    places = raw_places(frame)
+    return places == [] if places is not None else decoded(frame).shape[:2] == (1, 1)
+
+
+def test_a_front_end_that_reads_pastes_gets_only_the_changed_rectangles_raw():
     canvas = StandInCanvas(np.full((200, 300, 4), 255, np.uint8))
     screen, sent = frames_for(canvas, [
         lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 0), 7),
@@ -151,13 +156,13 @@ def test_a_front_end_that_reads_pastes_gets_only_the_changed_rectangles():
     ], takes_pastes=True)
     assert canvas.modes == ["full", "diff", "diff", "diff", "diff"]
     assert np.array_equal(screen, canvas.pixels)
-    assert pastes(sent[0]) is None, "a whole picture goes at the top left"
-    assert pastes(sent[1]) == [(0, 0, 10, 4, 10, 5)] and decoded(sent[1]).shape[:2] == (4, 10)
-    assert sorted(p[4:] for p in pastes(sent[2])) == [(3, 195), (290, 2)]
-    diagonal = pastes(sent[3])
-    assert len(diagonal) > 1 and sum(w * h for _, _, w, h, _, _ in diagonal) < 150 * 150 / 2, \
+    assert raw_places(sent[0]) is None, "a whole picture is a PNG"
+    assert raw_places(sent[1]) == [(10, 5, 10, 4)]
+    assert sorted(raw_places(sent[2])) == [(3, 195, 1, 1), (290, 2, 1, 1)]
+    diagonal = raw_places(sent[3])
+    assert len(diagonal) > 1 and sum(w * h for _, _, w, h in diagonal) < 150 * 150 / 2, \
         "a diagonal line is sent as a staircase of small rectangles, not its whole box"
-    assert pastes(sent[4]) is None and decoded(sent[4]).shape[:2] == (1, 1)  # nothing changed: one blank pixel
+    assert raw_places(sent[4]) == [], "nothing changed: no rectangles"
 
 
 def test_changed_rectangles_hold_every_change_and_too_many_make_larger_squares():
@@ -180,24 +185,15 @@ def test_changed_rectangles_hold_every_change_and_too_many_make_larger_squares()
             changed_rectangles(scattered) == [(0, 18 * TILE_PX + 1, 0, 38 * TILE_PX + 1)])
 
 
-def test_shelf_pack_places_rectangles_side_by_side_without_overlap():
-    sizes = [(5, 40), (30, 10), (12, 25), (30, 30), (1, 1), (7, 40)]
-    spots, height, width = shelf_pack(sizes)
-    atlas = np.zeros((height, width), int)
-    for (h, w), (x, y) in zip(sizes, spots):
-        atlas[y:y + h, x:x + w] += 1
-    assert atlas.max() == 1 and width == 40
-    assert atlas.sum() == sum(h * w for h, w in sizes)
-
-
 @pytest.mark.parametrize("takes_pastes", [False, True], ids=["cut", "pasted"])
-def test_a_see_through_pixel_makes_the_frame_whole(takes_pastes):
-    """A diff cannot make a pixel less opaque: the front end would keep the old one under it."""
+def test_a_see_through_pixel_makes_a_cut_frame_whole_and_is_pasted_as_it_is(takes_pastes):
+    """A diff drawn over the picture cannot make a pixel less opaque (the front end would keep the
+    old one under it); a raw rectangle replaces what is there, see-through or not."""
     canvas = StandInCanvas(np.full((50, 80, 4), 255, np.uint8))
     screen, _ = frames_for(canvas, [lambda p: p.__setitem__((slice(5, 9), slice(10, 20), 3), 100),
                                     lambda p: p.__setitem__((slice(40, 42), slice(1, 3), 0), 3)],
                            takes_pastes=takes_pastes)
-    assert canvas.modes == ["full", "full", "full"], "a picture with see-through pixels is always sent whole"
+    assert canvas.modes == (["full", "diff", "diff"] if takes_pastes else ["full", "full", "full"])
     assert np.array_equal(screen, canvas.pixels)
 
 

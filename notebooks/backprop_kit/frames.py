@@ -16,14 +16,15 @@ zeros kept from earlier frames and compresses only the rows with changes (a slid
 of notebook 1: 6.6 -> 2 ms).
 
 A front end that says it can (the demo page's figure-frames.js sends the message
-``bpk_paste_frames``) gets each diff as one PNG of just the changed parts: the changes
-are found on a grid of squares, the rectangles that hold them are packed side by side
-into one image, and a private chunk (paSt) says where each goes on the canvas.  The
-kernel compresses and the browser decodes only those: notebook 3's slider step changes
-22 000 pixels spread over a 1378 x 895 px area (lines across the panels): 28 rectangles,
-0.12 Mpx, in one image, instead of the whole area.  One image, because each image costs
-the browser a decode of its own (28 separate PNGs were slower than one large one).
-Other front ends (JupyterLab's ipympl) never send that message and keep getting one image
+``bpk_paste_frames``) gets each diff as just the changed parts, raw: the changes are found
+on a grid of squares, and the rectangles that hold them are sent as they are now, each with
+where it goes, in one message (``raw_pastes``); the page puts each in place (putImageData).
+Nothing is compressed or decoded: notebook 3's slider step changes 22 000 pixels spread over
+a 1378 x 895 px area (lines across the panels), sent as 28 rectangles, 0.12 Mpx; as one PNG
+of the rectangles packed side by side (this module's format before) the kernel spent ~2 ms
+compressing it and the browser ~3 ms decoding it, while the raw bytes (0.5 MB) take ~1 ms
+longer to reach the page on this machine (a slider step in the browser: 3-5 ms sooner).
+Other front ends (JupyterLab's ipympl) never send that message and keep getting one PNG
 that starts at the top left corner.
 
 Changes are looked for only where they can be: the blitter repaints a few places and calls
@@ -49,6 +50,7 @@ FULL_COMPRESS_LEVEL = 6  # zlib's default, as matplotlib sends full frames
 # but more rectangles to pack and paste); past MAX_PIECES rectangles the squares are doubled.
 TILE_PX = 32
 MAX_PIECES = 48
+RAW_PASTES = b"BPKR"  # begins a diff frame of raw rectangles (a PNG begins b"\\x89PNG")
 NO_CHANGES = (math.inf, math.inf, -math.inf, -math.inf)  # a box that holds nothing
 
 
@@ -58,7 +60,7 @@ class DiffFrames:
     def __init__(self, canvas):
         self.canvas = canvas
         self._browser_is_opaque = False  # every pixel of the last picture sent was opaque
-        self.takes_pastes = False  # the front end draws a diff's pieces where its paSt chunk says
+        self.takes_pastes = False  # the front end puts a diff's raw rectangles in place (raw_pastes)
         # Where pixels changed since the last frame, (x0, y0, x1, y1) in display units: the boxes
         # canvas.blit(bbox) was given; None after a draw, which may change any pixel.  Only
         # there are changes looked for (nothing else draws on a live figure's canvas).
@@ -85,7 +87,8 @@ class DiffFrames:
         self.takes_pastes = True
 
     def next_frame(self):
-        """The PNG to send for the canvas's current pixels, or None if nothing was drawn since."""
+        """The frame to send for the canvas's current pixels (a PNG, or raw_pastes), or None if
+        nothing was drawn since."""
         canvas = self.canvas
         if not canvas._png_is_old:
             return None
@@ -93,9 +96,10 @@ class DiffFrames:
         current = pixels.view(np.uint32).squeeze(2)  # one number per pixel: one comparison each
         last = canvas._last_buff
         frame = None
-        # A diff can only add opaque pixels over an opaque picture: a new size or any transparency
-        # (a see-through figure background) needs the whole image.
-        if not canvas._force_full and current.shape == last.shape and self._browser_is_opaque:
+        # A diff drawn over the picture can only add opaque pixels over an opaque one: a new size or,
+        # unless the front end puts raw rectangles in place, any transparency (a see-through figure
+        # background) needs the whole image.
+        if not canvas._force_full and current.shape == last.shape and (self.takes_pastes or self._browser_is_opaque):
             frame = self._diff_frame(pixels, current, last)
         if frame is None:
             canvas.set_image_mode("full")
@@ -121,44 +125,45 @@ class DiffFrames:
         return slice(top, bottom), slice(left, right)
 
     def _diff_frame(self, pixels, current, last):
-        """The changed pixels (None if one is not opaque): cut at the last changed row and column,
-        or, for a front end that reads pastes, the rectangles that hold them packed in one PNG."""
+        """The changed pixels: for a front end that reads pastes, the rectangles that hold them,
+        as they are now (raw_pastes); else cut at the last changed row and column (None if a
+        changed pixel is not opaque)."""
         window = self._window(*current.shape)
         changed = current[window] != last[window]
         rows = np.flatnonzero(changed.any(axis=1))
-        if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
-            self.canvas.set_image_mode("diff")
-            return diff_png(np.zeros((1, 1, 4), np.uint8))
         top_of_window, left_of_window = window[0].start, window[1].start
         if self.takes_pastes:
             rectangles = [(top + top_of_window, bottom + top_of_window, left + left_of_window, right + left_of_window)
-                          for top, bottom, left, right in changed_rectangles(changed)]
-        else:
-            top, bottom = rows[0] + top_of_window, rows[-1] + 1 + top_of_window
-            right = np.flatnonzero(changed[rows[0]:rows[-1] + 1].any(axis=0))[-1] + 1 + left_of_window
-            rectangles = [(top, bottom, 0, right)]
-        pieces = [np.s_[top:bottom, left:right] for top, bottom, left, right in rectangles]
-        changes = [current[piece] != last[piece] for piece in pieces]
+                          for top, bottom, left, right in (changed_rectangles(changed) if len(rows) else [])]
+            for top, bottom, left, right in rectangles:
+                last[top:bottom, left:right] = current[top:bottom, left:right]
+            self.canvas.set_image_mode("diff")
+            return raw_pastes(pixels, rectangles)
+        if len(rows) == 0:  # nothing changed: one transparent pixel still answers the browser
+            self.canvas.set_image_mode("diff")
+            return diff_png(np.zeros((1, 1, 4), np.uint8))
+        top, bottom = rows[0] + top_of_window, rows[-1] + 1 + top_of_window
+        right = np.flatnonzero(changed[rows[0]:rows[-1] + 1].any(axis=0))[-1] + 1 + left_of_window
+        band = np.s_[top:bottom, 0:right]
+        change = current[band] != last[band]
         # unchanged pixels are opaque (as sent): only the changed ones need looking at
-        if any(((pixels[piece][:, :, 3] != 255) & change).any() for piece, change in zip(pieces, changes)):
+        if ((pixels[band][:, :, 3] != 255) & change).any():
             return None
         self.canvas.set_image_mode("diff")
-        if self.takes_pastes:
-            spots, atlas_height, atlas_width = shelf_pack([(bottom - top, right - left)
-                                                           for top, bottom, left, right in rectangles])
-            atlas = np.zeros((atlas_height, atlas_width), np.uint32)
-            pastes = []
-            for (top, bottom, left, right), piece, change, (x, y) in zip(rectangles, pieces, changes, spots):
-                atlas[y:y + bottom - top, x:x + right - left] = np.where(change, current[piece], 0)
-                last[piece] = current[piece]
-                pastes.append((x, y, right - left, bottom - top, left, top))
-            return diff_png(atlas.view(np.uint8).reshape((*atlas.shape, 4)), pastes)
         # drawn at the top left: the rows above the band are left blank
-        (band,), (change,) = pieces, changes
         cut = np.zeros((bottom, right), np.uint32)
         cut[top:] = np.where(change, current[band], 0)
         last[band] = current[band]
         return diff_png(cut.view(np.uint8).reshape((*cut.shape, 4)))
+
+
+def raw_pastes(pixels, rectangles):
+    """A diff frame of rectangles [(top, bottom, left, right)] of ``pixels`` as they are, for the
+    demo page, which puts each in place as it is (putImageData): RAW_PASTES, their number, then
+    x, y, width, height of each (little-endian uint32), then each one's RGBA rows in turn."""
+    places = [(left, top, right - left, bottom - top) for top, bottom, left, right in rectangles]
+    return b"".join([RAW_PASTES, struct.pack(f"<{1 + 4 * len(places)}I", len(places), *np.ravel(places).tolist()),
+                     *[pixels[top:bottom, left:right].tobytes() for top, bottom, left, right in rectangles]])
 
 
 def changed_rectangles(changed, tile=None):
@@ -190,31 +195,14 @@ def changed_rectangles(changed, tile=None):
     return rectangles
 
 
-def shelf_pack(sizes):
-    """Spots (x, y) for rectangles of ``sizes`` [(height, width)] in one image, and its height and
-    width: tallest first, left to right on shelves as wide as the widest rectangle."""
-    width = max(width for _, width in sizes)
-    spots = [None] * len(sizes)
-    x = y = shelf = 0
-    for index in sorted(range(len(sizes)), key=lambda index: -sizes[index][0]):
-        height, piece_width = sizes[index]
-        if x + piece_width > width:  # next shelf
-            x, y, shelf = 0, y + shelf, 0
-        spots[index] = (x, y)
-        x, shelf = x + piece_width, max(shelf, height)
-    return spots, y + shelf, width
-
-
 def _runs(marks):
     """(first, last + 1) of each run of True in a 1-d mask."""
     edges = np.flatnonzero(np.diff(np.r_[False, marks, False].astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def diff_png(rgba, pastes=None):
-    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing.
-    ``pastes`` [(x, y, width, height, to_x, to_y)], in pixels from the top left, say which parts
-    of it go where on the canvas (a private paSt chunk: ancillary, so other readers skip it)."""
+def diff_png(rgba):
+    """PNG bytes of an (h, w, 4) uint8 image whose blank (all-zero) rows cost nearly nothing."""
     height, width = rgba.shape[:2]
     row_bytes = 1 + 4 * width  # a filter-type byte (0: none) and the pixels
     blank = ~rgba.reshape(height, -1).any(axis=1)
@@ -241,8 +229,7 @@ def diff_png(rgba, pastes=None):
     stream.append(_FINAL_BLOCK)
     stream.append(struct.pack(">I", checksum))
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-    places = b"" if pastes is None else _chunk(b"paSt", struct.pack(f">{6 * len(pastes)}I", *np.ravel(pastes)))
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + places + _chunk(b"IDAT", b"".join(stream))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(stream))
             + _chunk(b"IEND", b""))
 
 

@@ -24,8 +24,8 @@ REDRAW_TIMEOUT = 20
 BURST = 8  # key presses sent without waiting, faster than frames come back
 SNAPSHOT_TIMEOUT = 10  # s: the demo page takes ipympl's snapshot 0.5 s after the last frame, when idle
 
-# In the page before it loads: key presses, frames drawn into a figure on the page, images drawn
-# into canvases off the page (ipympl's copy of the figure) and where, and PNG encodes of those
+# In the page before it loads: key presses, frames drawn into a figure on the page, images drawn or
+# pixels put into canvases off the page (ipympl's copy of the figure) and where, and PNG encodes of those
 # (ipympl's snapshot of a figure for saving).
 FRAME_LOG = """
 window.__frames = [];
@@ -41,6 +41,11 @@ CanvasRenderingContext2D.prototype.drawImage = function (...args) {
     const [toX, toY] = args.length === 9 ? args.slice(5, 7) : args.slice(1, 3);  // where it goes
     window.__frames.push(this.canvas.isConnected ? ['frame', now()] : ['image', now(), toX, toY]);
     return drawImage.apply(this, args);
+};
+const putImageData = CanvasRenderingContext2D.prototype.putImageData;  // a raw diff's rectangles
+CanvasRenderingContext2D.prototype.putImageData = function (...args) {
+    if (!this.canvas.isConnected) window.__frames.push(['image', now(), args[1], args[2]]);
+    return putImageData.apply(this, args);
 };
 """
 
@@ -166,8 +171,8 @@ def test_live_demo_in_voila(name, demo_server, page):
 
 
 def test_figure_frames_are_cut_to_what_changed_and_the_snapshot_waits(demo_server, page):
-    """The demo page draws the parts of a diff frame where they go (the kernel then sends only
-    the rectangles that changed), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
+    """The demo page puts the rectangles of a raw diff frame where they go (the kernel then sends
+    only the rectangles that changed), and takes ipympl's snapshot of the figure (for saved notebooks) only once the
     figure is still, not as each frame arrives."""
     name = NOTEBOOKS[0]
     page.add_init_script(FRAME_LOG)

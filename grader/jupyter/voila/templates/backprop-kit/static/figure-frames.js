@@ -7,8 +7,8 @@
 // - a frame is decoded by createImageBitmap, off the page's thread; frames are drawn in the
 //   order they came;
 // - the kernel is told once (message "bpk_paste_frames") that this page reads pastes: from
-//   then on a diff frame is one image of just the changed rectangles, packed side by side,
-//   and its paSt chunk says where each goes (backprop_kit/frames.py);
+//   then on a diff frame is just the changed rectangles, raw, each with where it goes
+//   (backprop_kit/frames.py, raw_pastes), put in place with nothing to decode;
 // - a demo page is never saved, so the snapshot waits until the figure has been still for a
 //   moment and the browser is idle.
 //
@@ -27,21 +27,24 @@
             () => model.set('_data_url', model.offscreen_canvas.toDataURL()), {timeout: IDLE_WAIT}), STILL_FOR);
     }
 
-    // Where the parts of a frame's image go: [x, y, width, height, toX, toY] for each, from
-    // its paSt chunk (which comes before the image data); the whole image at (0, 0) without one.
-    function pastes(bytes) {
+    // A diff frame of raw rectangles (backprop_kit/frames.py, raw_pastes): "BPKR", their
+    // number, x, y, width and height of each (little-endian uint32), then each one's RGBA rows.
+    // Each is put in place as it is: nothing to decode.
+    function isRawPastes(bytes) {
+        return bytes.length >= 8 && bytes[0] === 0x42 && bytes[1] === 0x50 && bytes[2] === 0x4b && bytes[3] === 0x52;
+    }
+
+    function putRawPastes(context, bytes) {
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (let at = 8; at + 8 <= bytes.length;) {  // after the PNG's 8-byte signature: its chunks
-            const length = view.getUint32(at);
-            const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-            if (type === 'paSt') {
-                const numbers = Array.from({length: length / 4}, (_, index) => view.getUint32(at + 8 + 4 * index));
-                return Array.from({length: numbers.length / 6}, (_, index) => numbers.slice(6 * index, 6 * index + 6));
-            }
-            if (type === 'IDAT') break;
-            at += 12 + length;  // length, type, data, CRC
+        const count = view.getUint32(4, true);
+        let at = 8 + 16 * count;  // the first rectangle's pixels
+        for (let index = 0; index < count; index++) {
+            const [x, y, width, height] = [0, 1, 2, 3].map(part => view.getUint32(8 + 16 * index + 4 * part, true));
+            const size = 4 * width * height;
+            const pixels = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset + at, size);
+            context.putImageData(new ImageData(pixels, width, height), x, y);
+            at += size;
         }
-        return null;
     }
 
     function drawFrame(message, buffers) {
@@ -49,17 +52,18 @@
         const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
                                                : new Uint8Array(data);
         const whole = this.get('_image_mode') === 'full';  // as the kernel said just before this frame
-        const parts = pastes(bytes);
-        const decoded = createImageBitmap(new Blob([bytes], {type: 'image/png'}));
+        const raw = isRawPastes(bytes);
+        const decoded = raw ? null : createImageBitmap(new Blob([bytes], {type: 'image/png'}));
         // drawn in order: this frame after the ones before it
         this.bpkFrames = (this.bpkFrames || Promise.resolve()).then(() => decoded).then(image => {
             const context = this.offscreen_context;
-            if (whole) context.clearRect(0, 0, this.offscreen_canvas.width, this.offscreen_canvas.height);
-            if (parts === null) context.drawImage(image, 0, 0);
-            for (const [x, y, width, height, toX, toY] of parts || []) {
-                context.drawImage(image, x, y, width, height, toX, toY, width, height);
+            if (raw) {
+                putRawPastes(context, bytes);
+            } else {
+                if (whole) context.clearRect(0, 0, this.offscreen_canvas.width, this.offscreen_canvas.height);
+                context.drawImage(image, 0, 0);
+                image.close();
             }
-            image.close();
             this._for_each_view(view => view.update_canvas());
         }).catch(error => console.error('backprop-kit: a figure frame could not be drawn', error));
         this.waiting_for_image = false;
