@@ -47,7 +47,7 @@ from PIL import Image
 DIFF_COMPRESS_LEVEL = 1  # a diff frame is small: speed matters more than its size
 FULL_COMPRESS_LEVEL = 6  # zlib's default, as matplotlib sends full frames
 # Changes are found on a grid of squares this large (smaller: tighter around a diagonal line,
-# but more rectangles to pack and paste); past MAX_PIECES rectangles the squares are doubled.
+# but more rectangles to send and put in place); past MAX_PIECES rectangles the squares are doubled.
 TILE_PX = 32
 MAX_PIECES = 48
 RAW_PASTES = b"BPKR"  # begins a diff frame of raw rectangles (a PNG begins b"\\x89PNG")
