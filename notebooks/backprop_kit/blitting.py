@@ -409,23 +409,25 @@ def _layouts_kept(artists):
     its loc="best" spot: a repaint measures a changed artist to know its place, then draws it (and
     asks whether a legend moved), and matplotlib works it all out each time (~30 us a text, ~1 ms
     a legend's spot).  Nothing is kept after: the artists may change before the next repaint."""
-    kept = []  # (artist, method name, the method that keeps its results)
+    kept = {}  # (id(artist), method name) -> (artist, method name, the method that keeps its results)
     for artist in artists:
-        parts = _parts(artist) if isinstance(artist, Legend) else (artist,)
-        for part in parts:
+        for part in _parts(artist):
             if isinstance(part, Text):
-                kept.append((part, "_get_layout", functools.partial(_kept_layout, part, {})))
+                methods = {"_get_layout": functools.partial(_kept_layout, part, {})}
             elif isinstance(part, Legend):
-                kept.append((part, "_find_best_position", _kept_results(part._find_best_position)))
+                methods = {"_find_best_position": _kept_results(part._find_best_position)}
             elif isinstance(part, OffsetBox):  # a legend's packers and areas, each measured from its parts
-                kept += [(part, "get_bbox", _kept_results(part.get_bbox)),
-                         (part, "_get_bbox_and_child_offsets", _kept_results(part._get_bbox_and_child_offsets))]
-    for artist, name, method in kept:
+                methods = {"get_bbox": _kept_results(part.get_bbox),
+                           "_get_bbox_and_child_offsets": _kept_results(part._get_bbox_and_child_offsets)}
+            else:
+                continue
+            kept.update(((id(part), name), (part, name, method)) for name, method in methods.items())
+    for artist, name, method in kept.values():
         setattr(artist, name, method)
     try:
         yield
     finally:
-        for artist, name, _ in kept:
+        for artist, name, _ in kept.values():
             delattr(artist, name)  # the class's again
 
 
