@@ -256,8 +256,8 @@ def phases(timings, stamps_file):
     return {name: statistics.median(values) if values else float("nan") for name, values in parts.items()}
 
 
-PHASES = ("key to kernel", "callback", "browser asks for the frame", "render", "diff + PNG + send",
-          "image to browser", "browser: decode + draw", "until the display frame")
+PHASES = ("key to kernel", "callback", "browser asks for the frame", "render", "diff + encode + send",
+          "image to browser", "browser: decode (a PNG) + draw", "until the display frame")
 
 
 def conditions():
