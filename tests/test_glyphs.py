@@ -174,3 +174,82 @@ def test_a_new_font_family_setting_picks_the_new_font_not_the_kept_one():
         mine, theirs = drawn(kept_figure, kept_texts, (0, 0)), drawn(plain_figure, plain_texts, (0, 0))
     assert (theirs != before).any(), "the new font setting changed nothing: the test could not fail"
     assert (mine != theirs).any(axis=2).sum() == 0, "drawn in the kept font, not the one now chosen"
+
+
+def test_kept_layouts_measure_every_text_as_matplotlib_measures_it():
+    """Measuring from the kept layout (each glyph's box and advance read once) gives matplotlib's
+    width, height and depth to the last bit: seeded random texts of the demos' characters, a
+    fallback font's among them, in the sizes, weights and families they use."""
+    import random
+
+    from matplotlib.font_manager import FontProperties
+
+    characters = "0123456789-+.,=()[]|/ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+                 "\u2202\u2713\u2717\u00d7\u00b7\u00b2\u00bd\u2212\u2016\u2192\u03c3\u221e\u2248\u00e9"
+    rng = random.Random(7)
+    compared = 0
+    for dpi in (72, 100, 130):
+        kept_canvas, plain_canvas = (FigureCanvasAgg(Figure(dpi=dpi)) for _ in range(2))
+        keep_glyphs(kept_canvas)
+        mine, theirs = kept_canvas.get_renderer(), plain_canvas.get_renderer()
+        for _ in range(400):
+            font = FontProperties(size=rng.choice([6, 8, 9.5, 11, 13, 14.3]),
+                                  weight=rng.choice(["normal", "bold"]), style=rng.choice(["normal", "italic"]),
+                                  family=rng.choice(["sans-serif", "monospace", "serif"]))
+            text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 16)))
+            assert (mine.get_text_width_height_descent(text, font, ismath=False)
+                    == theirs.get_text_width_height_descent(text, font, ismath=False)), (text, font, dpi)
+            compared += 1
+    assert compared == 1200
+
+
+def test_a_new_text_measured_and_drawn_is_laid_out_once(monkeypatch):
+    import matplotlib.ft2font as ft2font
+
+    figure, texts = text_figure()
+    keep_glyphs(figure.canvas)
+    drawn(figure, texts, (0, 0))
+    layouts = []
+    for name in ("_layout", "set_text"):
+        method = getattr(ft2font.FT2Font, name)
+        monkeypatch.setattr(ft2font.FT2Font, name,
+                            lambda font, s, *args, _method=method, _name=name, **kwargs:
+                            layouts.append((_name, s)) or _method(font, s, *args, **kwargs))
+    texts[0][0].set_text("0.98765")
+    drawn(figure, texts, (0, 0))
+    assert texts[0][0].get_window_extent().width > 0
+    assert layouts == [("_layout", "0.98765")], f"laid out {layouts}, not once"
+
+
+def test_a_text_with_spaces_is_laid_out_from_its_words_as_freetype_lays_it_out_whole():
+    """Kept layouts of words joined at spaces equal FreeType's layout of the whole text, glyph for
+    glyph and position for position: seeded random texts (kerning pairs such as "AV" and "Te",
+    ligatures such as "fi", a fallback font's symbols) in every family, weight and style the demos use."""
+    import random
+
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties
+
+    from backprop_kit import glyphs
+
+    characters = "0123456789-+.,=()[]|/abcdefghijklmnopqrstuvwxyzAVTWYLfiTe\u2202\u2713\u2717\u00d7\u00b2\u2212\u03c3\u00e9" \
+                 + " " * 12
+    rng = random.Random(11)
+    joined = 0
+    # a Greek letter before a word of signs (the "-" of "\u03c3 -T" is Greek, not kerned with "T")
+    assert not glyphs._joinable("\u03c3 -T") and glyphs._joinable("\u2713 \u2202Loss/\u2202w1  -0.5 | -0.5 \u00e9")
+    for dpi in (72, 130):
+        canvas = FigureCanvasAgg(Figure(dpi=dpi))
+        kept = keep_glyphs(canvas)
+        renderer = canvas.get_renderer()
+        for _ in range(1000):
+            font = FontProperties(size=rng.choice([6, 9.5, 10, 13]), weight=rng.choice(["normal", "bold"]),
+                                  style=rng.choice(["normal", "italic"]),
+                                  family=rng.choice(["sans-serif", "monospace", "serif"]))
+            text = "".join(rng.choice(characters) for _ in range(rng.randint(1, 24)))
+            _, mine = glyphs._layout(renderer, kept, text, font)
+            whole = renderer._prepare_font(font)._layout(text, flags=get_hinting_flag())
+            assert [(f.fname, g, x, y) for f, g, x, y in mine] == \
+                   [(i.ft_object.fname, i.glyph_index, i.x, i.y) for i in whole], (text, font)
+            joined += " " in text.strip(" ") and glyphs._joinable(text)
+    assert joined > 300, "too few texts were joined from words: the test could not fail"
