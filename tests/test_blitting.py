@@ -139,6 +139,31 @@ def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_back
     assert blitter.full_draws == draws + 1, "a fixed aspect may move the axes with new limits: drawn in full"
 
 
+def test_new_limits_work_each_axis_ticks_out_once(ipympl_backend, monkeypatch):
+    """Measuring an axes for its footprint and drawing it asks each axis for its ticks ~7 times:
+    within one background redraw they are worked out once (and then again for the next limits)."""
+    from matplotlib.axis import Axis
+
+    blitted, redrawn = RescaledCurves(blit=True), RescaledCurves(blit=False)
+    for figure in (blitted, redrawn):
+        for moving, top in ((0.8, 1), (1.5, 2)):  # the curve learned, then new limits once
+            figure.set(moving, 0.6, top)
+            shown(figure.live)
+    worked_out = []
+    update_ticks = Axis._update_ticks
+    monkeypatch.setattr(Axis, "_update_ticks", lambda axis: worked_out.append(axis) or update_ticks(axis))
+    blitter = blitted.live._blitter
+    draws = blitter.full_draws
+    for number, top in enumerate((3, 5), start=blitter.background_redraws + 1):
+        worked_out.clear()
+        blitted.set(2.5, 0.6, top)
+        blitted_pixels = shown(blitted.live)
+        assert blitter.full_draws == draws and blitter.background_redraws == number, "not a background redraw"
+        assert worked_out.count(blitted.right.yaxis) == 1, f"the y axis's ticks worked out {worked_out.count(blitted.right.yaxis)} times"
+        redrawn.set(2.5, 0.6, top)
+        assert differing_pixels(blitted_pixels, shown(redrawn.live)) == 0, f"at top {top}"
+
+
 def test_limits_seen_before_put_back_the_background_kept_for_them(ipympl_backend):
     """A drag moves limits back and forth between round numbers: the background drawn for limits an
     axes had before is put back, not drawn again, and looks as a full redraw."""

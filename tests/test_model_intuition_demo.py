@@ -133,6 +133,9 @@ def test_widgets_retrain_and_redraw_the_same_figure():
     assert len(init_demo.loss.lines["random"].get_xdata()) == 21  # the loss before training and after each step
     activation.value = "sigmoid"
     assert init_demo.settings["activation"] == "sigmoid"
+    # sigmoid units from zero weights pass on a gradient of ~1e-19: under the panel's floor, and said
+    assert f"< {demo.GRADIENT_FLOOR:g} at every step for: zeros" in init_demo.grads.note.get_text()
+    assert init_demo.ax_grad.get_ylim()[0] == demo.GRADIENT_FLOOR
 
 
 def test_moving_c_retrains_only_the_constant_start_and_kept_runs_equal_fresh_ones():

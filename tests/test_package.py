@@ -206,6 +206,33 @@ def test_live_curves_keep_limits_through_a_small_change_and_rescale_for_a_large_
     plt.close(figure)
 
 
+def test_live_curves_on_a_log_floor_follow_only_the_top():
+    """A decaying curve's smallest values move by decades as a slider moves: above a floor the
+    limits follow only the top, which holds while the curve's top stays under its round number."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop_kit.curves import LiveCurves
+
+    figure, (floored, free) = plt.subplots(1, 2)
+    curves = [LiveCurves(ax, ["gradient"], logy=True, **extra) for ax, extra in ((floored, dict(log_floor=1e-5)), (free, {}))]
+    xs = np.arange(1, 300)
+    limits = []
+    for decay in (0.02, 0.03, 0.05):  # the smallest value: 1e-3.6, 1e-4.6, 1e-7.1
+        for live_curves in curves:
+            live_curves.update({"gradient": (xs, 0.3 * np.exp(-decay * xs))})
+        limits.append((floored.get_ylim(), free.get_ylim()))
+    assert len({floor for floor, _ in limits}) == 1 and limits[0][0][0] == 1e-5, limits
+    assert len({free for _, free in limits}) == 3, "without a floor the limits follow the bottom: the test could not fail"
+    curves[0].update({"gradient": (xs, 3 * np.exp(-0.02 * xs))})
+    assert floored.get_ylim()[0] == 1e-5 and floored.get_ylim()[1] > 3, "a higher top rescales"
+    curves[0].update({"gradient": (xs, 1e-7 * np.exp(-0.02 * xs))})
+    assert floored.get_ylim() == (1e-5, 1e-4), "all below the floor: a decade above it"
+    plt.close(figure)
+
+
 def test_live_curves_from_zero_and_symmetric_limits_hold_below_a_round_number():
     """A loss from 0, weights around 0: the limits are round numbers that hold while the curves move
     under them (a live figure blits instead of redrawing everything) and rise when a curve passes."""
@@ -231,6 +258,8 @@ def test_live_curves_from_zero_and_symmetric_limits_hold_below_a_round_number():
     assert left.get_ylim() == (0.0, 1.0), "all zero: a unit axis, not an empty one"
     with pytest.raises(ValueError, match="y_limits must be one of"):
         LiveCurves(left, ["x"], y_limits="fixed")
+    with pytest.raises(ValueError, match="log_floor is the lowest y of a log axis"):
+        LiveCurves(left, ["x"], log_floor=1e-5)
     with pytest.raises(ValueError, match="only 'data' on a log axis"):
         LiveCurves(left, ["x"], logy=True, y_limits="from_zero")
     plt.close(figure)

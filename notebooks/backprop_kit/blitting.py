@@ -308,6 +308,19 @@ class Blitter:
                 self._background[_region(self._zones[ax][0], height)] = pixels
             return np.concatenate([self._zones[ax] for ax in rescaled])
         leaves = dict(_leaf_artists(self.figure))
+        # measuring and drawing an axis asks for its ticks ~7 times: each axis works them out once
+        with _layouts_kept([axis for ax in self.figure.axes for axis in ax._axis_map.values()]):
+            places = self._draw_background_in_zones(rescaled, leaves, renderer)
+        _as_drawn(leaves)  # nothing still changed since _learn looked: what is stale, measuring did
+        self.background_redraws += 1
+        # (an axes whose zone this redraw reached is not alone: what it kept is never used again)
+        self._keep_backgrounds(rescaled)
+        return places
+
+    def _draw_background_in_zones(self, rescaled, leaves, renderer):
+        """Measure each of ``rescaled`` for its footprint now, widen its zone to hold it, and draw
+        the background in those zones; returns the zones."""
+        height = self._background.shape[0]
         for ax in rescaled:
             self._footprints[ax] = self._footprint(ax, leaves, renderer)
             zone = np.array([_enclosing([self._zones[ax], self._footprints[ax]])])
@@ -328,10 +341,6 @@ class Blitter:
             region = _region(rectangle, height)
             self._background[region] = pixels[region]
         pixels[...] = screen
-        _as_drawn(leaves)  # nothing still changed since _learn looked: what is stale, measuring did
-        self.background_redraws += 1
-        # (an axes whose zone this redraw reached is not alone: what it kept is never used again)
-        self._keep_backgrounds(rescaled)
         return places
 
     def _alone(self, ax):
@@ -405,10 +414,11 @@ class Blitter:
 
 @contextlib.contextmanager
 def _layouts_kept(artists):
-    """Meanwhile each text among ``artists`` works its layout out once, and each legend its boxes and
-    its loc="best" spot: a repaint measures a changed artist to know its place, then draws it (and
-    asks whether a legend moved), and matplotlib works it all out each time (~30 us a text, ~1 ms
-    a legend's spot).  Nothing is kept after: the artists may change before the next repaint."""
+    """Meanwhile each text among ``artists`` works its layout out once, each legend its boxes and
+    its loc="best" spot, and each axis its ticks: a repaint measures a changed artist to know its
+    place, then draws it (and asks whether a legend moved), and matplotlib works it all out each
+    time (~30 us a text, ~1 ms a legend's spot or an axis's ticks).  Nothing is kept after: the
+    artists may change before the next repaint."""
     kept = {}  # (id(artist), method name) -> (artist, method name, the method that keeps its results)
     for artist in artists:
         for part in _parts(artist):
@@ -419,6 +429,8 @@ def _layouts_kept(artists):
             elif isinstance(part, OffsetBox):  # a legend's packers and areas, each measured from its parts
                 methods = {"get_bbox": _kept_results(part.get_bbox),
                            "_get_bbox_and_child_offsets": _kept_results(part._get_bbox_and_child_offsets)}
+            elif isinstance(part, Axis):  # its ticks for the limits now: measuring and drawing it asks ~7 times
+                methods = {"_update_ticks": _kept_results(part._update_ticks)}
             else:
                 continue
             kept.update(((id(part), name), (part, name, method)) for name, method in methods.items())

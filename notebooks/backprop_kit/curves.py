@@ -27,11 +27,18 @@ class LiveCurves:
     """Curves on one axes; ``update({name: (xs, ys)})`` redraws only the named ones."""
 
     def __init__(self, ax, names, *, title="", xlabel="", ylabel="", logy=False, styles=None,
-                 fontsize=11, y_limits="data"):
+                 fontsize=11, y_limits="data", log_floor=None):
+        """``log_floor`` (a log axis only): the lowest y shown, so that only the top follows the data
+        (the smallest values of a decaying curve jump by decades from one slider value to the
+        next); a curve that falls below it runs off the bottom."""
         if y_limits not in Y_LIMITS or (logy and y_limits != "data"):
             raise ValueError(f"y_limits must be one of {Y_LIMITS} (only 'data' on a log axis); got {y_limits!r}")
+        if log_floor is not None and not (logy and log_floor > 0):
+            raise ValueError(f"log_floor is the lowest y of a log axis: a positive number with logy=True; "
+                             f"got {log_floor!r} with logy={logy}")
         self.ax = ax
         self.y_limits = y_limits
+        self.log_floor = log_floor
         self.lines = {}
         for index, name in enumerate(names):
             style = dict(color=CURVE_COLOURS[index % len(CURVE_COLOURS)], linewidth=2)
@@ -67,7 +74,10 @@ class LiveCurves:
         # only the curves (a blit), and the same data always get the same limits.
         log = self.ax.get_yscale() == "log"
         if self.y_limits == "data":
-            self.ax.set_ylim(_rounded_out(self.ax.get_ylim(), log), auto=None)  # auto=None: keep autoscaling
+            low, high = _rounded_out(self.ax.get_ylim(), log)
+            if self.log_floor is not None:
+                low, high = self.log_floor, max(high, 10 * self.log_floor)
+            self.ax.set_ylim(low, high, auto=None)  # auto=None: keep autoscaling
             return
         ys = [line.get_ydata() for line in self.lines.values() if len(line.get_ydata())]
         reach = max((float(np.max(np.abs(y))) for y in ys), default=0.0)

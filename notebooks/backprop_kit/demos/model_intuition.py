@@ -31,6 +31,9 @@ UNIT_STYLES = ("-", "--", "-.", ":")
 INIT_STYLES = {"zeros": dict(linestyle=":", linewidth=3), "constant": dict(linestyle="--"),
                "random": dict(linestyle="-")}
 GRID = np.linspace(-2.4, 2.4, 61)
+# The gradient panel's log axis starts here: a decaying gradient's smallest values move by decades
+# as c moves, and limits that followed them would redraw the panel's axis at most steps of a drag.
+GRADIENT_FLOOR = 1e-5
 
 
 def init_label(kind, constant):
@@ -113,7 +116,7 @@ class InitialisationDemo:
             self.ax_units, [f"unit {j + 1}" for j in range(HIDDEN_UNITS)], xlabel="gradient step",
             ylabel="incoming weight from x1", y_limits="symmetric",
             styles={f"unit {j + 1}": dict(linestyle=UNIT_STYLES[j]) for j in range(HIDDEN_UNITS)})
-        self.grads = LiveCurves(self.ax_grad, list(twolayer.INITIALISATIONS), logy=True,
+        self.grads = LiveCurves(self.ax_grad, list(twolayer.INITIALISATIONS), logy=True, log_floor=GRADIENT_FLOOR,
                                 title="gradient reaching the first layer, \u2016dL/dW1\u2016",
                                 xlabel="gradient step", styles=INIT_STYLES)
         self.grads.note.set_position((0.5, 0.06))  # below the curves, which start near the top
@@ -176,9 +179,12 @@ class InitialisationDemo:
                                 + (" (all on one line)" if distinct == 1 else ""), fontsize=11)
         silent = [kind for kind, h in runs.items() if h.first_layer_grad_norms
                   and max(h.first_layer_grad_norms) == 0.0]
+        faint = [kind for kind, h in runs.items() if h.first_layer_grad_norms
+                 and 0.0 < max(h.first_layer_grad_norms) < GRADIENT_FLOOR]
+        notes = ["\u2016dL/dW1\u2016 = 0 at every step for: " + ", ".join(silent)] if silent else []
+        notes += [f"\u2016dL/dW1\u2016 < {GRADIENT_FLOOR:g} at every step for: " + ", ".join(faint)] if faint else []
         self.grads.update({kind: (np.arange(1, len(h.first_layer_grad_norms) + 1), h.first_layer_grad_norms)
-                           for kind, h in runs.items()},
-                          note=("\u2016dL/dW1\u2016 = 0 at every step for: " + ", ".join(silent)) if silent else "")
+                           for kind, h in runs.items()}, note="\n".join(notes))
 
         verdict, problem = your_verdict(self.hidden_units_symmetric, final.units())
         self.message.set_text(problem)
