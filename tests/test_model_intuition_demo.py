@@ -1,5 +1,7 @@
 """Notebook 3's training, drawings and widgets, driven with reference implementations written here."""
 
+import asyncio
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -305,3 +307,31 @@ def test_choice_widget_reports_its_value_through_controls():
     live.controls({"activation": picker}, lambda activation: seen.append(activation))
     picker.value = "relu"
     assert seen == ["relu"] and picker.description == "activation"
+
+
+def test_moving_c_trains_its_next_values_while_the_kernel_waits(monkeypatch):
+    """A drag of c: while the kernel waits for the next step, the next c (on in the direction of the
+    drag, then back) is trained, so that step takes a kept run; c as the slider sends it
+    (0.30000000000000027) is the same c as the one trained ahead (0.2 + 0.1)."""
+    demo._trained_on_demo_data.cache_clear()
+    trained = []
+    train = demo._train
+    monkeypatch.setattr(demo, "_train", lambda kind, constant, *rest: trained.append((kind, constant))
+                        or train(kind, constant, *rest))
+    constants = lambda: [c for kind, c in trained if kind == "constant"]
+
+    async def drag():
+        init_demo = demo.InitialisationDemo(symmetric, epochs=40)
+        settings = dict(init_demo.settings)
+        assert constants() == [0.5]
+        await asyncio.sleep(0.1)
+        assert constants() == [0.5], "nothing moved: nothing trained ahead"
+        init_demo.update(**{**settings, "constant": 0.2})
+        await asyncio.sleep(0.1)
+        assert constants() == [0.5, 0.2, 0.1, 0.3], "dragged down: 0.1 first, then 0.3"
+        init_demo.update(**{**settings, "constant": -2 + 23 * 0.1})
+        assert constants()[-1] != 0.30000000000000027 and len(constants()) == 4, "0.3 was trained ahead: kept"
+        await asyncio.sleep(0.1)
+        assert constants()[4:] == [0.4], "then 0.4 (0.2 is kept)"
+
+    asyncio.run(drag())

@@ -13,6 +13,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .. import checks, live, twolayer
+from ..idle import IdleWork
 from ..curves import CURVE_COLOURS, LiveCurves
 from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
 from ..images import show_grid
@@ -31,6 +32,7 @@ UNIT_STYLES = ("-", "--", "-.", ":")
 INIT_STYLES = {"zeros": dict(linestyle=":", linewidth=3), "constant": dict(linestyle="--"),
                "random": dict(linestyle="-")}
 GRID = np.linspace(-2.4, 2.4, 61)
+CONSTANT_RANGE, CONSTANT_STEP = (-2.0, 2.0), 0.1  # the slider for c
 # The gradient panel's log axis starts here: a decaying gradient's smallest values move by decades
 # as c moves, and limits that followed them would redraw the panel's axis at most steps of a drag.
 GRADIENT_FLOOR = 1e-5
@@ -44,6 +46,9 @@ def train_all(constant, learning_rate, epochs, activation, data=DATA):
     """Train the same network from each initialisation; returns {kind: twolayer.History}
     (on the demo's DATA, runs are shared and kept: read them, do not change them)."""
     if data is DATA:
+        # c as the slider sends it (-2 + 23 x 0.1 = 0.30000000000000027) and as the next value
+        # trained ahead is worked out (0.2 + 0.1) are the same c: kept under the same key
+        constant = round(float(constant), 9)
         return {kind: _trained_on_demo_data(kind, constant if kind == "constant" else None,
                                             learning_rate, epochs, activation)
                 for kind in twolayer.INITIALISATIONS}
@@ -91,6 +96,13 @@ def symmetry_table(hidden_units_symmetric, constant=0.5, learning_rate=1.0, epoc
     return "\n".join(rows)
 
 
+def next_constants(constant, moved_by):
+    """The values of c a drag reaches next: one step on in the direction it moved, then one back."""
+    step = CONSTANT_STEP if moved_by > 0 else -CONSTANT_STEP
+    ahead = [round(constant + step, 9), round(constant - step, 9)]
+    return [c for c in ahead if CONSTANT_RANGE[0] - 1e-9 <= c <= CONSTANT_RANGE[1] + 1e-9]
+
+
 def unit_line(w, b, span=GRID):
     """Points of the line w . x + b = 0 across the plot, or empty arrays when w is (nearly) zero."""
     if np.max(np.abs(w)) < 1e-9:
@@ -124,6 +136,7 @@ class InitialisationDemo:
                                                color=WRONG_COLOUR, fontsize=10)
         self.readout = live.Readout()
         self.figure.figure.tight_layout(rect=(0, 0.03, 1, 1))
+        self._ahead = IdleWork()
         self.update(**self.settings)
 
     def _build_data_panel(self):
@@ -148,6 +161,7 @@ class InitialisationDemo:
 
     def update(self, initialisation, constant, learning_rate, epochs, activation):
         """Retrain from every initialisation and redraw in place (the widgets' callback)."""
+        moved_by = constant - self.settings["constant"]
         self.settings = dict(initialisation=initialisation, constant=constant, learning_rate=learning_rate,
                              epochs=epochs, activation=activation)
         runs = train_all(constant, learning_rate, epochs, activation)
@@ -197,12 +211,16 @@ class InitialisationDemo:
             "symmetric (your check)": verdict,
         })
         self.figure.refresh()
+        if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
+            self._ahead.start(functools.partial(train_all, next_c, learning_rate, epochs, activation)
+                              for next_c in next_constants(constant, moved_by))
 
     def app(self):
         s = self.settings
         widgets = {
             "initialisation": live.dropdown("initialisation", twolayer.INITIALISATIONS, s["initialisation"]),
-            "constant": live.slider("constant", s["constant"], -2.0, 2.0, 0.1, description="constant c"),
+            "constant": live.slider("constant", s["constant"], *CONSTANT_RANGE, CONSTANT_STEP,
+                                    description="constant c"),
             "learning_rate": live.slider("learning_rate", s["learning_rate"], 0.05, 3.0, 0.05,
                                          description="learning rate"),
             "epochs": live.slider("epochs", s["epochs"], 0, 1000, 10, integer=True),

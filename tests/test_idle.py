@@ -1,0 +1,44 @@
+"""backprop_kit.idle: work run while the kernel waits, one step a turn of its event loop."""
+
+import asyncio
+
+from backprop_kit.idle import IdleWork
+
+
+def test_steps_run_in_order_once_idle_and_a_new_start_drops_the_rest():
+    done = []
+
+    async def drag():
+        work = IdleWork()
+        assert work.start(lambda: done.append(name) for name in "abc")
+        assert done == [], "nothing runs before the kernel has been idle a moment"
+        await asyncio.sleep(0.1)
+        assert done == ["a", "b", "c"]
+        # the next slider move comes between two steps: what was left is dropped
+        next_move = lambda: work.start([lambda: done.append("g")])
+        work.start([lambda: done.append("d"), next_move, lambda: done.append("f")])
+        await asyncio.sleep(0.1)
+
+    asyncio.run(drag())
+    assert done == ["a", "b", "c", "d", "g"], done
+
+
+def test_a_step_that_fails_ends_only_itself():
+    done = []
+
+    def fails():
+        raise RuntimeError("a step went wrong")
+
+    async def run():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: done.append("reported"))
+        IdleWork().start([fails, lambda: done.append("next")])
+        await asyncio.sleep(0.1)
+
+    asyncio.run(run())
+    assert done == ["reported", "next"]
+
+
+def test_outside_an_event_loop_nothing_is_run():
+    done = []
+    assert IdleWork().start([lambda: done.append("x")]) is False
+    assert done == []
