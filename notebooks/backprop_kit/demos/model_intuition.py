@@ -13,9 +13,9 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .. import checks, live, twolayer
-from ..idle import IdleWork
 from ..curves import CURVE_COLOURS, LiveCurves
 from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
+from ..idle import IdleWork
 from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
