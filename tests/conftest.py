@@ -38,3 +38,13 @@ def ipympl_backend():
     yield
     plt.close("all")
     plt.switch_backend(previous)
+
+
+def run_on_own_loop(coroutine_function):
+    """asyncio.run(coroutine_function()) in a thread of its own: a test before may have left an
+    event loop running in this one (Playwright's sync API does)."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result()

@@ -2,7 +2,10 @@
 
 import asyncio
 
+import concurrent.futures
+
 from backprop_kit.idle import IdleWork
+from tests.conftest import run_on_own_loop
 
 
 def test_steps_run_in_order_once_idle_and_a_new_start_drops_the_rest():
@@ -19,7 +22,7 @@ def test_steps_run_in_order_once_idle_and_a_new_start_drops_the_rest():
         work.start([lambda: done.append("d"), next_move, lambda: done.append("f")])
         await asyncio.sleep(0.1)
 
-    asyncio.run(drag())
+    run_on_own_loop(drag)
     assert done == ["a", "b", "c", "d", "g"], done
 
 
@@ -34,11 +37,12 @@ def test_a_step_that_fails_ends_only_itself():
         IdleWork().start([fails, lambda: done.append("next")])
         await asyncio.sleep(0.1)
 
-    asyncio.run(run())
+    run_on_own_loop(run)
     assert done == ["reported", "next"]
 
 
 def test_outside_an_event_loop_nothing_is_run():
     done = []
-    assert IdleWork().start([lambda: done.append("x")]) is False
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a thread without a loop
+        assert pool.submit(IdleWork().start, [lambda: done.append("x")]).result() is False
     assert done == []

@@ -13,6 +13,7 @@ from backprop_kit import twolayer
 from backprop_kit.demos import model_intuition as demo
 from backprop_kit.gradcheck import numerical_gradient, relative_error
 from backprop_kit.layers import LayeredNetworkView, check_widths
+from tests.conftest import run_on_own_loop
 
 
 # ---- reference answers (independent of the notebook) ---------------------------------------
@@ -334,4 +335,4 @@ def test_moving_c_trains_its_next_values_while_the_kernel_waits(monkeypatch):
         await asyncio.sleep(0.1)
         assert constants()[4:] == [0.4], "then 0.4 (0.2 is kept)"
 
-    asyncio.run(drag())
+    run_on_own_loop(drag)
