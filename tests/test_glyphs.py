@@ -76,7 +76,7 @@ def test_a_text_drawn_again_where_it_was_is_drawn_from_merged_images_pixel_for_p
     for move in [(0, 0), (0, 0), (0, 0), (3.25, 1.5), (3.25, 1.5), (3.25, 1.5), (0, 0)]:
         mine, theirs = drawn(kept_figure, kept_texts, move), drawn(plain_figure, plain_texts, move)
         assert (mine != theirs).any(axis=2).sum() == 0, f"text drawn again at {move} differs"
-    images = {key[1][6]: value for key, value in kept.items() if key[0] == "text images"}
+    images = {key[1][7]: value for key, value in kept.items() if key[0] == "text images"}
     assert all(isinstance(value, list) for value in images.values()), "a text drawn again was not merged"
     assert len(images["a/\\/\\ f) rv"]) > 1, "no glyphs' ink met: the blending order was not tested"
     assert len(images["0.4502"]) == 1
@@ -218,7 +218,12 @@ def test_a_new_text_measured_and_drawn_is_laid_out_once(monkeypatch):
     texts[0][0].set_text("0.98765")
     drawn(figure, texts, (0, 0))
     assert texts[0][0].get_window_extent().width > 0
-    assert layouts == [("_layout", "0.98765")], f"laid out {layouts}, not once"
+    # its new characters alone (to put later numbers together from), then the whole, once
+    assert layouts == [("_layout", c) for c in "9876"] + [("_layout", "0.98765")], f"laid out {layouts}"
+    layouts.clear()
+    texts[0][0].set_text("0.9876")  # every pair of neighbours in it seen side by side above
+    drawn(figure, texts, (0, 0))
+    assert layouts == [], f"laid out {layouts}: not put together from its characters"
 
 
 def test_a_text_with_spaces_is_laid_out_from_its_words_as_freetype_lays_it_out_whole():
@@ -253,3 +258,69 @@ def test_a_text_with_spaces_is_laid_out_from_its_words_as_freetype_lays_it_out_w
                    [(i.ft_object.fname, i.glyph_index, i.x, i.y) for i in whole], (text, font)
             joined += " " in text.strip(" ") and glyphs._joinable(text)
     assert joined > 300, "too few texts were joined from words: the test could not fail"
+
+
+def test_a_word_is_put_together_from_its_characters_as_freetype_lays_it_out_whole():
+    """Words (no spaces) put together from their characters' layouts, where each pair of neighbours
+    was seen unkerned, equal FreeType's layout of the whole word glyph for glyph and position for
+    position: seeded random numbers and words (kerning pairs such as "AV" and "Te", ligatures such
+    as "fi", a fallback font's symbols) in every family, weight and style the demos use."""
+    import random
+
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties
+
+    from backprop_kit import glyphs
+
+    rng = random.Random(13)
+    alphabets = ["0123456789-.", "0123456789-.\u2212e+",
+                 "0123456789-+.,=()[]|/abcdefiTeAVWYLfi\u2202\u2713\u00d7\u00b2\u00e9"]
+    put_together = 0
+    for dpi in (72, 130):
+        canvas = FigureCanvasAgg(Figure(dpi=dpi))
+        kept = keep_glyphs(canvas)
+        renderer = canvas.get_renderer()
+        by_freetype = []
+        laid_out_by_freetype = glyphs._laid_out_by_freetype
+        glyphs._laid_out_by_freetype = lambda renderer, s, *args: by_freetype.append(s) or \
+            laid_out_by_freetype(renderer, s, *args)
+        try:
+            for _ in range(4000):
+                font = FontProperties(size=rng.choice([10, 13]), weight=rng.choice(["normal", "bold"]),
+                                      style=rng.choice(["normal", "italic"]),
+                                      family=rng.choice(["sans-serif", "monospace", "serif"]))
+                alphabet = rng.choices(alphabets, weights=[6, 2, 2])[0]
+                text = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 11)))
+                by_freetype.clear()
+                _, mine = glyphs._layout(renderer, kept, text, font)
+                whole = renderer._prepare_font(font)._layout(text, flags=get_hinting_flag())
+                assert [(f.fname, g, x, y) for f, g, x, y in mine] == \
+                       [(i.ft_object.fname, i.glyph_index, i.x, i.y) for i in whole], (text, font)
+                put_together += text not in by_freetype
+        finally:
+            glyphs._laid_out_by_freetype = laid_out_by_freetype
+    assert put_together > 2000, f"{put_together} words put together: the test could not fail"
+
+
+def test_a_kerned_pair_is_never_put_together():
+    """DejaVu Sans kerns "A" and "V": a word holding them is FreeType's, however often its other
+    pairs were seen side by side."""
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties
+
+    from backprop_kit import glyphs
+
+    canvas = FigureCanvasAgg(Figure(dpi=130))
+    kept = keep_glyphs(canvas)
+    renderer = canvas.get_renderer()
+    font = FontProperties(family="DejaVu Sans", size=13)
+    whole = renderer._prepare_font(font)._layout("AV", flags=get_hinting_flag())
+    _, [(a_font, a_glyph, _, _)] = glyphs._layout(renderer, kept, "A", font)
+    a_advance = glyphs._glyph_box(renderer, kept, a_font, 13, a_glyph, get_hinting_flag())[1]
+    assert whole[1].x != a_advance / 64, "the font does not kern AV: the test could not fail"
+    for word in ["A1", "1A", "V1", "1V", "AV", "VA", "1AV1", "AVA", "VAV", "AAVV", "A1V1A"]:
+        _, mine = glyphs._layout(renderer, kept, word, font)
+        whole = renderer._prepare_font(font)._layout(word, flags=get_hinting_flag())
+        assert [(g, x, y) for _, g, x, y in mine] == [(i.glyph_index, i.x, i.y) for i in whole], word
+    pairs = next(value for key, value in kept.items() if key[0] == "unkerned pairs")
+    assert pairs[("A", "V")] is False and pairs[("A", "1")] is True

@@ -19,7 +19,9 @@ matplotlib lays it out twice, to measure it and to draw it.  Here it is laid out
 is measured from the layout it is drawn from (with each glyph's box and advance read once),
 and a text with spaces is joined from the kept layouts of its words, so only its new words
 are laid out (a drag across notebook 5's x: ~24 layouts a step instead of ~55; its median step
-without a browser 53 -> 38 ms).
+without a browser 53 -> 38 ms).  A new word is put together from its characters' layouts once
+FreeType was seen to set each pair of neighbours in it side by side (a new number, mostly:
+~3 FreeType layouts a step of that drag instead of ~24; 37 -> 32 ms).
 
 It re-does two private methods of matplotlib's RendererAgg (``draw_text`` and
 ``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned) and ``get_text_width_height_descent``,
@@ -96,39 +98,98 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
 def _layout(renderer, kept, s, prop, features=None, language=None):
     """(key, [(font, glyph, x, y) of each glyph]): FreeType's layout of the plain text ``s``, kept
     (~20 us a character: FreeType loads and hints each glyph again)."""
-    flags = get_hinting_flag()
-    # what matplotlib's get_font and _layout depend on (the two factors pick another FT2Font)
-    key = ("layout", _font_files(kept, prop), mpl.rcParams["text.hinting_factor"],
-           mpl.rcParams["text.kerning_factor"], prop.get_size_in_points(), renderer.dpi, s, flags,
-           None if features is None else tuple(features), language)
+    return _layout_in(renderer, kept, _layout_settings(renderer, kept, prop), s, prop, features, language)
+
+
+def _layout_settings(renderer, kept, prop):
+    """What a layout depends on besides its text: the font files, what matplotlib's get_font and
+    _layout read (the two factors pick another FT2Font), the size, resolution and hinting.  Worked
+    out once a text, not once a word or character (a dozen rcParams reads, ~15 us)."""
+    return (_font_files(kept, prop), mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"],
+            prop.get_size_in_points(), renderer.dpi, get_hinting_flag())
+
+
+def _layout_in(renderer, kept, settings, s, prop, features=None, language=None):
+    """_layout with its settings worked out."""
+    key = ("layout", *settings, s, None if features is None else tuple(features), language)
     layout = kept.get(key)
     if layout is None:
-        if " " in s and s.strip(" ") and features is None and language is None and _joinable(s):
-            layout = _joined_at_spaces(renderer, kept, s, prop)
+        plain = features is None and language is None
+        if plain and " " in s and s.strip(" ") and _joinable(s):
+            layout = _joined_at_spaces(renderer, kept, settings, s, prop)
+        elif plain and len(s) > 1 and _joinable(s):
+            layout = _composed(renderer, kept, settings, s, prop)
         else:
-            font = renderer._prepare_font(prop)
-            layout = [(item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
-                s, flags=flags, features=features, language=language)]
+            layout = _laid_out_by_freetype(renderer, s, prop, features, language)
         _keep(kept, key, layout)
     return key, layout
 
 
-def _joined_at_spaces(renderer, kept, s, prop):
+def _laid_out_by_freetype(renderer, s, prop, features=None, language=None):
+    font = renderer._prepare_font(prop)
+    return [(item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
+        s, flags=get_hinting_flag(), features=features, language=language)]
+
+
+def _composed(renderer, kept, settings, s, prop):
+    """The layout of the word ``s`` (no spaces) put together from its characters' own layouts, when
+    FreeType was seen to lay out each pair of neighbours in it side by side, unkerned and unchanged;
+    else FreeType's, which shows more pairs.  Mostly numbers: a drag across notebook 5's x writes
+    ~25 new ones a step, ~0.2 ms each for FreeType (each glyph loaded and hinted again), and after
+    a few steps every pair of digits has been seen.
+
+    A pair is known per font, size and everything else the layout depends on, and per kind of
+    text: with a letter in it every character takes the letter's script (Latin: ``_joinable``),
+    without one none has a script, and fonts may kern by script (no pair of digits and signs in
+    the DejaVu fonts differs between the two: a guard for other fonts).  A pair seen kerned
+    (DejaVu's "AV") or a character made into another glyph (a ligature) is never put together:
+    FreeType lays out every text that holds it.  The tests compare these layouts with FreeType's
+    for seeded random words."""
+    size, flags = settings[3], settings[5]
+    singles = []
+    for character in s:
+        _, single = _layout_in(renderer, kept, settings, character, prop)
+        if len(single) != 1:  # no glyph, or several: not a character this can put together
+            return _laid_out_by_freetype(renderer, s, prop)
+        singles.append(single[0])
+    pairs_key = ("unkerned pairs", *settings, any(map(str.isalpha, s)))
+    pairs = kept.get(pairs_key)
+    if pairs is None:
+        pairs = {}
+        _keep(kept, pairs_key, pairs)
+    composed, pen = [], 0  # pen: where the next glyph starts, in 26.6 fixed point
+    for font, glyph, x, y in singles:
+        composed.append((font, glyph, x + pen / SUBPIXEL, y))
+        pen += _glyph_box(renderer, kept, font, size, glyph, flags)[1]
+    if all(pairs.get(pair) for pair in zip(s, s[1:])):
+        return composed
+    layout = _laid_out_by_freetype(renderer, s, prop)
+    if len(layout) == len(composed):  # one glyph a character: each pair of neighbours tells
+        for index, pair in enumerate(zip(s, s[1:])):
+            (*mine, my_x, my_y), (*next_mine, next_x, next_y) = composed[index:index + 2]
+            (*theirs, their_x, their_y), (*next_theirs, next_their_x, next_their_y) = layout[index:index + 2]
+            side_by_side = (mine == theirs and next_mine == next_theirs and my_y == their_y
+                            and next_y == next_their_y and next_x - my_x == next_their_x - their_x)
+            pairs[pair] = pairs.get(pair, True) and side_by_side  # once seen kerned, never put together
+    return layout
+
+
+def _joined_at_spaces(renderer, kept, settings, s, prop):
     """The layout of ``s`` put together from the kept layouts of its words and its spaces.  FreeType
     lays a line out glyph after glyph, and nothing in the fonts here (kerning, ligatures) reaches
     across a space, so a word laid out once serves every text it is in: a row of the check table
     ("✓ ∂Loss/∂w1   0.001168 |  0.001168") changes in its numbers only.  The tests compare
     these layouts with FreeType's own for a thousand random texts in every family and style the
     demos use (27,000 when this was written)."""
-    size, flags = prop.get_size_in_points(), get_hinting_flag()
-    _, [(space_font, space_glyph, _, space_y)] = _layout(renderer, kept, " ", prop)
+    size, flags = settings[3], settings[5]
+    _, [(space_font, space_glyph, _, space_y)] = _layout_in(renderer, kept, settings, " ", prop)
     space_advance = _glyph_box(renderer, kept, space_font, size, space_glyph, flags)[1]
     joined, pen = [], 0  # pen: where the next word starts, in 26.6 fixed point
     for index, word in enumerate(s.split(" ")):
         if index:
             joined.append((space_font, space_glyph, pen / SUBPIXEL, space_y))
             pen += space_advance
-        _, layout = _layout(renderer, kept, word, prop)
+        _, layout = _layout_in(renderer, kept, settings, word, prop)
         joined += [(font, glyph, x + pen / SUBPIXEL, y) for font, glyph, x, y in layout]
         if layout:  # the word ends where its last glyph's advance does
             font, glyph, x, _ = layout[-1]
