@@ -321,7 +321,8 @@ def _font_height_metrics(renderer, kept, prop):
 def _draw_glyphs(renderer, kept, draw_plainly, gc, x, y, angle, glyphs, boxes):
     """RendererAgg._draw_text_glyphs_and_boxes, with each glyph's bitmap kept."""
     for image, left, bottom in _placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()):
-        renderer._renderer.draw_text_image(image, left, bottom, 0, gc)
+        if image.size:  # a space has no bitmap (a check-table row: ~10 of its ~35 glyphs)
+            renderer._renderer.draw_text_image(image, left, bottom, 0, gc)
     boxes = list(boxes)
     if boxes:  # the rules of mathematical text (a fraction's bar), drawn as matplotlib draws them
         draw_plainly(gc, x, y, angle, [], boxes)
