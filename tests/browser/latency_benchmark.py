@@ -1,6 +1,7 @@
 """Slider latency in a real browser: key press on a slider to the new plot on screen.
 
     .venv/bin/python -m tests.browser.latency_benchmark [NAME ...] [--changes 50] [--scale 1.3] [--profile]
+        [--runs N]
 
 For each notebook's live demo (served exactly as ``./kit demo`` serves it) this presses
 ArrowRight / ArrowLeft on the first slider's handle ``--changes`` times, one change at a
@@ -15,8 +16,11 @@ for them is kept (text layouts above all); "one way" then presses Home and Arrow
 ``--changes`` times, every change a value not drawn before, as a drag across the slider.
 Then it sends 20 key presses without waiting and times the last one to the last plot (a
 fast drag must not pile up).  ``--profile`` splits the persistent figure's time into its
-parts with wall-clock stamps from the kernel.  It prints tables and the machine's load; it
-asserts nothing: a shared machine makes timings noisy, so this is a measurement, not a test.
+parts with wall-clock stamps from the kernel.  ``--runs N`` measures each persistent figure N
+times, each on a new page with a new kernel, pools the changes and prints each run's medians:
+on a shared machine a run's median moves by several ms from one run to the next.  It prints
+tables and the machine's load; it asserts nothing: a shared machine makes timings noisy, so
+this is a measurement, not a test.
 """
 
 import argparse
@@ -275,7 +279,12 @@ def main(argv=None):
                         help=f"projector scale, as ./kit demo --scale (default {demo.DEFAULT_SCALE})")
     parser.add_argument("--profile", action="store_true",
                         help="also split the persistent figure's latency into its parts (kernel stamps)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="measure each persistent figure this many times, each on a new page with a new "
+                             "kernel; its figures pool the runs' changes (default 1; the baseline runs once)")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error(f"--runs must be at least 1; got {args.runs}")
     names = args.names or NOTEBOOKS
     unknown = sorted(set(names) - set(NOTEBOOKS))
     if unknown:
@@ -297,28 +306,42 @@ def main(argv=None):
                 sync_playwright() as playwright:
             browser = harness.launch(playwright)
             for name in names:
-                for kind, notebook in (("ipympl, persistent figure", name), ("interact + inline", f"{name}-baseline")):
-                    page = harness.new_page(browser)
-                    page.add_init_script(TIMING_SCRIPT)
-                    timings, one_way, settle = measure(page, harness.demo_url(server, notebook), args.changes)
-                    page.close(run_before_unload=True)  # Voila's page shuts its kernel down
+                for kind, notebook, runs in (("ipympl, persistent figure", name, args.runs),
+                                             ("interact + inline", f"{name}-baseline", 1)):
+                    timings, one_way, settles, run_medians = [], [], [], []
+                    for _ in range(runs):
+                        page = harness.new_page(browser)
+                        page.add_init_script(TIMING_SCRIPT)
+                        run_timings, run_one_way, settle = measure(page, harness.demo_url(server, notebook),
+                                                                   args.changes)
+                        page.close(run_before_unload=True)  # Voila's page shuts its kernel down
+                        timings += run_timings
+                        one_way += run_one_way
+                        settles.append(settle)
+                        run_medians.append((statistics.median(drawn - key for key, drawn, *_ in run_timings),
+                                            statistics.median(run_one_way)))
                     latencies = [drawn - key for key, drawn, *_ in timings]
                     until_drawn = statistics.median(into_canvas - key for key, _, _, into_canvas in timings)
                     rows.append((name, kind, statistics.median(latencies), percentile(latencies, 0.95),
                                  max(latencies), len(latencies), until_drawn, statistics.median(one_way),
-                                 percentile(one_way, 0.95), len(one_way), settle))
+                                 percentile(one_way, 0.95), len(one_way), statistics.median(settles), run_medians))
                     if args.profile and notebook == name:
                         profiles[name] = phases(timings, folder / "profile-stamps.jsonl")
                     print(f"  measured {name} ({kind})", flush=True)
             browser.close()
     print(f"after:  {conditions()}")
     print(f"\nKey press on a slider to the new plot in the browser (ms), demo scale {args.scale}:\n")
+    by_run = args.runs > 1  # and then each run's medians, to show how far runs differ
     print(f"| notebook | figure | median | p95 | max | changes | median to the draw, before its frame "
-          f"| one way: median | one way: p95 | one way: changes | {BURST} fast keys: last key to last plot |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, kind, median, p95, worst, count, until_drawn, one_way, one_way_p95, one_way_count, settle in rows:
+          f"| one way: median | one way: p95 | one way: changes | {BURST} fast keys: last key to last plot |"
+          + (" medians of each run (back and forth; one way) |" if by_run else ""))
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---|" if by_run else ""))
+    for (name, kind, median, p95, worst, count, until_drawn, one_way, one_way_p95, one_way_count, settle,
+         run_medians) in rows:
+        each_run = (" " + ", ".join(f"{back:.0f}" for back, _ in run_medians) + "; "
+                    + ", ".join(f"{one:.0f}" for _, one in run_medians) + " |") if by_run else ""
         print(f"| {name} | {kind} | {median:.0f} | {p95:.0f} | {worst:.0f} | {count} | {until_drawn:.0f} "
-              f"| {one_way:.0f} | {one_way_p95:.0f} | {one_way_count} | {settle:.0f} |")
+              f"| {one_way:.0f} | {one_way_p95:.0f} | {one_way_count} | {settle:.0f} |{each_run}")
     if profiles:
         print("\nWhere the persistent figure's time goes (median ms per change):\n")
         print("| notebook | " + " | ".join(PHASES) + " |")
