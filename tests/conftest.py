@@ -48,3 +48,15 @@ def run_on_own_loop(coroutine_function):
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine_function()).result()
+
+
+async def until_idle_work_done(work, timeout_s=30):
+    """Wait (on the running loop) until ``work`` (an IdleWork) has no step left: tests wait for the
+    work itself, not for a time a loaded machine may overrun."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while work.pending:
+        assert loop.time() < deadline, f"idle work still running after {timeout_s} s"
+        await asyncio.sleep(0.01)

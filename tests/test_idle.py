@@ -1,11 +1,10 @@
 """backprop_kit.idle: work run while the kernel waits, one step a turn of its event loop."""
 
 import asyncio
-
 import concurrent.futures
 
 from backprop_kit.idle import IdleWork
-from tests.conftest import run_on_own_loop
+from tests.conftest import run_on_own_loop, until_idle_work_done
 
 
 def test_steps_run_in_order_once_idle_and_a_new_start_drops_the_rest():
@@ -15,12 +14,12 @@ def test_steps_run_in_order_once_idle_and_a_new_start_drops_the_rest():
         work = IdleWork()
         assert work.start(lambda: done.append(name) for name in "abc")
         assert done == [], "nothing runs before the kernel has been idle a moment"
-        await asyncio.sleep(0.1)
+        await until_idle_work_done(work)
         assert done == ["a", "b", "c"]
         # the next slider move comes between two steps: what was left is dropped
         next_move = lambda: work.start([lambda: done.append("g")])
         work.start([lambda: done.append("d"), next_move, lambda: done.append("f")])
-        await asyncio.sleep(0.1)
+        await until_idle_work_done(work)
 
     run_on_own_loop(drag)
     assert done == ["a", "b", "c", "d", "g"], done
@@ -34,8 +33,9 @@ def test_a_step_that_fails_ends_only_itself():
 
     async def run():
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: done.append("reported"))
-        IdleWork().start([fails, lambda: done.append("next")])
-        await asyncio.sleep(0.1)
+        work = IdleWork()
+        work.start([fails, lambda: done.append("next")])
+        await until_idle_work_done(work)
 
     run_on_own_loop(run)
     assert done == ["reported", "next"]

@@ -1,7 +1,5 @@
 """Notebook 3's training, drawings and widgets, driven with reference implementations written here."""
 
-import asyncio
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,7 +11,7 @@ from backprop_kit import twolayer
 from backprop_kit.demos import model_intuition as demo
 from backprop_kit.gradcheck import numerical_gradient, relative_error
 from backprop_kit.layers import LayeredNetworkView, check_widths
-from tests.conftest import run_on_own_loop
+from tests.conftest import run_on_own_loop, until_idle_work_done
 
 
 # ---- reference answers (independent of the notebook) ---------------------------------------
@@ -325,14 +323,14 @@ def test_moving_c_trains_its_next_values_while_the_kernel_waits(monkeypatch):
         init_demo = demo.InitialisationDemo(symmetric, epochs=40)
         settings = dict(init_demo.settings)
         assert constants() == [0.5]
-        await asyncio.sleep(0.1)
-        assert constants() == [0.5], "nothing moved: nothing trained ahead"
+        assert not init_demo._ahead.pending and constants() == [0.5], "nothing moved: nothing trained ahead"
         init_demo.update(**{**settings, "constant": 0.2})
-        await asyncio.sleep(0.1)
+        assert init_demo._ahead.pending
+        await until_idle_work_done(init_demo._ahead)
         assert constants() == [0.5, 0.2, 0.1, 0.3], "dragged down: 0.1 first, then 0.3"
         init_demo.update(**{**settings, "constant": -2 + 23 * 0.1})
         assert constants()[-1] != 0.30000000000000027 and len(constants()) == 4, "0.3 was trained ahead: kept"
-        await asyncio.sleep(0.1)
+        await until_idle_work_done(init_demo._ahead)
         assert constants()[4:] == [0.4], "then 0.4 (0.2 is kept)"
 
     run_on_own_loop(drag)

@@ -37,6 +37,11 @@ class IdleWork:
         self._pending = loop.call_later(START_AFTER_S, run_next)
         return True
 
+    @property
+    def pending(self):
+        """Whether steps are left to run."""
+        return self._pending is not None
+
     def cancel(self):
         if self._pending is not None:
             self._pending.cancel()
