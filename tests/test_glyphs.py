@@ -57,7 +57,7 @@ def test_kept_glyphs_draw_what_matplotlib_draws_wherever_the_text_goes():
 
 
 def glyphs_kept(kept):
-    return sum(key[0] == "glyph" for key in kept)
+    return sum(len(table) for key, table in kept.items() if key[0] == "glyphs")
 
 
 def test_a_text_drawn_again_where_it_was_is_drawn_from_merged_images_pixel_for_pixel():
@@ -76,7 +76,7 @@ def test_a_text_drawn_again_where_it_was_is_drawn_from_merged_images_pixel_for_p
     for move in [(0, 0), (0, 0), (0, 0), (3.25, 1.5), (3.25, 1.5), (3.25, 1.5), (0, 0)]:
         mine, theirs = drawn(kept_figure, kept_texts, move), drawn(plain_figure, plain_texts, move)
         assert (mine != theirs).any(axis=2).sum() == 0, f"text drawn again at {move} differs"
-    images = {key[1][7]: value for key, value in kept.items() if key[0] == "text images"}
+    images = {key[2]: value for key, value in kept.items() if key[0] == "text images"}
     assert all(isinstance(value, list) for value in images.values()), "a text drawn again was not merged"
     assert len(images["a/\\/\\ f) rv"]) > 1, "no glyphs' ink met: the blending order was not tested"
     assert len(images["0.4502"]) == 1
@@ -88,10 +88,10 @@ def test_a_new_renderer_after_a_resize_keeps_glyphs_too():
     plain_figure, plain_texts = text_figure()
     for figure in (kept_figure, plain_figure):
         figure.set_dpi(97)
-    size = len(kept)
+    size = kept.entries
     mine, theirs = drawn(kept_figure, kept_texts, (1, 1)), drawn(plain_figure, plain_texts, (1, 1))
     assert (mine != theirs).any(axis=2).sum() == 0
-    assert len(kept) > size
+    assert kept.entries > size
 
 
 def test_the_kept_glyphs_are_forgotten_past_their_limit(monkeypatch):
@@ -102,7 +102,7 @@ def test_the_kept_glyphs_are_forgotten_past_their_limit(monkeypatch):
     monkeypatch.setattr(glyphs, "MAX_KEPT", 20)
     figure, texts = text_figure()
     kept = _kept_after_drawing(figure, texts)
-    assert len(kept) < len(everything) / 2, "past the limit, what was kept is forgotten"
+    assert kept.entries < everything.entries / 2, "past the limit, what was kept is forgotten"
     monkeypatch.setattr(glyphs, "MAX_KEPT", 10**6)
     monkeypatch.setattr(glyphs, "MAX_KEPT_BYTES", everything.nbytes // 3)
     figure, texts = text_figure()
@@ -142,7 +142,7 @@ def test_mathematical_text_alone_is_forgotten_past_the_limit_too(monkeypatch):
     for row in range(8):  # mathematical text is laid out by matplotlib's mathtext, then drawn from kept glyphs
         figure.text(0.05, 0.1 + 0.1 * row, rf"$\sigma(w_{row} x + b_{row}) = \frac{{{row}}}{{7}}$")
     figure.canvas.draw()
-    assert 0 < len(kept) <= 10 + 20, "one text's glyphs past the limit at most"
+    assert 0 < kept.entries <= 10 + 20, "one text's glyphs past the limit at most"
 
 
 def test_kept_font_heights_give_every_text_the_box_matplotlib_gives_it():
@@ -204,26 +204,51 @@ def test_kept_layouts_measure_every_text_as_matplotlib_measures_it():
 
 
 def test_a_new_text_measured_and_drawn_is_laid_out_once(monkeypatch):
-    import matplotlib.ft2font as ft2font
-
     figure, texts = text_figure()
     keep_glyphs(figure.canvas)
     drawn(figure, texts, (0, 0))
+    layouts = _freetype_layouts(monkeypatch)
+    texts[0][0].set_text("QZX")  # new characters in that font
+    drawn(figure, texts, (0, 0))
+    assert texts[0][0].get_window_extent().width > 0
+    # its new characters alone (to put later words together from), then the whole, once
+    assert layouts == [("_layout", c) for c in "QZX"] + [("_layout", "QZX")], f"laid out {layouts}"
+    layouts.clear()
+    texts[0][0].set_text("ZX")  # its one pair of neighbours seen side by side above
+    drawn(figure, texts, (0, 0))
+    assert layouts == [], f"laid out {layouts}: not put together from its characters"
+
+
+def test_the_first_new_number_in_a_font_learns_every_pair_a_number_can_hold(monkeypatch):
+    """FreeType lays out one string holding every pair of digits and signs, then no number at all."""
+    from backprop_kit import glyphs
+
+    figure = Figure(figsize=(3, 2), dpi=130)
+    FigureCanvasAgg(figure)
+    keep_glyphs(figure.canvas)
+    text = figure.text(0.1, 0.5, "")
+    layouts = _freetype_layouts(monkeypatch)
+    for number in ["0.4502", "-12,345.6789", "+0.0701", "\u22123.25", "99.9"]:
+        text.set_text(number)
+        figure.canvas.draw()
+    laid_out = [s for _, s in layouts]
+    # the first number's characters, the others' on their first appearance in the string, the string
+    others = dict.fromkeys(c for c in glyphs.EVERY_NUMBER_PAIR if c not in "0.452")
+    assert laid_out == [*"0.452", *others, glyphs.EVERY_NUMBER_PAIR], f"laid out {laid_out}"
+    assert set(others) | set("0.452") == glyphs.NUMBER_CHARACTERS
+
+
+def _freetype_layouts(monkeypatch):
+    """A list that collects FreeType's layouts from now on: (its method's name, the text)."""
+    import matplotlib.ft2font as ft2font
+
     layouts = []
     for name in ("_layout", "set_text"):
         method = getattr(ft2font.FT2Font, name)
         monkeypatch.setattr(ft2font.FT2Font, name,
                             lambda font, s, *args, _method=method, _name=name, **kwargs:
                             layouts.append((_name, s)) or _method(font, s, *args, **kwargs))
-    texts[0][0].set_text("0.98765")
-    drawn(figure, texts, (0, 0))
-    assert texts[0][0].get_window_extent().width > 0
-    # its new characters alone (to put later numbers together from), then the whole, once
-    assert layouts == [("_layout", c) for c in "9876"] + [("_layout", "0.98765")], f"laid out {layouts}"
-    layouts.clear()
-    texts[0][0].set_text("0.9876")  # every pair of neighbours in it seen side by side above
-    drawn(figure, texts, (0, 0))
-    assert layouts == [], f"laid out {layouts}: not put together from its characters"
+    return layouts
 
 
 def test_a_text_with_spaces_is_laid_out_from_its_words_as_freetype_lays_it_out_whole():
@@ -315,12 +340,12 @@ def test_a_kerned_pair_is_never_put_together():
     renderer = canvas.get_renderer()
     font = FontProperties(family="DejaVu Sans", size=13)
     whole = renderer._prepare_font(font)._layout("AV", flags=get_hinting_flag())
-    _, [(a_font, a_glyph, _, _)] = glyphs._layout(renderer, kept, "A", font)
-    a_advance = glyphs._glyph_box(renderer, kept, a_font, 13, a_glyph, get_hinting_flag())[1]
+    face, [(a_font, a_glyph, _, _)] = glyphs._layout(renderer, kept, "A", font)
+    a_advance = glyphs._glyph_box(renderer, kept, face, a_font, a_glyph)[1]
     assert whole[1].x != a_advance / 64, "the font does not kern AV: the test could not fail"
     for word in ["A1", "1A", "V1", "1V", "AV", "VA", "1AV1", "AVA", "VAV", "AAVV", "A1V1A"]:
         _, mine = glyphs._layout(renderer, kept, word, font)
         whole = renderer._prepare_font(font)._layout(word, flags=get_hinting_flag())
         assert [(g, x, y) for _, g, x, y in mine] == [(i.glyph_index, i.x, i.y) for i in whole], word
-    pairs = next(value for key, value in kept.items() if key[0] == "unkerned pairs")
+    pairs = face.side_by_side[True]
     assert pairs[("A", "V")] is False and pairs[("A", "1")] is True

@@ -21,7 +21,11 @@ and a text with spaces is joined from the kept layouts of its words, so only its
 are laid out (a drag across notebook 5's x: ~24 layouts a step instead of ~55; its median step
 without a browser 53 -> 38 ms).  A new word is put together from its characters' layouts once
 FreeType was seen to set each pair of neighbours in it side by side (a new number, mostly:
-~3 FreeType layouts a step of that drag instead of ~24; 37 -> 32 ms).
+~3 FreeType layouts a step of that drag instead of ~24; 37 -> 32 ms); the first new number in a
+font and size learns every pair of digits and signs at once (then none a step).  What is kept
+for one font and size (a ``_Face``) is found once a text, and its characters, words and glyph
+boxes are looked up inside it by themselves; a new text is merged into a few images before it
+is drawn, as a text drawn again is (that drag: 33 -> 29 ms).
 
 It re-does two private methods of matplotlib's RendererAgg (``draw_text`` and
 ``_draw_text_glyphs_and_boxes``, matplotlib 3.11, pinned) and ``get_text_width_height_descent``,
@@ -78,51 +82,79 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
         return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
-    size = prop.get_size_in_points()
-    key, layout = _layout(renderer, kept, s, prop, features, language)
-    glyphs = ((font, size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout)
+    face, layout = _layout(renderer, kept, s, prop, features, language)
+    glyphs = ((font, face.size, glyph, 0, 1, dx, dy) for font, glyph, dx, dy in layout)
     # a text drawn again where it was drawn before (most of a step's text: labels near what
     # changed) is drawn as a few images, not glyph by glyph; kept from its second drawing on
-    images_key = ("text images", key, x, y, angle, renderer.height, gc.get_antialiased())
+    images_key = ("text images", face, s, _features_key(features), language, x, y, angle, renderer.height,
+                  gc.get_antialiased())
+    # (each draw_text_image takes ~5-6 us, most of it reading the gc: a new text is merged first as
+    # well, ~2.5 us a glyph, though kept only from its second drawing: most new texts are drawn once)
     images = kept.get(images_key)
-    if images is None:
-        _keep(kept, images_key, SEEN_ONCE)
-        return renderer._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, [])
-    if images is SEEN_ONCE:
-        images = _merged(_placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()))
-        _keep(kept, images_key, images, sum(image.nbytes for image, _, _ in images))
+    if images is None or images is SEEN_ONCE:
+        merged = _merged(_placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()))
+        if images is None:
+            _keep(kept, images_key, SEEN_ONCE)
+        else:
+            _keep(kept, images_key, merged, sum(image.nbytes for image, _, _ in merged))
+        images = merged
     for image, left, bottom in images:
         renderer._renderer.draw_text_image(image, left, bottom, 0, gc)
 
 
 def _layout(renderer, kept, s, prop, features=None, language=None):
-    """(key, [(font, glyph, x, y) of each glyph]): FreeType's layout of the plain text ``s``, kept
-    (~20 us a character: FreeType loads and hints each glyph again)."""
-    return _layout_in(renderer, kept, _layout_settings(renderer, kept, prop), s, prop, features, language)
+    """(the face, [(font, glyph, x, y) of each glyph]): FreeType's layout of the plain text ``s``,
+    kept (~20 us a character: FreeType loads and hints each glyph again)."""
+    face = _face(renderer, kept, prop)
+    return face, _layout_in(renderer, kept, face, s, prop, features, language)
 
 
-def _layout_settings(renderer, kept, prop):
-    """What a layout depends on besides its text: the font files, what matplotlib's get_font and
-    _layout read (the two factors pick another FT2Font), the size, resolution and hinting.  Worked
-    out once a text, not once a word or character (a dozen rcParams reads, ~15 us)."""
-    return (_font_files(kept, prop), mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"],
-            prop.get_size_in_points(), renderer.dpi, get_hinting_flag())
+class _Face:
+    """What is kept for text in one setting of everything a layout depends on besides the text:
+    the font files, what matplotlib's get_font and _layout read (the two rcParams factors pick
+    another FT2Font), the size, resolution and hinting.  Found once a text (a dozen rcParams
+    reads, ~5 us); inside, a word's characters and glyphs are looked up by themselves alone
+    (a lookup under all of the setting cost ~1 us: a new check-table row looks up ~60)."""
+
+    def __init__(self, size, flags):
+        self.size, self.flags = size, flags
+        self.layouts = {}  # (text, features, language) -> [(font, glyph, x, y)]
+        self.boxes = {}  # (font, glyph) -> (FreeType's control box, advance), 26.6 fixed point
+        # with a letter in the text or not -> {(character, next character): FreeType sets them side by side}
+        self.side_by_side = {False: {}, True: {}}
+        self.knows_number_pairs = False  # EVERY_NUMBER_PAIR was laid out in it
 
 
-def _layout_in(renderer, kept, settings, s, prop, features=None, language=None):
-    """_layout with its settings worked out."""
-    key = ("layout", *settings, s, None if features is None else tuple(features), language)
-    layout = kept.get(key)
+def _face(renderer, kept, prop):
+    """The _Face kept for the setting of ``prop`` on ``renderer``."""
+    size, flags = prop.get_size_in_points(), get_hinting_flag()
+    key = ("face", _font_files(kept, prop), mpl.rcParams["text.hinting_factor"],
+           mpl.rcParams["text.kerning_factor"], size, renderer.dpi, flags)
+    face = kept.get(key)
+    if face is None:
+        face = _Face(size, flags)
+        _keep(kept, key, face)
+    return face
+
+
+def _features_key(features):
+    return None if features is None else tuple(features)
+
+
+def _layout_in(renderer, kept, face, s, prop, features=None, language=None):
+    """_layout in a face already found."""
+    key = (s, _features_key(features), language)
+    layout = face.layouts.get(key)
     if layout is None:
         plain = features is None and language is None
         if plain and " " in s and s.strip(" ") and _joinable(s):
-            layout = _joined_at_spaces(renderer, kept, settings, s, prop)
+            layout = _joined_at_spaces(renderer, kept, face, s, prop)
         elif plain and len(s) > 1 and _joinable(s):
-            layout = _composed(renderer, kept, settings, s, prop)
+            layout = _composed(renderer, kept, face, s, prop)
         else:
             layout = _laid_out_by_freetype(renderer, s, prop, features, language)
-        _keep(kept, key, layout)
-    return key, layout
+        _keep(kept, key, layout, table=face.layouts)
+    return layout
 
 
 def _laid_out_by_freetype(renderer, s, prop, features=None, language=None):
@@ -131,7 +163,29 @@ def _laid_out_by_freetype(renderer, s, prop, features=None, language=None):
         s, flags=get_hinting_flag(), features=features, language=language)]
 
 
-def _composed(renderer, kept, settings, s, prop):
+def _every_pair(alphabet):
+    """A string in which each character of ``alphabet`` stands once before every one of them
+    (itself too): a de Bruijn sequence of order 2, closed."""
+    order = []
+
+    def visit(character):  # an Eulerian circuit of the complete graph with loops (Hierholzer's)
+        while unvisited[character]:
+            visit(unvisited[character].pop())
+        order.append(character)
+
+    unvisited = {character: list(alphabet) for character in alphabet}
+    visit(alphabet[0])
+    return "".join(reversed(order))
+
+
+# The characters of the numbers the demos write; when a face first meets a new number, FreeType lays
+# out EVERY_NUMBER_PAIR once (226 characters, 3-4 ms) instead of a few new numbers a step over the
+# first dozens of steps of a drag (0.2-0.45 ms each: a pair not seen yet in nearly every one).
+NUMBER_CHARACTERS = frozenset("0123456789.,+-\u2212")
+EVERY_NUMBER_PAIR = _every_pair(sorted(NUMBER_CHARACTERS))
+
+
+def _composed(renderer, kept, face, s, prop):
     """The layout of the word ``s`` (no spaces) put together from its characters' own layouts, when
     FreeType was seen to lay out each pair of neighbours in it side by side, unkerned and unchanged;
     else FreeType's, which shows more pairs.  Mostly numbers: a drag across notebook 5's x writes
@@ -145,24 +199,25 @@ def _composed(renderer, kept, settings, s, prop):
     (DejaVu's "AV") or a character made into another glyph (a ligature) is never put together:
     FreeType lays out every text that holds it.  The tests compare these layouts with FreeType's
     for seeded random words."""
-    size, flags = settings[3], settings[5]
     singles = []
     for character in s:
-        _, single = _layout_in(renderer, kept, settings, character, prop)
+        single = _layout_in(renderer, kept, face, character, prop)
         if len(single) != 1:  # no glyph, or several: not a character this can put together
             return _laid_out_by_freetype(renderer, s, prop)
         singles.append(single[0])
-    pairs_key = ("unkerned pairs", *settings, any(map(str.isalpha, s)))
-    pairs = kept.get(pairs_key)
-    if pairs is None:
-        pairs = {}
-        _keep(kept, pairs_key, pairs)
+    pairs = face.side_by_side[any(map(str.isalpha, s))]
     composed, pen = [], 0  # pen: where the next glyph starts, in 26.6 fixed point
     for font, glyph, x, y in singles:
         composed.append((font, glyph, x + pen / SUBPIXEL, y))
-        pen += _glyph_box(renderer, kept, font, size, glyph, flags)[1]
+        pen += _glyph_box(renderer, kept, face, font, glyph)[1]
     if all(pairs.get(pair) for pair in zip(s, s[1:])):
         return composed
+    if not face.knows_number_pairs and NUMBER_CHARACTERS.issuperset(s):
+        # the first new number of this face: learn every pair a number can hold at once
+        face.knows_number_pairs = True
+        _composed(renderer, kept, face, EVERY_NUMBER_PAIR, prop)
+        if all(pairs.get(pair) for pair in zip(s, s[1:])):
+            return composed
     layout = _laid_out_by_freetype(renderer, s, prop)
     if len(layout) == len(composed):  # one glyph a character: each pair of neighbours tells
         for index, pair in enumerate(zip(s, s[1:])):
@@ -170,30 +225,31 @@ def _composed(renderer, kept, settings, s, prop):
             (*theirs, their_x, their_y), (*next_theirs, next_their_x, next_their_y) = layout[index:index + 2]
             side_by_side = (mine == theirs and next_mine == next_theirs and my_y == their_y
                             and next_y == next_their_y and next_x - my_x == next_their_x - their_x)
-            pairs[pair] = pairs.get(pair, True) and side_by_side  # once seen kerned, never put together
+            known = pairs.get(pair)
+            if known is None or (known and not side_by_side):  # once seen kerned, never put together
+                _keep(kept, pair, side_by_side, table=pairs)
     return layout
 
 
-def _joined_at_spaces(renderer, kept, settings, s, prop):
+def _joined_at_spaces(renderer, kept, face, s, prop):
     """The layout of ``s`` put together from the kept layouts of its words and its spaces.  FreeType
     lays a line out glyph after glyph, and nothing in the fonts here (kerning, ligatures) reaches
     across a space, so a word laid out once serves every text it is in: a row of the check table
     ("✓ ∂Loss/∂w1   0.001168 |  0.001168") changes in its numbers only.  The tests compare
     these layouts with FreeType's own for a thousand random texts in every family and style the
     demos use (27,000 when this was written)."""
-    size, flags = settings[3], settings[5]
-    _, [(space_font, space_glyph, _, space_y)] = _layout_in(renderer, kept, settings, " ", prop)
-    space_advance = _glyph_box(renderer, kept, space_font, size, space_glyph, flags)[1]
+    [(space_font, space_glyph, _, space_y)] = _layout_in(renderer, kept, face, " ", prop)
+    space_advance = _glyph_box(renderer, kept, face, space_font, space_glyph)[1]
     joined, pen = [], 0  # pen: where the next word starts, in 26.6 fixed point
     for index, word in enumerate(s.split(" ")):
         if index:
             joined.append((space_font, space_glyph, pen / SUBPIXEL, space_y))
             pen += space_advance
-        _, layout = _layout_in(renderer, kept, settings, word, prop)
+        layout = _layout_in(renderer, kept, face, word, prop)
         joined += [(font, glyph, x + pen / SUBPIXEL, y) for font, glyph, x, y in layout]
         if layout:  # the word ends where its last glyph's advance does
             font, glyph, x, _ = layout[-1]
-            pen += round(x * SUBPIXEL) + _glyph_box(renderer, kept, font, size, glyph, flags)[1]
+            pen += round(x * SUBPIXEL) + _glyph_box(renderer, kept, face, font, glyph)[1]
     return joined
 
 
@@ -223,30 +279,30 @@ def _text_extent(renderer, kept, measure_plainly, s, prop, ismath):
     with matplotlib's for 1,200 random texts; 8,100 when this was written)."""
     if ismath:  # mathematical text, TeX: laid out by matplotlib, not FreeType
         return measure_plainly(s, prop, ismath)
-    _, layout = _layout(renderer, kept, s, prop)
+    face, layout = _layout(renderer, kept, s, prop)
     if not layout:
         return 0.0, 0.0, 0.0
-    size, flags = prop.get_size_in_points(), get_hinting_flag()
+    boxes = face.boxes
     left = bottom = math.inf
     right = top = -math.inf
     for font, glyph, x, y in layout:
-        (x0, y0, x1, y1), advance = _glyph_box(renderer, kept, font, size, glyph, flags)
+        (x0, y0, x1, y1), advance = boxes.get((font, glyph)) or _glyph_box(renderer, kept, face, font, glyph)
         x, y = round(x * SUBPIXEL), round(y * SUBPIXEL)
         left, right = min(left, x), max(right, x + advance)
         bottom, top = min(bottom, y + y0), max(top, y + y1)
     return (right - left) / 64.0, (top - bottom) / 64.0, -bottom / 64.0
 
 
-def _glyph_box(renderer, kept, font, size, glyph, flags):
-    """((x0, y0, x1, y1) FreeType's control box of ``glyph``, its advance), in 26.6 fixed point, kept."""
-    key = ("glyph box", font.fname, font.family_name, font.style_name, size, renderer.dpi,
-           mpl.rcParams["text.hinting_factor"], flags, glyph)
-    box = kept.get(key)
+def _glyph_box(renderer, kept, face, font, glyph):
+    """((x0, y0, x1, y1) FreeType's control box of ``glyph`` of ``font`` (an FT2Font: the object,
+    made for one file and hinting factor, is the key) in ``face``, its advance), in 26.6 fixed
+    point, kept."""
+    box = face.boxes.get((font, glyph))
     if box is None:
-        font.set_size(size, renderer.dpi)
-        loaded = font.load_glyph(glyph, flags)
+        font.set_size(face.size, renderer.dpi)
+        loaded = font.load_glyph(glyph, face.flags)
         box = loaded.bbox, loaded.horiAdvance
-        _keep(kept, key, box)
+        _keep(kept, (font, glyph), box, table=face.boxes)
     return box
 
 
@@ -264,17 +320,22 @@ def _merged(placed):
     top = min(bottom - image.shape[0] for image, _, bottom in placed)
     bottom = max(bottom for _, _, bottom in placed)
     merged, ink = [], None
+    inked_to = -math.inf  # the right edge of the ink so far: a glyph starting past it meets none
     for image, x, y in placed:
         where = slice(y - image.shape[0] - top, y - top), slice(x - left, x - left + image.shape[1])
-        if ink is None or np.logical_and(ink[where], image).any():
+        if x < inked_to and np.logical_and(ink[where], image).any():
+            inked_to = -math.inf
+        if inked_to == -math.inf:
             ink = np.zeros((bottom - top, right - left), np.uint8)
             merged.append((ink, left, bottom))
         ink[where] |= image
+        inked_to = max(inked_to, x + image.shape[1])
     return merged
 
 
 class _Kept(dict):
     nbytes = 0  # of the bitmaps kept
+    entries = 0  # kept here and in the tables kept here
 
 
 # what matplotlib's choice of font reads from rcParams besides the font properties themselves
@@ -335,18 +396,20 @@ def _placed_glyphs(renderer, kept, x, y, angle, glyphs, antialiased):
     flags = get_hinting_flag()
     height = renderer.height
     style = (renderer.dpi, flags, antialiased, mpl.rcParams["text.hinting_factor"])
-    transforms = {}  # (slant, extend) -> FreeType's matrix for them, and its key
+    transforms = {}  # (slant, extend) -> FreeType's matrix for them
+    tables = {}  # (font, size, slant, extend) -> the bitmaps kept for them
     for font, size, glyph, slant, extend, dx, dy in glyphs:  # dy is upwards
         if (slant, extend) not in transforms:
-            matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])
-                      @ [[extend, extend * slant], [0, 1]]).round().astype(int)
-            transforms[slant, extend] = matrix, matrix.tobytes()
-        matrix, matrix_key = transforms[slant, extend]
+            transforms[slant, extend] = (0x10000 * np.array([[cos, -sin], [sin, cos]])
+                                         @ [[extend, extend * slant], [0, 1]]).round().astype(int)
+        matrix = transforms[slant, extend]
+        bitmaps = tables.get((font, size, slant, extend))
+        if bitmaps is None:  # the FT2Font object (one file and hinting factor) and all else that shapes a bitmap
+            bitmaps = tables[font, size, slant, extend] = _bitmaps(kept, (font, size, matrix.tobytes(), *style))
         at_x = round(SUBPIXEL * (x + dx * cos - dy * sin))  # FreeType's y is upwards
         at_y = round(SUBPIXEL * (height - y + dx * sin + dy * cos))
-        key = ("glyph", font.fname, font.family_name, font.style_name, size, glyph, matrix_key,
-               at_x % SUBPIXEL, at_y % SUBPIXEL, *style)
-        bitmap = kept.get(key)
+        key = (glyph, at_x % SUBPIXEL, at_y % SUBPIXEL)
+        bitmap = bitmaps.get(key)
         if bitmap is None:
             font.set_size(size, renderer.dpi)
             font._set_transform(matrix, [at_x, at_y])
@@ -354,16 +417,29 @@ def _placed_glyphs(renderer, kept, x, y, angle, glyphs, antialiased):
             image = drawn.buffer if antialiased else drawn.buffer * 0xFF
             # kept relative to the whole pixel it was drawn at
             bitmap = image, drawn.left - at_x // SUBPIXEL, drawn.top - at_y // SUBPIXEL
-            _keep(kept, key, bitmap, image.nbytes)
+            _keep(kept, key, bitmap, image.nbytes, table=bitmaps)
         image, left, top = bitmap
         # draw_text_image's y is downwards and at the bitmap's bottom side
         yield image, left + at_x // SUBPIXEL, int(height) - (top + at_y // SUBPIXEL) + image.shape[0]
 
 
-def _keep(kept, key, value, nbytes=0):
-    """kept[key] = value, all forgotten first when past MAX_KEPT entries or MAX_KEPT_BYTES of bitmaps."""
+def _bitmaps(kept, setting):
+    """The table of glyph bitmaps kept for ``setting``: {(glyph, x, y in 1/64 px): bitmap}."""
+    key = ("glyphs", *setting)
+    table = kept.get(key)
+    if table is None:
+        table = {}
+        _keep(kept, key, table)
+    return table
+
+
+def _keep(kept, key, value, nbytes=0, table=None):
+    """table[key] = value (``table``: ``kept`` itself, or a table kept in it), everything forgotten
+    first when past MAX_KEPT entries (the tables' counted too) or MAX_KEPT_BYTES of bitmaps.  A
+    table forgotten meanwhile may still be filled by whoever holds it: it is thrown away after."""
     kept.nbytes += nbytes
-    if len(kept) >= MAX_KEPT or kept.nbytes > MAX_KEPT_BYTES:
+    kept.entries += 1
+    if kept.entries > MAX_KEPT or kept.nbytes > MAX_KEPT_BYTES:
         kept.clear()
-        kept.nbytes = nbytes
-    kept[key] = value
+        kept.nbytes, kept.entries = nbytes, 1
+    (kept if table is None else table)[key] = value
