@@ -521,3 +521,36 @@ def test_a_changed_text_is_laid_out_once_in_a_repaint_and_as_drawn_by_a_full_red
         assert layouts.count(blitted.label) == 1, "the changed label was laid out more than once"
         assert "_get_layout" not in vars(blitted.label), "the layout was kept after the repaint"
     assert blitted.live._blitter.blits >= 2
+
+
+@pytest.mark.parametrize("boxstyle", ["round,pad=0.3", "square,pad=0.5", "round,pad=0.3,rounding_size=0.9",
+                                      "rarrow,pad=0.3"])
+def test_a_framed_text_paints_only_inside_its_place(ipympl_backend, boxstyle):
+    """A text on a frame (veiled_text's notes) is placed by its frame's box padded as the style pads
+    it, turned with the text: every pixel it paints is inside, and upright the box is the path's own.
+    Styles that may reach past their padded box (an arrow, a rounding larger than the pad) are
+    measured from their path."""
+    figure = live.LiveFigure(figsize=(4, 3))
+    ax = figure.axes
+    ax.set_axis_off()
+    canvas = figure.figure.canvas
+    renderer = canvas.get_renderer()
+    for rotation in (0, 30, 90, 200):
+        for text in ax.texts[:]:
+            text.remove()
+        note = ax.text(0.5, 0.5, "step 0.0563 long: too short", rotation=rotation, ha="center", va="center",
+                       fontsize=11, bbox=dict(boxstyle=boxstyle, facecolor="black", edgecolor="red", linewidth=2))
+        canvas.draw()
+        painted = (np.asarray(renderer.buffer_rgba())[:, :, :3] != 255).any(axis=2)
+        assert painted.sum() > 500, "the frame should paint something"
+        height = painted.shape[0]
+        inside = np.zeros_like(painted)
+        for rectangle in figure._blitter._place(note, renderer):
+            inside[blitting._region(rectangle, height)] = True
+        assert not (painted & ~inside).any(), f"{(painted & ~inside).sum()} pixels outside at {rotation} degrees"
+        exact = note.get_bbox_patch().get_window_extent(renderer)
+        mine = blitting._frame_box(note.get_bbox_patch(), renderer)
+        assert mine.x0 <= exact.x0 + 1e-6 and mine.y0 <= exact.y0 + 1e-6 \
+            and mine.x1 >= exact.x1 - 1e-6 and mine.y1 >= exact.y1 - 1e-6, (rotation, mine, exact)
+        if rotation == 0 or "arrow" in boxstyle or "rounding" in boxstyle:
+            assert np.allclose(mine.extents, exact.extents), (rotation, mine, exact)
