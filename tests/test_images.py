@@ -32,7 +32,7 @@ def _matplotlib_pixels(image, renderer):
 
 
 def _grid_pixels(image, renderer):
-    image._kept = None  # made now, not kept from the last draw
+    image._made.clear()  # made now, not kept from the last draw
     pixels, left, bottom, _ = image.make_image(renderer)
     return pixels, left, bottom
 
@@ -94,7 +94,7 @@ def test_what_numpy_does_not_sample_is_left_to_matplotlib(case, monkeypatch):
         image.axes.set_xscale("log")
     asked = []
     monkeypatch.setattr(AxesImage, "make_image", lambda *args, **kwargs: asked.append(args) or (None, 0, 0, None))
-    image._kept = None
+    image._made.clear()
     image.make_image(renderer)
     assert len(asked) == 1, "matplotlib makes this image"
 
@@ -152,3 +152,26 @@ def test_nearest_cells_match_matplotlib_over_many_sizes_including_edges_on_pixel
         differing, _ = _differing(image, renderer, but_the_edges=True)
         assert differing == 0, (rows, columns, width, height, origin, limits)
         plt.close(image.figure)
+
+
+def test_a_picture_made_ahead_is_the_one_drawn_for_that_data_and_colours(monkeypatch):
+    """prepare(data, norm) makes the picture while nothing waits for it; set and drawn later, that
+    data and those colours find it made (no sampling) and it is what sampling then would give.  Other
+    colours for the same data (other boundaries) are not taken for it."""
+    image, renderer = _both(RNG.random((12, 12)), extent=(0, 1, 0, 1), cmap="cividis", interpolation="bilinear",
+                            interpolation_stage="data", norm=BoundaryNorm(np.linspace(0, 1, 6), 256))
+    sampled = []
+    sample = GridImage._sampled
+    monkeypatch.setattr(GridImage, "_sampled", lambda self, *args: sampled.append(1) or sample(self, *args))
+    data, boundaries = RNG.random((12, 12)), np.linspace(0, 1.2, 9)
+    image.prepare(data, BoundaryNorm(boundaries, 256))
+    assert sampled == [1]
+    image.set_data(data)
+    image.set_norm(BoundaryNorm(boundaries, 256))
+    made = image.make_image(renderer)
+    assert sampled == [1], "set and drawn, the picture made ahead is found"
+    image._made.clear()
+    assert np.array_equal(made[0], image.make_image(renderer)[0]), "the picture made ahead is the one sampled now"
+    image.set_norm(BoundaryNorm(boundaries * 0.9, 256))
+    image.make_image(renderer)
+    assert sampled == [1, 1, 1], "other boundaries: another picture"

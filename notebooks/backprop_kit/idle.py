@@ -46,3 +46,12 @@ class IdleWork:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
+
+
+def next_values(value, moved_by, step, bounds):
+    """The values a slider dragged by ``moved_by`` reaches next: one ``step`` on in the direction it
+    moved, then one back, within ``bounds`` (low, high); rounded to 9 places, as a kept value's key
+    should be (a slider sends -2 + 23 x 0.1 = 0.30000000000000027 for the 0.2 + 0.1 worked out)."""
+    step = step if moved_by > 0 else -step
+    ahead = [round(value + step, 9), round(value - step, 9)]
+    return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]

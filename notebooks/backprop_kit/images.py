@@ -15,10 +15,18 @@ blends that pixel with nothing and a GridImage paints it whole (the axes' spines
 Anything else (a log axis, vector output, bilinear over missing values, smoothing when
 downsampling) is left to matplotlib.
 
+A picture can also be made ahead (``prepare``: while the kernel waits, for a slider's next
+value) and is then found made when that data and those colours are set and drawn: pictures
+are kept under what they show by value (a digest of the data, the norm's settings, the
+colormap) when the norm is a plain or a boundary one; other norms count changes instead.
+
 ``show_grid(ax, data, ...)`` is ``ax.imshow`` for the arguments the kit uses.
 """
 
+import hashlib
+
 import numpy as np
+from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.image import AxesImage
 from matplotlib.transforms import Bbox
 
@@ -27,6 +35,7 @@ from matplotlib.transforms import Bbox
 UPSAMPLED = 3
 SUBPIXEL_BITS = 8  # matplotlib (Agg) finds where a pixel centre falls in 1/256ths of a cell
 SUBPIXEL = 1 << SUBPIXEL_BITS
+PICTURES_KEPT = 4  # the one shown, and those made ahead for a drag's next values (~0.9 MB each)
 
 
 def show_grid(ax, data, *, extent=None, aspect=None, alpha=None, vmin=None, vmax=None, **settings):
@@ -51,7 +60,8 @@ class GridImage(AxesImage):
 
     def __init__(self, ax, **kwargs):
         self._version = 0  # counts changes of data and colours (norm, colormap, limits)
-        self._kept = None  # (what the pixels depend on, make_image's answer)
+        self._made = {}  # (what the pixels show, where and how) -> make_image's answer; the latest last
+        self._digest = (None, None)  # (version, digest of the data then)
         super().__init__(ax, **kwargs)
 
     def set_data(self, A):
@@ -67,25 +77,73 @@ class GridImage(AxesImage):
         if (unsampled or magnification != 1.0 or not trans.is_affine or self._A.ndim != 2
                 or np.ndim(self.get_alpha()) > 0):
             return super().make_image(renderer, magnification, unsampled)
+        corners, clip, place, straight = self._place()
+        key = (self._shown() or self._version, place)
+        made = self._made.get(key)
+        if made is None:
+            made = self._sampled(corners, clip, self._A, self.norm) if straight else None
+            if made is None:
+                made = super().make_image(renderer, magnification, unsampled)
+            self._keep(key, made)
+        return made
+
+    def prepare(self, data, norm):
+        """Make the picture of ``data`` coloured through ``norm`` (and this image's colormap) where
+        the image is now, ahead of drawing it: set and drawn later, it is found made.  Does nothing
+        for a norm whose settings are not known here or a picture left to matplotlib."""
+        data = self._normalize_image_array(data)
+        if data.ndim != 2 or not self.get_transform().is_affine or np.ndim(self.get_alpha()) > 0:
+            return
+        shown = self._shown(data, norm)
+        corners, clip, place, straight = self._place()
+        if shown is None or not straight or (shown, place) in self._made:
+            return
+        made = self._sampled(corners, clip, data, norm)
+        if made is not None:
+            self._keep((shown, place), made)
+
+    def _place(self):
+        """(corners in display pixels, clip box, key of all that places and samples the picture,
+        whether it is seen straight on: neither rotated nor skewed, else left to matplotlib)."""
         x1, x2, y1, y2 = self.get_extent()
+        trans = self.get_transform()
         corners = trans.transform([(x1, y1), (x2, y2)])
         (skew_x, skew_y) = trans.get_matrix()[[0, 1], [1, 0]]
         clip = ((self.get_clip_box() or self.axes.bbox) if self.get_clip_on()
                 else self.get_figure(root=True).bbox)
-        key = (self._version, corners.tobytes(), tuple(clip.extents), self._get_scalar_alpha(), self.origin,
-               self.get_interpolation(), self.get_interpolation_stage(), self.get_resample(),
-               self.get_filternorm(), self.get_filterrad())
-        if self._kept is not None and self._kept[0] == key:
-            return self._kept[1]
-        made = self._sampled(corners, clip) if skew_x == 0 and skew_y == 0 else None
-        if made is None:
-            made = super().make_image(renderer, magnification, unsampled)
-        self._kept = (key, made)
-        return made
+        place = (corners.tobytes(), tuple(clip.extents), self._get_scalar_alpha(), self.origin,
+                 self.get_interpolation(), self.get_interpolation_stage(), self.get_resample(),
+                 self.get_filternorm(), self.get_filterrad())
+        return corners, clip, (*place, trans.get_matrix().tobytes()), skew_x == 0 and skew_y == 0
 
-    def _sampled(self, corners, clip):
-        """make_image's answer (pixels, left, bottom, transform) from numpy, or None to leave it
-        to matplotlib."""
+    def _shown(self, data=None, norm=None):
+        """What the picture shows, by value: a digest of the data (the image's own by default), the
+        norm's settings, the colormap; None for a norm whose settings are not known here."""
+        norm = self.norm if norm is None else norm
+        if type(norm) is BoundaryNorm:
+            settings = ("bands", norm.boundaries.tobytes(), norm.Ncmap, norm.extend, norm.clip)
+        elif type(norm) is Normalize and norm.vmin is not None and norm.vmax is not None:
+            settings = ("linear", norm.vmin, norm.vmax, norm.clip)
+        else:
+            return None
+        if data is None:  # the image's own data: digested once a change
+            if self._digest[0] != self._version:
+                self._digest = (self._version, _digest(self._A))
+            digest = self._digest[1]
+        else:
+            digest = _digest(data)
+        cmap = self.get_cmap()
+        return digest, settings, id(cmap), cmap.name
+
+    def _keep(self, key, made):
+        self._made.pop(key, None)
+        self._made[key] = made
+        while len(self._made) > PICTURES_KEPT:
+            del self._made[next(iter(self._made))]  # the oldest
+
+    def _sampled(self, corners, clip, data, norm):
+        """make_image's answer (pixels, left, bottom, transform) for ``data`` coloured through
+        ``norm``, from numpy, or None to leave it to matplotlib."""
         image_box = Bbox(np.sort(corners, axis=0))
         shown = Bbox.intersection(image_box, clip)
         if shown is None:
@@ -96,7 +154,7 @@ class GridImage(AxesImage):
         bottom, top = np.ceil(bottom - 0.5 - 1e-8), np.ceil(top - 0.5)
         if right <= left or top <= bottom:
             return None, 0, 0, None
-        rows, columns = self._A.shape
+        rows, columns = data.shape
         # where pixel centres fall in the grid, in cells from the edge of its first row and column
         first_row_y = corners[0, 1] if self.origin == "lower" else corners[1, 1]
         last_row_y = corners[1, 1] if self.origin == "lower" else corners[0, 1]
@@ -111,31 +169,39 @@ class GridImage(AxesImage):
             interpolation = "nearest"
         if stage in ("auto", "antialiased"):
             stage = "data" if upsampling >= UPSAMPLED else "rgba"
-        data = self._A
         if interpolation == "nearest":  # the same at either stage: colour the cells, then spread them
             # on an edge between cells matplotlib takes the earlier column, and the row above
             row_index = _nearest_cells(at_y, rows, along_a_row=False, edge_to_earlier=self.origin == "upper")
             column_index = _nearest_cells(at_x, columns, along_a_row=True, edge_to_earlier=True)
-            colours = self._coloured(data)
+            colours = self._coloured(data, norm)
             packed = np.ascontiguousarray(colours).view(np.uint32)[:, :, 0]  # a pixel as one number: moved faster
             spread = np.ascontiguousarray(packed[row_index][:, column_index])
             pixels = spread.view(np.uint8).reshape(*spread.shape, 4)
         elif (interpolation == "bilinear" and stage == "data" and not np.ma.is_masked(data)
               and min(rows, columns) > 1):
-            pixels = self._coloured(_bilinear(np.ma.getdata(data), at_y, at_x))
+            pixels = self._coloured(_bilinear(np.ma.getdata(data), at_y, at_x), norm)
         else:
             return None
         return pixels, left, bottom, None  # (the transform is only used to draw unsampled images)
 
-    def _coloured(self, values):
-        """RGBA bytes of ``values`` through the norm and the colormap, times a scalar alpha (as matplotlib)."""
+    def _coloured(self, values, norm):
+        """RGBA bytes of ``values`` through ``norm`` and the colormap, times a scalar alpha (as matplotlib)."""
         # (an image without colour limits takes them from the whole grid here, matplotlib from the
         # part on screen: the kit's images all have theirs)
-        pixels = self.to_rgba(self.norm(values), bytes=True, norm=False)
+        pixels = self.to_rgba(norm(values), bytes=True, norm=False)
         alpha = self._get_scalar_alpha()
         if alpha != 1:
             pixels[:, :, 3] = (pixels[:, :, 3].astype(np.float32) * alpha).astype(np.uint8)
         return pixels
+
+
+def _digest(data):
+    """A digest of an image's data (a masked array): its values and its mask (~0.1 ms a 121 x 121 grid)."""
+    digest = hashlib.blake2b(np.ascontiguousarray(np.ma.getdata(data)).tobytes(), digest_size=16)
+    digest.update(str((data.shape, data.dtype.str)).encode())
+    if np.ma.is_masked(data):
+        digest.update(np.ascontiguousarray(np.ma.getmaskarray(data)).tobytes())
+    return digest.digest()
 
 
 def _nearest_cells(positions, cells, along_a_row, edge_to_earlier):

@@ -84,9 +84,10 @@ class LossSurface:
         u_min, u_max, v_min, v_max = self.extent
         return np.meshgrid(np.linspace(u_min, u_max, int(resolution)), np.linspace(v_min, v_max, int(resolution)))
 
-    def set_surface(self, u, v, heights, levels=12):
+    def set_surface(self, u, v, heights, levels=12, lines=None):
         """Show ``heights`` on the mesh (u, v) from ``grid()``: bands of colour between ``levels``
-        (a count, as for ``contourf``, or the levels themselves) with thin lines at each level."""
+        (a count, as for ``contourf``, or the levels themselves) with thin lines at each level
+        (``lines``: ``contour_lines(u, v, heights, levels)`` worked out before, for those levels)."""
         heights = np.asarray(heights, dtype=float)
         if np.shape(u) != heights.shape or np.shape(v) != heights.shape:
             raise ValueError(f"u, v and heights must share one shape; got {np.shape(u)}, {np.shape(v)}, "
@@ -109,10 +110,15 @@ class LossSurface:
         self._bands.set_extent((u[0, 0] - half_u, u[0, -1] + half_u, v[0, 0] - half_v, v[-1, 0] + half_v))
         self._bands.set_norm(BoundaryNorm(self.levels, self._bands.get_cmap().N))
         self._bands.set_visible(True)
-        lines = contourpy.contour_generator(u, v, heights)
-        self._lines.set_segments([segment for level in self.levels for segment in lines.lines(level)])
+        self._lines.set_segments(contour_lines(u, v, heights, self.levels) if lines is None else lines)
         self.ax.set_xlim(*self.extent[:2])
         self.ax.set_ylim(*self.extent[2:])
+
+    def prepare(self, heights, levels):
+        """Make the bands' picture of ``heights`` (on the mesh from ``grid()``) between ``levels``
+        ahead of ``set_surface``, while the kernel waits: drawing them then costs no sampling."""
+        self._bands.prepare(np.asarray(heights, dtype=float),
+                            BoundaryNorm(np.asarray(levels, dtype=float), self._bands.get_cmap().N))
 
     def set_point(self, point, step=None):
         """Mark ``point`` = (u, v) and draw ``step`` = (du, dv) from it as an arrow (None: no arrow)."""
@@ -169,3 +175,9 @@ class LossSurface:
             "levels": None if self.levels is None else self.levels.copy(),
             "note": self.note.get_text(),
         }
+
+
+def contour_lines(u, v, heights, levels):
+    """The segments of the contour lines of ``heights`` on the mesh (u, v) at each of ``levels``."""
+    generator = contourpy.contour_generator(u, v, heights)
+    return [segment for level in levels for segment in generator.lines(level)]

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from .. import checks, live, twolayer
 from ..curves import CURVE_COLOURS, LiveCurves
 from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
-from ..idle import IdleWork
+from ..idle import IdleWork, next_values
 from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
@@ -94,13 +94,6 @@ def symmetry_table(hidden_units_symmetric, constant=0.5, learning_rate=1.0, epoc
                         f"{twolayer.distinct_units(units):>9d} of {HIDDEN_UNITS} "
                         f"{format_number(history.first_layer_grad_norms[0]):>16s}  {verdict}")
     return "\n".join(rows)
-
-
-def next_constants(constant, moved_by):
-    """The values of c a drag reaches next: one step on in the direction it moved, then one back."""
-    step = CONSTANT_STEP if moved_by > 0 else -CONSTANT_STEP
-    ahead = [round(constant + step, 9), round(constant - step, 9)]
-    return [c for c in ahead if CONSTANT_RANGE[0] - 1e-9 <= c <= CONSTANT_RANGE[1] + 1e-9]
 
 
 def unit_line(w, b, span=GRID):
@@ -213,7 +206,7 @@ class InitialisationDemo:
         self.figure.refresh()
         if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
             self._ahead.start(functools.partial(train_all, next_c, learning_rate, epochs, activation)
-                              for next_c in next_constants(constant, moved_by))
+                              for next_c in next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
 
     def app(self):
         s = self.settings
