@@ -554,3 +554,22 @@ def test_a_framed_text_paints_only_inside_its_place(ipympl_backend, boxstyle):
             and mine.x1 >= exact.x1 - 1e-6 and mine.y1 >= exact.y1 - 1e-6, (rotation, mine, exact)
         if rotation == 0 or "arrow" in boxstyle or "rounding" in boxstyle:
             assert np.allclose(mine.extents, exact.extents), (rotation, mine, exact)
+
+
+def test_an_artist_hidden_where_nothing_else_is_drawn_is_wiped_away(ipympl_backend):
+    """Hiding a lone text repaints its old place with the background and has no artist to draw
+    there: the repaint must cope with nothing to redraw."""
+    figures = []
+    for blit in (True, False):
+        figure = TextAndBar(blit=blit)
+        figure.note = figure.live.axes.text(0.3, 1.7, "a lone note")
+        shown(figure.live)
+        figures.append(figure)
+    for text, visible in [("a lone note, changed", True), ("a lone note, changed", False), ("back", True)]:
+        for figure in figures:
+            figure.note.set_text(text)
+            figure.note.set_visible(visible)
+            figure.live.refresh()
+        mine, theirs = (shown(f.live) for f in figures)
+        assert differing_pixels(mine, theirs) == 0, f"{text!r} visible={visible}"
+    assert figures[0].live._blitter.blits >= 2, "the note's changes should be blits"

@@ -217,9 +217,10 @@ class Blitter:
                                 self._drawn_at)  # in z-order
             pixels = np.asarray(renderer.buffer_rgba())
             height = pixels.shape[0]
-            # the redrawn artists paint only inside their places: keep what is there to undo it
+            # the redrawn artists paint only inside their places: keep what is there to undo it (none
+            # may be redrawn: a lone artist hidden leaves its old place to the background alone)
             painted = [_region(rectangle, height) for rectangle in
-                       _distinct(np.concatenate([self._drawn_at[artist] for artist in redrawn])).tolist()]
+                       _distinct(np.concatenate([NOWHERE] + [self._drawn_at[artist] for artist in redrawn])).tolist()]
             kept = [pixels[region].copy() for region in painted]
             regions = [_region(rectangle, height) for rectangle in places.tolist()]
             for region in regions:

@@ -108,7 +108,7 @@ class LossSurface:
         half_v = (v[-1, 0] - v[0, 0]) / (2 * (v.shape[0] - 1))
         self._bands.set_data(heights)
         self._bands.set_extent((u[0, 0] - half_u, u[0, -1] + half_u, v[0, 0] - half_v, v[-1, 0] + half_v))
-        self._bands.set_norm(BoundaryNorm(self.levels, self._bands.get_cmap().N))
+        self._bands.set_norm(self._band_norm(self.levels))
         self._bands.set_visible(True)
         self._lines.set_segments(contour_lines(u, v, heights, self.levels) if lines is None else lines)
         self.ax.set_xlim(*self.extent[:2])
@@ -117,8 +117,11 @@ class LossSurface:
     def prepare(self, heights, levels):
         """Make the bands' picture of ``heights`` (on the mesh from ``grid()``) between ``levels``
         ahead of ``set_surface``, while the kernel waits: drawing them then costs no sampling."""
-        self._bands.prepare(np.asarray(heights, dtype=float),
-                            BoundaryNorm(np.asarray(levels, dtype=float), self._bands.get_cmap().N))
+        self._bands.prepare(np.asarray(heights, dtype=float), self._band_norm(np.asarray(levels, dtype=float)))
+
+    def _band_norm(self, levels):
+        """The colour bands between ``levels``: the same norm for a picture made ahead and the one set."""
+        return BoundaryNorm(levels, self._bands.get_cmap().N)
 
     def set_point(self, point, step=None):
         """Mark ``point`` = (u, v) and draw ``step`` = (du, dv) from it as an arrow (None: no arrow)."""
