@@ -37,9 +37,6 @@ def main(argv=None):
     grade_cmd.add_argument("--memory-limit", default="4G", help="address-space cap per submission, e.g. 4G or "
                                                                 "512M; 0 for none (default 4G)")
     grade_cmd.add_argument("--regrade", action="store_true", help="grade everything again, ignoring earlier results")
-    grade_cmd.add_argument("--unguarded", action="store_true",
-                           help="grade exactly as plain Otter would: no screen, no check of the grader's files "
-                                "(for comparison; tampering then earns points)")
 
     bench_cmd = commands.add_parser("benchmark", help="time sequential `otter run` against `grade`")
     bench_cmd.add_argument("--notebook", help="which notebook's submissions to use (default: the first built)")
@@ -79,8 +76,7 @@ def _grade_batch(args):
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         run(args.submissions, args.out or Path("grades"), notebook=args.notebook, workers=args.workers,
-            time_limit=args.time_limit, memory_limit=args.memory_limit, guarded=not args.unguarded,
-            regrade=args.regrade)
+            time_limit=args.time_limit, memory_limit=args.memory_limit, regrade=args.regrade)
     except KeyboardInterrupt:
         print("\ninterrupted: every submission graded so far is saved; run the same command again to "
               "grade the rest", file=sys.stderr)
@@ -97,8 +93,7 @@ def _grade_one(args, parser):
             parser.error(f"no autograder for {args.notebook!r}; notebooks: {', '.join(autograders)}")
         autograders = {args.notebook: autograders[args.notebook]}
     (result,) = grade_files([args.submissions], autograders,
-                            time_limit=args.time_limit, memory_limit=args.memory_limit,
-                            guarded=not args.unguarded)
+                            time_limit=args.time_limit, memory_limit=args.memory_limit)
     for question, score in result.scores.items():
         note = f"  ({result.failures[question]})" if question in result.failures else ""
         print(f"{question:24s} {score:g} / {result.possible[question]:g}{note}")

@@ -1,7 +1,7 @@
 """Grade a whole class: ``python -m grader grade SUBMISSIONS --out grades/``.
 
-Each submission is read and screened here (nothing of it runs in this process),
-then graded by the warm engine (``grader.pool``), several at a time.  Every
+Each submission is read here (nothing of it runs in this process), then graded by
+``grader.pool``, several at a time, each in its own sandbox.  Every
 result is appended to ``results.jsonl`` the moment it arrives, with its feedback
 file and a refreshed ``grades.csv``; a later run with the same arguments reuses
 every result whose submission, notebook and autograder are unchanged and grades
@@ -30,7 +30,7 @@ from .progress import Progress
 from .submissions import Submission, discover, is_gradescope_zip, load
 
 JOURNAL = "results.jsonl"
-SCREEN_VERSION = "1"  # bump when the screen's rules change, so resumed runs regrade
+ENGINE_VERSION = "2"  # bump when grading changes, so resumed runs regrade
 MINIMUM_MEMORY = int(1.5 * 2**30)
 
 
@@ -67,7 +67,6 @@ class Planned:
     grade: Grade
     notebook: dict = None  # the prepared notebook, when it still has to be graded
     autograder: Path = None
-    findings: tuple = ()
     cells: tuple = ()
     points: dict = None
 
@@ -104,7 +103,7 @@ class Journal:
 
 # ---------------------------------------------------------------------------- planning
 
-def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
+def plan(submission, autograders, *, forced=None):
     """What to do with one submission: a finished (ungradable) Grade, or a prepared notebook."""
     grade = Grade(submission=submission.key, student=submission.student, sid=submission.sid,
                   email=submission.email)
@@ -113,7 +112,7 @@ def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
     name = target or loaded.assignment
     grade.notebook = name if name in autograders else ""
     points = autograder_points(autograders[name]) if name in autograders else {}
-    grade.key = _key(loaded.digest, name, autograders.get(name), f"{guarded}/{screen}")
+    grade.key = _key(loaded.digest, name, autograders.get(name))
     if loaded.problem:
         return Planned(not_graded(grade, "not a notebook", loaded.problem, points))
     if not name:
@@ -125,13 +124,13 @@ def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
     if loaded.assignment and loaded.assignment != name:
         return Planned(not_graded(grade, "wrong assignment", f"this is the notebook for '{loaded.assignment}', "
                                   f"not for '{name}'", points))
-    notebook, findings = prepare(loaded.notebook, name, guarded=guarded, screen=screen)
-    return Planned(grade, notebook=notebook, autograder=autograders[name], findings=tuple(findings),
+    notebook = prepare(loaded.notebook, name)
+    return Planned(grade, notebook=notebook, autograder=autograders[name],
                    cells=tuple(code_cell_positions(notebook)), points=points)
 
 
-def _key(digest, name, autograder, guarded):
-    parts = [digest, name or "", _file_digest(autograder) if autograder else "", str(guarded), SCREEN_VERSION]
+def _key(digest, name, autograder):
+    parts = [digest, name or "", _file_digest(autograder) if autograder else "", ENGINE_VERSION]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -148,7 +147,7 @@ def _file_digest(path):
 
 # ---------------------------------------------------------------------------- grading
 
-def grade_planned(planned, pool, *, workers, time_limit, memory_limit, verify, on_done=None, on_start=None):
+def grade_planned(planned, pool, *, workers, time_limit, memory_limit, on_done=None, on_start=None):
     """Grade every planned notebook with ``pool``, ``workers`` at a time; call ``on_done(grade)`` for each."""
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
     waiting = [p for p in planned if p.notebook is not None]
@@ -165,20 +164,19 @@ def grade_planned(planned, pool, *, workers, time_limit, memory_limit, verify, o
                 notebook_path = workdir / "input" / f"{item.grade.notebook}.ipynb"
                 notebook_path.write_text(json.dumps(item.notebook))
                 pool.submit({"id": job_id, "notebook": str(notebook_path), "autograder": str(item.autograder),
-                             "workdir": str(workdir), "time_limit": time_limit, "memory_limit": memory_limit,
-                             "verify": verify})
+                             "workdir": str(workdir), "time_limit": time_limit, "memory_limit": memory_limit})
                 running[job_id] = (item, workdir)
                 if on_start:
                     on_start(item.grade)
             done = pool.next_done()
             item, workdir = running.pop(done["id"])
-            grade = from_engine(item.grade, done["result"], item.points, item.cells, item.findings, time_limit)
+            grade = from_engine(item.grade, done["result"], item.points, item.cells, time_limit)
             grade.seconds = done["seconds"]
             shutil.rmtree(workdir, ignore_errors=True)
             if on_done:
                 on_done(grade)
     except BaseException:
-        pool.close()  # stop the kernels before their folders go (Ctrl-C, an engine failure)
+        pool.close()  # stop the sandboxes before their folders go (Ctrl-C, an engine failure)
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -190,26 +188,21 @@ _shared_pool = None
 def _pool():
     """One warm engine per process for ``grade_files`` (tests, the single-file command)."""
     global _shared_pool
-    if _shared_pool is None or _shared_pool.process.poll() is not None:
+    if _shared_pool is None or _shared_pool.closed:
         _shared_pool = Pool()
         atexit.register(_shared_pool.close)
     return _shared_pool
 
 
-def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", guarded=True, workers=1,
-                screen=None, verify=None):
-    """Grade the given files (no output folder); return their Grades in the same order.
-
-    ``guarded=False`` grades as plain Otter would; ``screen``/``verify`` switch one guard alone.
-    """
+def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", workers=1):
+    """Grade the given files (no output folder); return their Grades in the same order."""
     planned = []
     for path in paths:
         path = Path(path)
         submission = Submission(path=path, key=path.name, student=path.stem,
                                 expected=_name_for(path, autograders))
-        planned.append(plan(submission, autograders, guarded=guarded, screen=screen))
-    grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit),
-                  verify=guarded if verify is None else verify)
+        planned.append(plan(submission, autograders))
+    grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit))
     return [p.grade for p in planned]
 
 
@@ -222,7 +215,7 @@ def _name_for(path, autograders):
 
 # ---------------------------------------------------------------------------- the TA command
 
-def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory_limit="4G", guarded=True,
+def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory_limit="4G",
         regrade=False, stream=None, log=print):
     """Grade every submission under ``submissions`` into the folder ``out``; return the Grades."""
     out = Path(out)
@@ -249,7 +242,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         journal = Journal(out / JOURNAL)
         if regrade:
             journal.grades.clear()
-        planned = [plan(s, autograders, forced=notebook, guarded=guarded) for s in found]
+        planned = [plan(s, autograders, forced=notebook) for s in found]
         grades, to_do = {}, []
         for item in planned:
             previous = journal.grades.get(item.grade.submission)
@@ -283,7 +276,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
                 progress.advance(grade)
 
             grade_planned(to_do, pool, workers=min(workers, len(to_do)), time_limit=time_limit,
-                          memory_limit=memory, verify=guarded, on_done=finished, on_start=progress.started)
+                          memory_limit=memory, on_done=finished, on_start=progress.started)
             progress.finish()
         final = [grades[p.grade.submission] for p in planned if p.grade.submission in grades]
         summary = report.write_all(final, out, autograders)

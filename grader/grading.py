@@ -1,17 +1,16 @@
 """Grades: what grading one submission found, in plain words, and ``grade()`` for one file.
 
-Otter (run by ``grader.engine``) does the grading; this module turns what came
-back into a ``Grade`` a test or a TA can read, and checks it against the
-autograder itself: every question of the autograder appears with exactly its
-points, and no score exceeds them, whatever the submission's kernel reported.
+``grader.engine`` runs Otter's tests against the student's sandboxed process; this
+module turns what came back into a ``Grade`` a test or a TA can read, and checks it
+against the autograder itself: every question of the autograder appears with
+exactly its points, and no score exceeds them.
 
 Statuses:
 
-- ``graded``            Otter graded it
-- ``flagged``           graded after the screen removed code that tampers with grading
-- ``tampered``          the tests or the kit's files changed while it ran: 0, for a TA to look at
-- ``timed out``         still running at the time limit (an infinite loop?): 0
-- ``kernel died``       the notebook ended or crashed its own kernel: 0
+- ``graded``            graded; the reason names the first cell that raised, if any
+- ``flagged``           graded, for a TA to look at: an answer called the kit's own code (that question 0)
+- ``timed out``         the cells were still running at the time limit (an infinite loop?): 0
+- ``kernel died``       the notebook ended or crashed its own process while its cells ran: 0
 - ``not a notebook``    empty, not notebook JSON, a broken zip, no notebook inside: 0
 - ``wrong assignment``  a notebook of another assignment: 0
 - ``error``             the grader itself could not finish (the reason says why): 0
@@ -36,11 +35,12 @@ class Grade:
     possible: dict = field(default_factory=dict)  # question -> points available
     failures: dict = field(default_factory=dict)  # question -> first failing check, in its own words
     checks: dict = field(default_factory=dict)  # question -> [{name, hidden, passed, message}]
-    notes: list = field(default_factory=list)  # cell errors and removed code, one sentence each
+    notes: list = field(default_factory=list)  # cell errors and how the checks stopped, one sentence each
     sid: str = ""
     email: str = ""
     seconds: float = 0.0
     key: str = ""  # what a resumed run compares to decide that this grade is still current
+    isolation: str = ""  # how the student's code was kept apart: bubblewrap, separate user or none
 
     @property
     def total(self):
@@ -96,27 +96,20 @@ def not_graded(grade, status, reason, points=None):
     return grade
 
 
-def from_engine(grade, result, points, cells, findings=(), time_limit=None):
+def from_engine(grade, result, points, cells, time_limit=None):
     """Fill ``grade`` from the engine's result for it.
 
     ``points`` is the autograder's ``{question: points}``; ``cells`` the graded
-    notebook's ``[(position, source)]`` code cells, to name cells in reasons;
-    ``findings`` what the screen removed.
+    notebook's ``[(position, source)]`` code cells, to name cells in reasons.
     """
+    grade.isolation = str(result.get("isolation") or "")
     outcome = result.get("outcome")
     if outcome in ("timed out", "kernel died"):
         return _stopped(grade, outcome, result.get("progress") or {}, points, cells, time_limit)
     if outcome != "graded":
         detail = result.get("error") or "no result"
         return not_graded(grade, "error", f"the grader could not finish: {detail}", points)
-    if result.get("changed_files"):
-        changed = ", ".join(result["changed_files"])
-        return not_graded(grade, "tampered", f"the grader's own files changed while the notebook ran ({changed}); "
-                                             f"scores withheld for a TA to look at", points)
     questions = result.get("questions") or {}
-    if not questions:
-        why = result.get("catastrophic") or "Otter returned no results"
-        return not_graded(grade, "error", f"the tests did not finish ({why})", points)
     problem = _mismatch(questions, points)
     if problem:
         return not_graded(grade, "error", f"the results do not match the autograder: {problem}", points)
@@ -129,16 +122,11 @@ def from_engine(grade, result, points, cells, findings=(), time_limit=None):
         failed = [c for c in found["checks"] if not c["passed"]]
         if failed:
             grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
-    removed = [f.describe() for f in findings]
     cell_errors = [note for note in (_cell_error(e, cells) for e in result.get("cell_errors", [])) if note]
-    grade.notes = removed + cell_errors
-    if removed:
-        grade.status = "flagged"
-        grade.reason = (f"graded after removing {len(removed)} statement(s) that tamper with grading; "
-                        f"first: {removed[0]}")
-    else:
-        grade.status = "graded"
-        grade.reason = cell_errors[0] if cell_errors else ""
+    own_work = [f"{q}: {c['message']}" for q in points for c in questions[q]["checks"] if c["name"] == "own work"]
+    grade.notes = cell_errors + ([result["stopped"]] if result.get("stopped") else [])
+    grade.status = "flagged" if own_work else "graded"
+    grade.reason = (own_work or ([result["stopped"]] if result.get("stopped") else []) or cell_errors or [""])[0]
     return grade
 
 
@@ -173,10 +161,6 @@ def _mismatch(questions, points):
 def _locate(source, cells):
     """Which submitted cell an executed cell was; Otter's own cells by their job."""
     source = source or ""
-    if "init_grading_mode" in source:
-        return "Otter's setup cell"
-    if "check_if_not_already_checked" in source:
-        return "the tests"
     for position, text in cells:
         if source and text.startswith(source):
             first = next((line.strip() for line in text.splitlines() if line.strip()), "")
@@ -192,14 +176,14 @@ def _where(progress, cells):
 
 def _cell_error(error, cells):
     place = _locate(error.get("source", ""), cells)
-    if place in ("", "Otter's setup cell", "the tests"):
+    if not place:
         return ""
     return f"{place} raised {error['error'].strip()}"
 
 
 # ---------------------------------------------------------------------------- one submission
 
-def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G", guarded=True):
+def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G"):
     """Grade one submission (.ipynb or export .zip) with ``autograder_zip``; return a ``Grade``.
 
     Uses a warm engine kept for the life of this process (started on first use).
@@ -208,4 +192,4 @@ def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G", guar
 
     name = assignment_of(autograder_zip)
     return batch.grade_files([Path(submission)], {name: Path(autograder_zip)}, time_limit=time_limit,
-                             memory_limit=memory_limit, guarded=guarded)[0]
+                             memory_limit=memory_limit)[0]

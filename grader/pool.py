@@ -1,19 +1,19 @@
-"""The grading engine as seen from the TA's side: start it, hand it jobs, collect results.
+"""Grade several submissions at once: one thread a job, each waiting on its own sandbox.
 
-The engine (``python -m grader.engine``) is one warm process that forks a child per
-submission; this module only talks to it over two pipes.  Closing the pool (or
-this process dying) closes the engine's input, and the engine then kills every
-grading child it still has.
+The work happens in ``grader.engine.grade_job``: the student's code runs in the
+sandboxed process each job starts, and the thread here only sends calls, reads
+plain data and compares.  ``close()`` (Ctrl-C, the end of a run) kills every
+sandbox still running.  ``engine.log`` gets one line a job with its process group.
 """
 
-import json
-import os
-import subprocess
-import sys
+import queue
 import tempfile
+import threading
+import time
+import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import engine, sandbox
 
 
 class EngineError(RuntimeError):
@@ -22,66 +22,72 @@ class EngineError(RuntimeError):
 
 class Pool:
     def __init__(self, log_path=None):
-        env = dict(os.environ)
-        env["PYTHONHASHSEED"] = "0"  # the same set and dict order in every kernel, on every run
-        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # as a fresh ipykernel sets it
-        env.pop("JUPYTER_PATH", None)
         self._temporary_log = log_path is None
         if log_path is None:
             handle, log_path = tempfile.mkstemp(prefix="backprop-engine-", suffix=".log")
+            import os
+
             os.close(handle)
         self.log_path = Path(log_path)
-        self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "grader.engine"], cwd=ROOT, env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
-        self.ready = False
+        self._log = open(self.log_path, "a")
+        self._lock = threading.Lock()
+        self._done = queue.Queue()
+        self._processes = {}
+        self.closed = False
         self.running = 0
 
-    def wait_until_ready(self):
-        if not self.ready:
-            message = self._read()
-            if message.get("event") != "ready":
-                raise EngineError(f"the grading engine did not start: {message}")
-            self.ready = True
-            self._log.write(f"engine ready: pid {message.get('pid')}\n".encode())
-            self._log.flush()
+    def log(self, line):
+        with self._lock:
+            if not self._log.closed:
+                self._log.write(line + "\n")
+                self._log.flush()
 
     def submit(self, job):
-        """Start grading ``job`` (a dict: id, notebook, autograder, workdir, time_limit, memory_limit, verify)."""
-        self.wait_until_ready()
-        self.process.stdin.write((json.dumps({"op": "grade", **job}) + "\n").encode())
-        self.process.stdin.flush()
+        """Start grading ``job`` (id, notebook, autograder, workdir, time_limit, memory_limit) in a thread."""
         self.running += 1
+        threading.Thread(target=self._run, args=(job,), daemon=True, name=f"grading {job['id']}").start()
+
+    def _run(self, job):
+        started = time.monotonic()
+
+        def register(process):
+            with self._lock:
+                self._processes[job["id"]] = process
+                killed = self.closed
+            self.log(f"job {job['id']}: process group {process.pid}")
+            if killed:
+                sandbox.kill(process)
+
+        try:
+            result = engine.grade_job(job, on_start=register)
+        except BaseException as error:  # noqa: BLE001 - the grader's own failure, reported per job
+            result = {"outcome": "error", "error": f"{type(error).__name__}: {error}"[:2000]}
+            self.log(traceback.format_exc())
+        finally:
+            with self._lock:
+                self._processes.pop(job["id"], None)
+        self._done.put({"event": "done", "id": job["id"], "result": result,
+                        "seconds": round(time.monotonic() - started, 3)})
 
     def next_done(self):
         """Block until a job finishes; return ``{"id", "result", "seconds"}``."""
         while True:
-            message = self._read()
-            if message.get("event") == "done":
-                self.running -= 1
-                return message
-
-    def _read(self):
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait()
-            raise EngineError(f"the grading engine stopped (exit code {self.process.returncode}); "
-                              f"its log: {self.log_path}\n{_tail(self.log_path)}")
-        return json.loads(line)
+            try:
+                message = self._done.get(timeout=0.5)  # a timeout, so Ctrl-C is not held up
+            except queue.Empty:
+                continue
+            self.running -= 1
+            return message
 
     def close(self):
-        if self.process.poll() is None:
-            try:
-                self.process.stdin.close()  # the engine kills what is still running, then exits
-            except OSError:
-                pass
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        if self._temporary_log and self.process.returncode == 0:
+        with self._lock:
+            self.closed = True
+            processes = list(self._processes.values())
+        for process in processes:
+            sandbox.kill(process)
+        with self._lock:
+            self._log.close()
+        if self._temporary_log:
             self.log_path.unlink(missing_ok=True)
 
     def __enter__(self):
@@ -89,10 +95,3 @@ class Pool:
 
     def __exit__(self, *exc):
         self.close()
-
-
-def _tail(path, lines=20):
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""

@@ -1,8 +1,10 @@
 """Bad submissions to notebook 1, kept as real files beside this module, and what each must get.
 
 Every case is a file a student could upload: broken code, a notebook that never
-ends or kills its kernel, a memory bomb, and the tampering tricks (changing the
-tests, numpy or Otter; reading the hidden tests; printing a fake pass).  Each is
+ends or kills its own process, a memory bomb, and the tampering tricks that won
+points from plain Otter, which ran the tests inside the student's kernel (changing
+the tests, numpy or Otter; reading the hidden tests; printing a fake pass).  The
+grader runs the tests outside the student's process, so none of them reaches a test.  Each is
 made from notebook 1's built solution or student notebook by the recipe next to
 its expectation, so it stays in step with the notebook:
 
@@ -11,8 +13,8 @@ its expectation, so it stays in step with the notebook:
 ``test_bad_submissions`` fails when a committed file differs from its recipe.
 
 Expectations: ``status`` and ``scores`` under the batch grader; ``otter`` is what
-plain Otter gives the same file (``--unguarded``) where that differs, which for a
-tampering case is the proof that it really tampers.
+plain Otter (``otter run``) gave the same file where that differs, measured when
+the grader still ran Otter's tests in the kernel: the proof that a case tampers.
 """
 
 import copy
@@ -37,7 +39,7 @@ class Case:
     what: str  # what the student did, in a sentence
     status: str
     scores: dict
-    otter: tuple = ()  # (status, scores) with --unguarded, when it differs
+    otter: tuple = ()  # (status, scores) from plain `otter run`, when it differs
     note: str = ""  # a phrase the grade's reason or notes must contain
     make: object = None  # recipe: a function returning the file's bytes
     extension: str = ".ipynb"
@@ -139,26 +141,26 @@ CASES = [
          make=lambda: _with(SOLVED, prefix={"backward": 'raise ValueError("not finished")'})),
     Case("infinite_loop", "a cell that never ends", "timed out", ZERO, note="cell",
          make=lambda: _with(SOLVED, after={"backward": "while True:\n    pass"})),
-    Case("os_exit", "os._exit(0) kills the kernel", "flagged", FULL, otter=("kernel died", ZERO), note="os",
+    Case("os_exit", "os._exit(0) ends the notebook's own process", "kernel died", ZERO, note="cell",
          make=lambda: _with(SOLVED, after={"backward": "import os\nos._exit(0)"})),
-    Case("sys_exit", "sys.exit() after the answers", "flagged", FULL, otter=("graded", FULL), note="sys",
+    Case("sys_exit", "sys.exit() after the answers (a notebook carries on)", "graded", FULL, note="SystemExit",
          make=lambda: _with(SOLVED, after={"backward": 'import sys\nsys.exit("done")'})),
     Case("memory_bomb", "asks for 8 GiB at once and fills it", "graded", FULL, note="MemoryError",
          make=lambda: _with(SOLVED, after={"backward": "hog = b'x' * (8 * 2**30)  # 8 GiB, every byte written"})),
-    Case("deletes_files", "deletes the tests and the notebook in its folder", "flagged", FULL,
-         otter=("error", ZERO), note="shutil",
+    Case("deletes_files", "deletes the tests and the notebook in its folder", "graded", FULL,
+         otter=("error", ZERO),
          make=lambda: _with(SOLVED, after={None: "import os\nimport shutil\n\nshutil.rmtree('tests', "
                                                  "ignore_errors=True)\nfor name in os.listdir('.'):\n"
                                                  "    if name.endswith('.ipynb'):\n        os.remove(name)"})),
-    Case("overwrites_tests", "rewrites the test files so every test passes", "flagged", ZERO,
-         otter=("graded", FULL), note="open",
+    Case("overwrites_tests", "rewrites the test files so every test passes", "graded", ZERO,
+         otter=("graded", FULL), note="FileNotFoundError",
          make=lambda: _with(BLANK, after={None: FORGED_TEST})),
-    Case("patches_numpy", "np.isclose always True, answers all 0", "flagged", ZERO,
-         otter=("graded", {**FULL, "q1b_network": 0}), note="np.isclose",
+    Case("patches_numpy", "np.isclose always True, answers all 0", "graded", ZERO,
+         otter=("graded", {**FULL, "q1b_network": 0}), note="expected",
          make=lambda: _with(BLANK, replace=WRONG_NUMBERS, after={
              None: "import numpy as np\n\nnp.isclose = lambda *args, **kwargs: True  # every check 'matches'"})),
-    Case("patches_grader", "replaces Otter's test runner with one that passes everything", "flagged", ZERO,
-         otter=("graded", FULL), note="otter",
+    Case("patches_grader", "replaces Otter's test runner with one that passes everything", "graded", ZERO,
+         otter=("graded", FULL), note="ModuleNotFoundError",
          make=lambda: _with(BLANK, after={None: PATCH_OTTER})),
     Case("replaces_grader", "replaces the grader object with one that always says 'passed'", "graded", ZERO,
          make=lambda: _with(BLANK, after={None: 'class AlwaysPasses:\n    def check(self, question):\n'
@@ -168,8 +170,8 @@ CASES = [
     Case("fake_output", "prints a fake 'All tests passed!'", "graded", ZERO,
          make=lambda: _with(BLANK, after={"forward": 'print("q1a_forward results: All test cases passed!")',
                                           "backward": 'print("All tests passed!")'})),
-    Case("reads_hidden_tests", "reads the hidden test file and evaluates its formulas", "flagged", ZERO,
-         otter=("graded", {**ZERO, "q1a_forward": 2}), note="open",
+    Case("reads_hidden_tests", "reads the hidden test file and evaluates its formulas", "graded", ZERO,
+         otter=("graded", {**ZERO, "q1a_forward": 2}), note="FileNotFoundError",
          make=lambda: _with(BLANK, replace={"forward": READ_HIDDEN})),
     Case("hard_coded_answers", "the worksheet's numbers typed in", "graded",
          {"q1a_forward": 0, "q1b_network": 1, "q1c_backward": 0},
