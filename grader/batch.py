@@ -23,9 +23,9 @@ from pathlib import Path
 
 from . import report
 from .build import DIST, master_names
-from .grading import Grade, autograder_points, from_engine, not_graded
+from .grading import Grade, autograder_points, code_cell_positions, from_engine, not_graded
 from .pool import Pool
-from .prepare import code_cell_positions, prepare
+from .prepare import prepare
 from .progress import Progress
 from .submissions import Submission, discover, is_gradescope_zip, load
 

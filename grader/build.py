@@ -31,6 +31,22 @@ REQUIREMENTS = ROOT / "requirements.txt"
 # What a notebook imports at grading time, beyond what Otter's own image brings.
 GRADING_PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipympl")
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+# The grading engine the zip carries, so Gradescope grades exactly as `python -m grader grade` does.
+ENGINE_MODULES = ("__init__", "engine", "gradescope", "grading", "sandbox", "standins", "student_runner",
+                  "submissions", "wire")
+RUN_AUTOGRADER = """#!/bin/bash
+# The kit's own engine (grader/gradescope.py), the same one `python -m grader grade` uses.
+export PATH=/root/miniforge3/bin:$PATH
+eval "$(mamba shell hook --shell bash)"
+mamba activate otter-env
+cd /autograder/source && python -m grader.gradescope /autograder
+"""
+SETUP_SANDBOX = """
+# The student's code runs in a sandbox: bubblewrap where the container allows it, else as uid 65534,
+# which must reach the Python environment (under /root) but not list /root or read the tests.
+apt-get install -y bubblewrap || true
+chmod 711 /root
+"""
 SOLUTION_MARKER = re.compile(r"\s*# (BEGIN |END )?SOLUTION( NO PROMPT)?\s*$")
 
 
@@ -117,12 +133,21 @@ def _strip_solution_markers(source):
 
 
 def _repack_zip(source, target):
-    """Rewrite a zip with sorted entries and a fixed timestamp, keeping file modes."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in sorted(old.infolist(), key=lambda i: i.filename):
-            if "__pycache__" in info.filename:
-                continue
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIMESTAMP)
-            fixed.external_attr = info.external_attr
+    """Rewrite a zip with sorted entries and a fixed timestamp, keeping file modes; our engine replaces Otter's."""
+    entries = {}
+    with zipfile.ZipFile(source) as old:
+        for info in old.infolist():
+            if "__pycache__" not in info.filename and info.filename != "run_otter.py":
+                entries[info.filename] = (old.read(info.filename), info.external_attr)
+    entries["run_autograder"] = (RUN_AUTOGRADER.encode(), entries["run_autograder"][1])
+    setup, mode = entries["setup.sh"]
+    entries["setup.sh"] = (setup + SETUP_SANDBOX.encode(), mode)
+    for module in ENGINE_MODULES:
+        entries[f"grader/{module}.py"] = ((ROOT / "grader" / f"{module}.py").read_bytes(), 0o644 << 16)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in sorted(entries):
+            data, mode = entries[name]
+            fixed = zipfile.ZipInfo(name, ZIP_TIMESTAMP)
+            fixed.external_attr = mode
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            new.writestr(fixed, old.read(info.filename))
+            new.writestr(fixed, data)

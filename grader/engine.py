@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from . import sandbox
+from .grading import code_cell_positions
 from .standins import Session, StandIn, StudentGone, Stopped
 
 MESSAGE_LIMIT = 2000
@@ -33,16 +34,19 @@ ANSWER_HELPERS = {"backprop_kit.demos.deep_learning": ("sigmoid", "classifier")}
 
 
 class Autograder:
-    """One autograder zip, unpacked once into a folder no sandbox can see."""
+    """One autograder zip, unpacked once into a folder no sandbox can see (or Gradescope's ``source/``)."""
 
     _cache = {}
     _lock = threading.Lock()
 
     def __init__(self, path):
         self.path = Path(path)
-        self.folder = Path(tempfile.mkdtemp(prefix="backprop-autograder-"))
-        with zipfile.ZipFile(self.path) as archive:
-            archive.extractall(self.folder)
+        if self.path.is_dir():
+            self.folder = self.path
+        else:
+            self.folder = Path(tempfile.mkdtemp(prefix="backprop-autograder-"))
+            with zipfile.ZipFile(self.path) as archive:
+                archive.extractall(self.folder)
         self.tests = {p.stem: p.read_text() for p in sorted((self.folder / "tests").glob("*.py"))}
         self.kit_dir = self.folder / "files"
 
@@ -59,7 +63,8 @@ class Autograder:
     def discard_all(cls):
         with cls._lock:
             for autograder in cls._cache.values():
-                shutil.rmtree(autograder.folder, ignore_errors=True)
+                if autograder.folder != autograder.path:
+                    shutil.rmtree(autograder.folder, ignore_errors=True)
             cls._cache.clear()
 
     def test_files(self):
@@ -68,6 +73,10 @@ class Autograder:
 
         return {name: ExceptionTestFile.from_string(source, path=str(self.folder / "tests" / f"{name}.py"))
                 for name, source in self.tests.items()}
+
+
+def _import_otter():
+    import otter.test_files  # noqa: F401
 
 
 def kit_types():
@@ -88,7 +97,7 @@ def grade_job(spec, on_start=None):
     workdir = Path(spec["workdir"])
     job = workdir / "job"
     job.mkdir(parents=True, exist_ok=True)
-    cells = _code_cells(Path(spec["notebook"]))
+    cells = code_cells(json.loads(Path(spec["notebook"]).read_text()))
     (job / "tmp").mkdir(exist_ok=True)
     (job / "job.json").write_text(json.dumps({
         "cells": cells, "kit": sandbox.kit_inside(level, autograder.kit_dir), "seed": 0,
@@ -99,6 +108,7 @@ def grade_job(spec, on_start=None):
     started = time.monotonic()
     deadline = started + float(spec.get("time_limit") or 120)
     process = sandbox.start(job, autograder.kit_dir, level, memory_limit=spec.get("memory_limit"))
+    threading.Thread(target=_import_otter, daemon=True).start()  # ~2 s, while the cells run
     if on_start:
         on_start(process)
     session = Session(process, deadline, kit_types=kit_types(), kill=sandbox.kill)
@@ -172,14 +182,9 @@ def _sentence(error):
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _code_cells(path):
-    notebook = json.loads(path.read_text())
-    cells = []
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            cells.append("".join(source) if isinstance(source, list) else str(source))
-    return cells
+def code_cells(notebook):
+    """The sources of a notebook's code cells, in order."""
+    return [source for _, source in code_cell_positions(notebook)]
 
 
 def _source(cells, index):

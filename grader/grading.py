@@ -64,20 +64,25 @@ class Grade:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def autograder_points(autograder_zip):
-    """``{question: points}`` from the test files in an autograder zip (read, never run)."""
+def autograder_points(autograder):
+    """``{question: points}`` from the test files of an autograder zip or its unpacked folder (read, never run)."""
     points = {}
-    with zipfile.ZipFile(autograder_zip) as archive:
-        for name in sorted(archive.namelist()):
-            if name.startswith("tests/") and name.endswith(".py"):
-                tree = ast.parse(archive.read(name))
-                value = 0.0
-                for statement in tree.body:
-                    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                            and getattr(statement.targets[0], "id", None) == "points"):
-                        value = float(ast.literal_eval(statement.value))
-                points[Path(name).stem] = value
+    for name, text in _test_sources(Path(autograder)):
+        value = 0.0
+        for statement in ast.parse(text).body:
+            if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and getattr(statement.targets[0], "id", None) == "points"):
+                value = float(ast.literal_eval(statement.value))
+        points[Path(name).stem] = value
     return points
+
+
+def _test_sources(autograder):
+    if autograder.is_dir():
+        return [(p.name, p.read_text()) for p in sorted((autograder / "tests").glob("*.py"))]
+    with zipfile.ZipFile(autograder) as archive:
+        return [(n, archive.read(n).decode()) for n in sorted(archive.namelist())
+                if n.startswith("tests/") and n.endswith(".py")]
 
 
 def assignment_of(autograder_zip):
@@ -85,6 +90,16 @@ def assignment_of(autograder_zip):
 
     with zipfile.ZipFile(autograder_zip) as archive:
         return json.loads(archive.read("otter_config.json")).get("assignment_name", "")
+
+
+def code_cell_positions(notebook):
+    """``[(position in the notebook, source)]`` of its code cells, positions 1-based."""
+    positions = []
+    for position, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            positions.append((position, "".join(source) if isinstance(source, list) else str(source)))
+    return positions
 
 
 def not_graded(grade, status, reason, points=None):

@@ -33,13 +33,3 @@ def _kit_metadata(name, kit):
     if isinstance(kit.get("metadata", {}).get("otter"), dict):
         metadata["otter"] = kit["metadata"]["otter"]
     return metadata
-
-
-def code_cell_positions(notebook):
-    """``[(position in the notebook, source)]`` of its code cells, positions 1-based."""
-    positions = []
-    for position, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            positions.append((position, "".join(source) if isinstance(source, list) else str(source)))
-    return positions

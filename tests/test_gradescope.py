@@ -1,8 +1,10 @@
 """Gradescope: the built autograder zip under Gradescope's own layout, and grading a Gradescope bulk export.
 
-The layout test runs Otter's own entry point (``otter.run.run_autograder.main``, what the zip's
-``run_autograder`` script calls on Gradescope) on ``source/`` (the unzipped autograder),
-``submission/``, ``results/`` and ``submission_metadata.json``, and reads ``results/results.json``.
+The layout test runs what the zip's ``run_autograder`` script runs on Gradescope
+(``python -m grader.gradescope /autograder``, from the zip's own copy of the engine) on
+``source/`` (the unzipped autograder), ``submission/``, ``results/`` and
+``submission_metadata.json``, and reads ``results/results.json``; the same submissions
+graded by ``python -m grader grade`` get the same scores.
 """
 
 import json
@@ -18,9 +20,9 @@ from grader.benchmark import gradescope_total
 from grader.build import ROOT, outputs_for
 from grader.grading import autograder_points
 from tests.conftest import NOTEBOOKS
+from tests.submissions import compose, corpus, write
 
-RUN_AUTOGRADER = "import sys\nfrom otter.run.run_autograder import main\nmain(sys.argv[1])"
-ATTEMPT_TIMEOUT = 150
+ATTEMPT_TIMEOUT = 300
 
 
 def _lay_out(folder, name, notebook):
@@ -34,25 +36,16 @@ def _lay_out(folder, name, notebook):
 
 
 def _run_all(folders):
-    """Run the entry point on every folder at once; once more for any that hangs.
-
-    Plain Otter can hang on notebooks with live figures (jupyter/nbclient#312, about one run in
-    twenty); that is an upstream bug Gradescope's own time limit would also hit, not a property of
-    the zip, so a hung attempt is retried once rather than failing the layout test.
-    """
-    for attempt in range(2):
-        runs = {f: subprocess.Popen([sys.executable, "-c", RUN_AUTOGRADER, str(f)], cwd=f, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-                for f in folders if not (f / "results" / "results.json").exists()}
+    """Run the zip's entry point on every folder, two at a time (Gradescope gives each its own container)."""
+    results = {}
+    for pair in [folders[i:i + 2] for i in range(0, len(folders), 2)]:
+        runs = {f: subprocess.Popen([sys.executable, "-m", "grader.gradescope", str(f)], cwd=f / "source",
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in pair}
         for folder, run in runs.items():
-            try:
-                run.communicate(timeout=ATTEMPT_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                run.kill()
-                run.communicate()
-                for stale in (folder / "results").iterdir():
-                    stale.unlink()
-    return {f: json.loads((f / "results" / "results.json").read_text()) for f in folders}
+            output, _ = run.communicate(timeout=ATTEMPT_TIMEOUT)
+            assert run.returncode == 0, output
+            results[folder] = json.loads((folder / "results" / "results.json").read_text())
+    return results
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -68,6 +61,32 @@ def test_the_autograder_zip_runs_under_gradescopes_layout(name, tmp_path):
     assert gradescope_total(blank) == 0, blank
     graded = {t["name"]: t for t in solution["tests"] if t.get("max_score") is not None}
     assert {q: t["max_score"] for q, t in graded.items()} == points
+    assert solution["extra_data"]["isolation"] in ("bubblewrap", "separate user", "none")
+
+
+def test_the_zip_runs_the_kits_own_engine():
+    with zipfile.ZipFile(outputs_for(NOTEBOOKS[0])["autograder"]) as archive:
+        names = set(archive.namelist())
+        entry = archive.read("run_autograder").decode()
+    assert "python -m grader.gradescope /autograder" in entry
+    assert {"grader/engine.py", "grader/gradescope.py", "grader/student_runner.py"} <= names
+    assert "run_otter.py" not in names
+
+
+def test_gradescope_and_the_batch_grader_give_the_same_scores(tmp_path):
+    """One engine: each wrong submission of notebook 1 scores the same in both."""
+    name = NOTEBOOKS[0]
+    cases = corpus(name).CASES
+    paths = [write(compose(name, case), tmp_path, f"{name}-{case.name}") for case in cases]
+    folders = []
+    for case, path in zip(cases, paths):
+        _lay_out(tmp_path / "gs" / case.name, name, path)
+        folders.append(tmp_path / "gs" / case.name)
+    results = _run_all(folders)
+    batch_grades = batch.grade_files(paths, {name: outputs_for(name)["autograder"]}, workers=2)
+    for case, folder, grade in zip(cases, folders, batch_grades):
+        on_gradescope = {t["name"]: t["score"] for t in results[folder]["tests"]}
+        assert on_gradescope == grade.scores == {q: float(p) for q, p in case.expected.items()}, case.name
 
 
 METADATA = """\
