@@ -37,6 +37,9 @@ def main(argv=None):
     grade_cmd.add_argument("--memory-limit", default="4G", help="address-space cap per submission, e.g. 4G or "
                                                                 "512M; 0 for none (default 4G)")
     grade_cmd.add_argument("--regrade", action="store_true", help="grade everything again, ignoring earlier results")
+    grade_cmd.add_argument("--isolation", choices=["bubblewrap", "separate user", "none"],
+                           help="how to keep each submission's code apart (default: the best this machine "
+                                "allows; 'none' only to measure what the sandbox costs)")
 
     bench_cmd = commands.add_parser("benchmark", help="time sequential `otter run` against `grade`")
     bench_cmd.add_argument("--notebook", help="which notebook's submissions to use (default: the first built)")
@@ -76,7 +79,8 @@ def _grade_batch(args):
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         run(args.submissions, args.out or Path("grades"), notebook=args.notebook, workers=args.workers,
-            time_limit=args.time_limit, memory_limit=args.memory_limit, regrade=args.regrade)
+            time_limit=args.time_limit, memory_limit=args.memory_limit, regrade=args.regrade,
+            isolation=args.isolation)
     except KeyboardInterrupt:
         print("\ninterrupted: every submission graded so far is saved; run the same command again to "
               "grade the rest", file=sys.stderr)
@@ -100,6 +104,7 @@ def _grade_one(args, parser):
     if result.possible:
         print(f"{'total':24s} {result.total:g} / {result.out_of:g}")
     print(f"status: {result.status}" + (f" ({result.reason})" if result.reason else ""))
+    print(f"isolation: {result.isolation}")
     for note in result.notes:
         print(f"  - {note}")
     if result.notebook:

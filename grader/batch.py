@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import report
+from . import report, sandbox
 from .build import DIST, master_names
 from .grading import Grade, autograder_points, code_cell_positions, from_engine, not_graded
 from .pool import Pool
@@ -147,7 +147,8 @@ def _file_digest(path):
 
 # ---------------------------------------------------------------------------- grading
 
-def grade_planned(planned, pool, *, workers, time_limit, memory_limit, on_done=None, on_start=None):
+def grade_planned(planned, pool, *, workers, time_limit, memory_limit, isolation=None, on_done=None,
+                  on_start=None):
     """Grade every planned notebook with ``pool``, ``workers`` at a time; call ``on_done(grade)`` for each."""
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
     waiting = [p for p in planned if p.notebook is not None]
@@ -164,7 +165,8 @@ def grade_planned(planned, pool, *, workers, time_limit, memory_limit, on_done=N
                 notebook_path = workdir / "input" / f"{item.grade.notebook}.ipynb"
                 notebook_path.write_text(json.dumps(item.notebook))
                 pool.submit({"id": job_id, "notebook": str(notebook_path), "autograder": str(item.autograder),
-                             "workdir": str(workdir), "time_limit": time_limit, "memory_limit": memory_limit})
+                             "workdir": str(workdir), "time_limit": time_limit, "memory_limit": memory_limit,
+                             "isolation": isolation})
                 running[job_id] = (item, workdir)
                 if on_start:
                     on_start(item.grade)
@@ -216,7 +218,7 @@ def _name_for(path, autograders):
 # ---------------------------------------------------------------------------- the TA command
 
 def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory_limit="4G",
-        regrade=False, stream=None, log=print):
+        regrade=False, isolation=None, stream=None, log=print):
     """Grade every submission under ``submissions`` into the folder ``out``; return the Grades."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -231,6 +233,12 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         raise SystemExit(f"memory limit {memory_limit}: a kernel alone takes about 1 GB of address space "
                          f"(Python, numpy, Jupyter); give at least 1.5G, or 0 for no limit")
 
+    level = isolation or sandbox.isolation()
+    if level != "bubblewrap":
+        log(f"warning: each submission runs with isolation '{level}', not in a bubblewrap sandbox (bubblewrap is "
+            f"missing or not allowed here): grades are still compared outside the student's code, but that code can "
+            f"read what uid {sandbox.NOBODY if level == 'separate user' else 'you'} can read. On Debian or Ubuntu: "
+            f"apt install bubblewrap")
     root, extracted = _unzip_gradescope(Path(submissions))
     pool = Pool(log_path=out / "engine.log")  # starts importing now, while the submissions are read
     try:
@@ -276,7 +284,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
                 progress.advance(grade)
 
             grade_planned(to_do, pool, workers=min(workers, len(to_do)), time_limit=time_limit,
-                          memory_limit=memory, on_done=finished, on_start=progress.started)
+                          memory_limit=memory, isolation=isolation, on_done=finished, on_start=progress.started)
             progress.finish()
         final = [grades[p.grade.submission] for p in planned if p.grade.submission in grades]
         summary = report.write_all(final, out, autograders)

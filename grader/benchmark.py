@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import sandbox
 from .batch import available_autograders, default_workers
 from .build import outputs_for
 
@@ -84,13 +85,9 @@ def benchmark(notebook=None, count=20, workers=None, out=print):
                 otter_scores[path.name] = None
         sequential = time.monotonic() - start
 
-        start = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "grader", "grade", str(folder), "--out", str(scratch / "grades"),
-                               "--workers", str(workers)], capture_output=True, text=True)
-        batch = time.monotonic() - start
-        if done.returncode != 0:
-            raise SystemExit(f"`grade` failed:\n{done.stdout}\n{done.stderr}")
-        ours = _scores(scratch / "grades" / "grades.csv")
+        batch, ours = _grade(folder, scratch / "grades", workers)
+        # The same again with no sandbox: what isolating each submission costs.
+        plain, _ = _grade(folder, scratch / "grades-unisolated", workers, ["--isolation", "none"])
 
     # A hung run would flatter the ratio: `otter run` is timed over the runs that finished.
     per_otter = (sequential - hung_seconds) / max(1, count - hung)
@@ -98,10 +95,25 @@ def benchmark(notebook=None, count=20, workers=None, out=print):
     agree = sum(1 for k, v in otter_scores.items() if v is not None and abs(v - ours.get(k, -1)) < 1e-9)
     out(f"sequential `otter run`: {sequential:6.1f} s total, {per_otter:5.2f} s per finished submission"
         + (f" ({hung} hung and were stopped after {OTTER_RUN_TIMEOUT} s; not counted)" if hung else ""))
-    out(f"python -m grader grade: {batch:6.1f} s total, {per_ours:5.2f} s per submission")
+    out(f"python -m grader grade: {batch:6.1f} s total, {per_ours:5.2f} s per submission "
+        f"(isolation: {sandbox.isolation()})")
+    out(f"  with --isolation none: {plain:6.1f} s total, {plain / count:5.2f} s per submission; the sandbox adds "
+        f"{(batch - plain) / count:+.2f} s per submission")
     out(f"speed-up: {per_otter / per_ours:.1f}x; same total score for {agree} of {len(otter_scores)} submissions "
         f"that `otter run` finished; load average {_load():.2f} at the end")
-    return {"otter_run": per_otter, "grade": per_ours, "ratio": per_otter / per_ours, "agree": agree}
+    return {"otter_run": per_otter, "grade": per_ours, "ratio": per_otter / per_ours, "agree": agree,
+            "isolation_cost": (batch - plain) / count}
+
+
+def _grade(folder, out, workers, extra=()):
+    """Seconds for `python -m grader grade` on ``folder``, and its totals."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(folder), "--out", str(out),
+                           "--workers", str(workers), *extra], capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit(f"`grade` failed:\n{done.stdout}\n{done.stderr}")
+    return seconds, _scores(out / "grades.csv")
 
 
 def gradescope_total(results):
