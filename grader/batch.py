@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import report
+from . import grading, report
 from .build import DIST, master_names
-from .grading import Grade, autograder_points, from_engine, not_graded
+from .grading import Grade, autograder_points, not_graded
 from .pool import Pool
 from .prepare import code_cell_positions, prepare
 from .progress import Progress
@@ -106,8 +106,7 @@ class Journal:
 
 def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
     """What to do with one submission: a finished (ungradable) Grade, or a prepared notebook."""
-    grade = Grade(submission=submission.key, student=submission.student, sid=submission.sid,
-                  email=submission.email)
+    grade = _new_grade(submission)
     target = forced or submission.expected
     loaded = load(submission, expected=target)
     name = target or loaded.assignment
@@ -128,6 +127,33 @@ def plan(submission, autograders, *, forced=None, guarded=True, screen=None):
     notebook, findings = prepare(loaded.notebook, name, guarded=guarded, screen=screen)
     return Planned(grade, notebook=notebook, autograder=autograders[name], findings=tuple(findings),
                    cells=tuple(code_cell_positions(notebook)), points=points)
+
+
+def _plan_or_error(submission, autograders, **options):
+    """``plan`` behind this submission's exception boundary: the grader failing on one file is its error."""
+    try:
+        return plan(submission, autograders, **options)
+    except Exception as error:  # noqa: BLE001 - one file must never stop the class
+        return Planned(not_graded(_new_grade(submission), "error", _grader_error("planning", submission.key, error)))
+
+
+def from_engine(grade, result, points, *rest, **options):
+    """``grading.from_engine`` behind this submission's exception boundary (``grade_planned`` calls this
+    name): a result the grader cannot read is that submission's error, and the batch goes on."""
+    try:
+        return grading.from_engine(grade, result, points, *rest, **options)
+    except Exception as error:  # noqa: BLE001 - a forged or broken result must not stop the class
+        grade.checks, grade.notes = {}, []  # whatever it filled in before failing
+        return not_graded(grade, "error", _grader_error("reading the result for", grade.submission, error), points)
+
+
+def _grader_error(doing, key, error):
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"grader error while {doing} {key}: {detail}"
+
+
+def _new_grade(submission):
+    return Grade(submission=submission.key, student=submission.student, sid=submission.sid, email=submission.email)
 
 
 def _key(digest, name, autograder, guarded):
@@ -207,7 +233,7 @@ def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", guarde
         path = Path(path)
         submission = Submission(path=path, key=path.name, student=path.stem,
                                 expected=_name_for(path, autograders))
-        planned.append(plan(submission, autograders, guarded=guarded, screen=screen))
+        planned.append(_plan_or_error(submission, autograders, guarded=guarded, screen=screen))
     grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit),
                   verify=guarded if verify is None else verify)
     return [p.grade for p in planned]
@@ -249,7 +275,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         journal = Journal(out / JOURNAL)
         if regrade:
             journal.grades.clear()
-        planned = [plan(s, autograders, forced=notebook, guarded=guarded) for s in found]
+        planned = [_plan_or_error(s, autograders, forced=notebook, guarded=guarded) for s in found]
         grades, to_do = {}, []
         for item in planned:
             previous = journal.grades.get(item.grade.submission)
@@ -297,7 +323,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
 
 def _assignment_of_export(found, autograders, log):
     """A Gradescope export is one assignment: the kit notebook most of its notebooks name."""
-    named = Counter(load(s).assignment for s in found)
+    named = Counter(_assignment(s) for s in found)
     ranked = [(count, name) for name, count in named.items() if name in autograders]
     if not ranked:
         return None
@@ -305,6 +331,13 @@ def _assignment_of_export(found, autograders, log):
     log(f"Gradescope export of {name} ({count} of {len(found)} submissions say so; "
         f"pass --notebook to choose another)")
     return name
+
+
+def _assignment(submission):
+    try:
+        return load(submission).assignment
+    except Exception:  # noqa: BLE001 - planning meets the same failure and makes it this submission's error
+        return ""
 
 
 def _unzip_gradescope(path):

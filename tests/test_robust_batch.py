@@ -1,0 +1,158 @@
+"""The batch always finishes and its records hold up: one bad file or result is that submission's
+status and reason, never the end of the run; messages are capped; grades.csv holds no formula;
+a resumed run reuses only the records it can verify it wrote.
+
+Nothing here runs a notebook: ``grade_planned`` is replaced by a fake that makes up each engine
+result (full marks unless a test says otherwise) and turns it into a Grade through
+``batch.from_engine``, as the engine does, so every test takes well under a second.
+"""
+
+import json
+import shutil
+
+import pytest
+
+from grader import batch
+from grader.build import outputs_for
+from tests.bad_submissions.corpus import FULL, NOTEBOOK
+
+STUDENTS = ("alice", "bob", "carol")
+
+
+@pytest.fixture(autouse=True)
+def own_state_folder(tmp_path, monkeypatch):
+    """The grader's keys go to a folder of the test's own, never the real ~/.local/state."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+def _file(student):
+    return f"{NOTEBOOK}-{student}.ipynb"
+
+
+def _class(folder, students=STUDENTS):
+    """A folder with the worked solution as each student's submission; ``who`` in its metadata."""
+    folder.mkdir()
+    solution = json.loads(outputs_for(NOTEBOOK)["solution"].read_text())
+    for student in students:
+        solution["metadata"]["who"] = student
+        (folder / _file(student)).write_text(json.dumps(solution))
+    return folder
+
+
+class NoEngine:
+    def __init__(self, **options):
+        pass
+
+    def close(self):
+        pass
+
+
+def _full_marks(points):
+    return {"outcome": "graded", "questions": {
+        q: {"score": p, "possible": p, "checks": [{"name": f"{q} check", "hidden": False, "passed": True,
+                                                   "message": ""}]}
+        for q, p in points.items()}}
+
+
+def _fake_engine(monkeypatch, results=None):
+    """Replace the engine; return the list of submissions it was asked to grade, in order.
+
+    ``results``: ``{submission: engine result}`` for the ones that must not get full marks.
+    """
+    graded = []
+
+    def grade_planned(planned, pool, *, on_done=None, on_start=None, time_limit=None, **options):
+        for item in planned:
+            graded.append(item.grade.submission)
+            result = (results or {}).get(item.grade.submission) or _full_marks(item.points)
+            on_done(batch.from_engine(item.grade, result, item.points, item.cells, item.findings, time_limit))
+
+    monkeypatch.setattr(batch, "grade_planned", grade_planned)
+    monkeypatch.setattr(batch, "Pool", NoEngine)
+    return graded
+
+
+def _journal(out):
+    """``{submission: record}`` of the lines in ``out``'s results.jsonl."""
+    records = [json.loads(line) for line in (out / batch.JOURNAL).read_text().splitlines()]
+    return {record["submission"]: record for record in records}
+
+
+def _run(submissions, out, messages=None):
+    grades = batch.run(submissions, out, workers=1, log=(messages if messages is not None else []).append)
+    return {g.submission: g for g in grades}
+
+
+# ---------------------------------------------------------------------------- one bad file, the batch goes on
+
+def _raise_for_bob(real):
+    """``real`` (load or prepare), raising TypeError when it meets bob's submission."""
+    def wrapper(first, *args, **options):
+        who = first.key if hasattr(first, "key") else first["metadata"].get("who")
+        if "bob" in who:
+            raise TypeError("something only bob's file does")
+        return real(first, *args, **options)
+    return wrapper
+
+
+@pytest.mark.parametrize("stage", ["load", "prepare"])
+def test_a_grader_error_while_planning_one_file_is_that_files_error_and_the_rest_are_graded(
+        tmp_path, monkeypatch, stage):
+    submissions = _class(tmp_path / "submissions")
+    graded = _fake_engine(monkeypatch)
+    monkeypatch.setattr(batch, stage, _raise_for_bob(getattr(batch, stage)))
+    grades = _run(submissions, tmp_path / "out")
+    bob = grades[_file("bob")]
+    assert bob.status == "error"
+    assert bob.reason == f"grader error while planning {_file('bob')}: TypeError: something only bob's file does"
+    assert graded == [_file("alice"), _file("carol")]
+    for student in ("alice", "carol"):
+        assert (grades[_file(student)].status, grades[_file(student)].scores) == ("graded", FULL)
+
+
+def test_a_gradescope_export_with_a_file_the_grader_cannot_read_still_grades_the_others(tmp_path, monkeypatch):
+    """The export's assignment is read from every submission before planning: that read has the boundary too."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "submission_metadata.yml").write_text("".join(
+        f"submission_{i}:\n  :submitters:\n  - :name: {s}\n" for i, s in enumerate(STUDENTS)))
+    solution = outputs_for(NOTEBOOK)["solution"]
+    for i, _ in enumerate(STUDENTS):
+        (export / f"submission_{i}").mkdir()
+        shutil.copy(solution, export / f"submission_{i}" / f"{NOTEBOOK}.ipynb")
+    _fake_engine(monkeypatch)
+    real = batch.load
+    monkeypatch.setattr(batch, "load", lambda s, **o: (_ for _ in ()).throw(OSError("gone")) if s.key == "submission_1"
+                        else real(s, **o))
+    grades = _run(export, tmp_path / "out")
+    assert {k: g.status for k, g in grades.items()} == {"submission_0": "graded", "submission_1": "error",
+                                                        "submission_2": "graded"}
+    assert grades["submission_1"].reason == "grader error while planning submission_1: OSError: gone"
+
+
+def test_a_result_the_grader_cannot_read_is_that_submissions_error_and_the_rest_are_graded(tmp_path, monkeypatch):
+    """A forged result whose score is the string "2" used to stop the run before it was journalled."""
+    submissions = _class(tmp_path / "submissions")
+    points = dict(FULL)
+    forged = _full_marks(points)
+    forged["questions"]["q1a_forward"]["score"] = "2"
+    _fake_engine(monkeypatch, {_file("bob"): forged})
+    grades = _run(submissions, tmp_path / "out")
+    bob = grades[_file("bob")]
+    assert bob.status == "error" and bob.total == 0 and not bob.checks
+    assert bob.reason.startswith(f"grader error while reading the result for {_file('bob')}: TypeError: ")
+    assert [grades[_file(s)].status for s in ("alice", "carol")] == ["graded", "graded"]
+    assert sorted(_journal(tmp_path / "out")) == sorted(_file(s) for s in STUDENTS), "each result is journalled"
+
+
+def test_a_malformed_notebook_in_a_class_is_not_a_notebook_and_the_rest_are_graded(tmp_path, monkeypatch):
+    """The issue's first crash: a notebook whose metadata is a JSON list stopped the run while planning."""
+    submissions = _class(tmp_path / "submissions")
+    bob = json.loads((submissions / _file("bob")).read_text())
+    bob["metadata"] = ["not", "an", "object"]
+    (submissions / _file("bob")).write_text(json.dumps(bob))
+    _fake_engine(monkeypatch)
+    grades = _run(submissions, tmp_path / "out")
+    assert (grades[_file("bob")].status, grades[_file("bob")].reason) == (
+        "not a notebook", "not a notebook: the notebook's metadata is a list, not a JSON object")
+    assert [grades[_file(s)].status for s in ("alice", "carol")] == ["graded", "graded"]
