@@ -113,12 +113,12 @@ def _gradescope(root, names):
     submissions = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("submission_")):
         people = metadata.get(folder.name, [])
-        submissions.append(Submission(
-            path=folder, key=folder.name,
-            student="; ".join(p.get("name", "") for p in people if p.get("name")) or folder.name,
-            sid="; ".join(str(p.get("sid", "")) for p in people if p.get("sid")),
-            email="; ".join(p.get("email", "") for p in people if p.get("email")),
-            expected="", gradescope=True))
+
+        def joined(field_name):  # YAML reads an unquoted 1234 or 2025-01-31 as a number or a date
+            return "; ".join(str(p[field_name]) for p in people if p.get(field_name) not in (None, ""))
+
+        submissions.append(Submission(path=folder, key=folder.name, student=joined("name") or folder.name,
+                                      sid=joined("sid"), email=joined("email"), expected="", gradescope=True))
     return submissions
 
 

@@ -234,3 +234,11 @@ def test_what_parse_notebook_lets_through_never_crashes_prepare():
             code_cell_positions(graded)
             json.dumps(graded)
     assert accepted > 50, "the mutations should also make notebooks that are still notebooks"
+
+
+def test_gradescope_names_that_yaml_reads_as_numbers_or_dates_are_still_text(tmp_path):
+    (tmp_path / "submission_metadata.yml").write_text(
+        "submission_7:\n  :submitters:\n  - :name: 1234\n    :sid: 7\n    :email: 2025-01-31\n")
+    (tmp_path / "submission_7").mkdir()
+    (found,), _ = discover(tmp_path, NAMES)
+    assert (found.student, found.sid, found.email) == ("1234", "7", "2025-01-31")
