@@ -87,6 +87,8 @@ class Journal:
                 self.grades[grade.submission] = grade
 
     def add(self, grade):
+        """Append ``grade`` with its messages capped; return the grade as recorded."""
+        grade = grade.capped()
         self.grades[grade.submission] = grade
         if self.path.exists() and self.path.stat().st_size:
             with open(self.path, "rb") as journal:
@@ -100,6 +102,7 @@ class Journal:
             journal.write(json.dumps(grade.to_json()) + "\n")
             journal.flush()
             os.fsync(journal.fileno())
+        return grade
 
 
 # ---------------------------------------------------------------------------- planning
@@ -134,7 +137,10 @@ def _plan_or_error(submission, autograders, **options):
     try:
         return plan(submission, autograders, **options)
     except Exception as error:  # noqa: BLE001 - one file must never stop the class
-        return Planned(not_graded(_new_grade(submission), "error", _grader_error("planning", submission.key, error)))
+        grade = _new_grade(submission)
+        named = options.get("forced") or submission.expected  # its row and feedback stay with that notebook
+        grade.notebook = named if named in autograders else ""
+        return Planned(not_graded(grade, "error", _grader_error("planning", submission.key, error)))
 
 
 def from_engine(grade, result, points, *rest, **options):
@@ -236,7 +242,7 @@ def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", guarde
         planned.append(_plan_or_error(submission, autograders, guarded=guarded, screen=screen))
     grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit),
                   verify=guarded if verify is None else verify)
-    return [p.grade for p in planned]
+    return [p.grade.capped() for p in planned]
 
 
 def _name_for(path, autograders):
@@ -284,8 +290,8 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
             if previous is not None and previous.key == item.grade.key and previous.status != "error":
                 grades[previous.submission] = previous  # graded before, nothing changed since
             elif item.notebook is None:
-                journal.add(item.grade)  # nothing to run: not a notebook, wrong assignment, ...
-                grades[item.grade.submission] = item.grade
+                # nothing to run: not a notebook, wrong assignment, ...
+                grades[item.grade.submission] = journal.add(item.grade)
             else:
                 to_do.append(item)
         feedback = report.feedback_paths([p.grade for p in planned], out)
@@ -302,7 +308,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
             progress = Progress(len(to_do), stream=stream)
 
             def finished(grade):
-                journal.add(grade)
+                grade = journal.add(grade)
                 grades[grade.submission] = grade
                 report.write_feedback(grade, feedback[grade.submission])
                 report.write_csv(list(grades.values()), out, autograders)

@@ -14,7 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .grading import GRADED_STATUSES, autograder_points
+from .grading import GRADED_STATUSES, autograder_points, cap
 
 CSV_NAME = "grades.csv"
 SUMMARY_NAME = "summary.txt"
@@ -58,7 +58,7 @@ def write_csv(grades, out, autograders):
             row = [grade.student, grade.sid, grade.email, grade.notebook]
             row += [_number(grade.scores[q]) if q in grade.scores else "" for q in questions]
             row += [_number(grade.total), _number(grade.out_of) if grade.possible else "", grade.status,
-                    grade.reason, grade.submission]
+                    cap(grade.reason), grade.submission]
             writer.writerow(row)
     os.replace(temporary, path)
     return path
@@ -84,6 +84,7 @@ def write_feedback(grade, path):
 
 
 def feedback_text(grade):
+    grade = grade.capped()
     who = grade.student or grade.submission
     lines = [f"{grade.notebook or 'Backprop kit notebook'}: feedback for {who}",
              f"Submission: {grade.submission}", ""]

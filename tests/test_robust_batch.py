@@ -103,7 +103,7 @@ def test_a_grader_error_while_planning_one_file_is_that_files_error_and_the_rest
     monkeypatch.setattr(batch, stage, _raise_for_bob(getattr(batch, stage)))
     grades = _run(submissions, tmp_path / "out")
     bob = grades[_file("bob")]
-    assert bob.status == "error"
+    assert (bob.status, bob.notebook) == ("error", NOTEBOOK)
     assert bob.reason == f"grader error while planning {_file('bob')}: TypeError: something only bob's file does"
     assert graded == [_file("alice"), _file("carol")]
     for student in ("alice", "carol"):
@@ -156,3 +156,57 @@ def test_a_malformed_notebook_in_a_class_is_not_a_notebook_and_the_rest_are_grad
     assert (grades[_file("bob")].status, grades[_file("bob")].reason) == (
         "not a notebook", "not a notebook: the notebook's metadata is a list, not a JSON object")
     assert [grades[_file(s)].status for s in ("alice", "carol")] == ["graded", "graded"]
+
+
+# ---------------------------------------------------------------------------- messages capped
+
+HUGE = 5 * 2**20  # characters: the issue's 5 MB exception message
+
+
+def test_a_message_over_the_cap_is_cut_with_an_ellipsis_saying_how_much_went():
+    from grader.grading import MAX_MESSAGE, cap
+
+    assert cap("x" * MAX_MESSAGE) == "x" * MAX_MESSAGE
+    cut = cap("x" * (MAX_MESSAGE + 1))
+    assert len(cut) <= MAX_MESSAGE
+    kept = cut.index("…")
+    assert cut == "x" * kept + f"… (cut: {MAX_MESSAGE + 1 - kept} characters)"
+    assert cap(None) is None and cap(3) == 3
+
+
+def test_a_grade_keeps_at_most_a_hundred_notes():
+    from grader.grading import MAX_NOTES, Grade
+
+    grade = Grade("a.ipynb", notes=[f"cell {i} raised ValueError" for i in range(MAX_NOTES + 7)]).capped()
+    assert len(grade.notes) == MAX_NOTES + 1
+    assert grade.notes[-1] == "… and 7 more notes (cut)"
+
+
+def test_a_huge_message_never_makes_a_huge_record_feedback_file_or_csv_cell(tmp_path, monkeypatch):
+    """A 5 MB failure message from the engine (bob) and a 5 MB exception while planning (carol)."""
+    from grader.grading import MAX_MESSAGE
+
+    submissions = _class(tmp_path / "submissions")
+    huge = _full_marks(FULL)
+    check = huge["questions"]["q1c_backward"]["checks"][0]
+    check.update(passed=False, message="ValueError: " + "x" * HUGE)
+    huge["questions"]["q1c_backward"]["score"] = 0
+    _fake_engine(monkeypatch, {_file("bob"): huge})
+    real = batch.prepare
+
+    def prepare(notebook, name, **options):
+        if notebook["metadata"].get("who") == "carol":
+            raise RuntimeError("y" * HUGE)
+        return real(notebook, name, **options)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    out = tmp_path / "out"
+    grades = _run(submissions, out)
+    bob, carol = grades[_file("bob")], grades[_file("carol")]
+    assert bob.status == "graded" and carol.status == "error"
+    for message in (bob.failures["q1c_backward"], bob.checks["q1c_backward"][0]["message"], carol.reason):
+        assert len(message) <= MAX_MESSAGE and message.endswith(" characters)") and "… (cut: " in message
+    assert max(len(line) for line in (out / batch.JOURNAL).read_text().splitlines()) < 4 * MAX_MESSAGE
+    for student in ("bob", "carol"):
+        assert (out / "feedback" / NOTEBOOK / f"{student}.txt").stat().st_size < 4 * MAX_MESSAGE
+    assert (out / "grades.csv").stat().st_size < 8 * MAX_MESSAGE
