@@ -43,6 +43,7 @@ class Grade:
     email: str = ""
     seconds: float = 0.0
     key: str = ""  # what a resumed run compares to decide that this grade is still current
+    isolation: str = ""  # what kept the submission's code apart: "bubblewrap", "separate user" or "none"
 
     @property
     def total(self):

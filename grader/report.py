@@ -1,7 +1,7 @@
 """What a batch run leaves in its output folder, rebuilt from the grades at any time.
 
 - ``grades.csv``: one row per student and notebook, one column per question (points),
-  then total, out_of, status and reason;
+  then total, out_of, status, reason and isolation (what kept the submission's code apart);
 - ``feedback/<notebook>/<student>.txt``: each student's grade in plain words;
 - ``summary.txt`` and ``histogram.png``: per notebook, statuses, score spread and
   per-question means, and a histogram of total scores.
@@ -21,7 +21,7 @@ SUMMARY_NAME = "summary.txt"
 HISTOGRAM_NAME = "histogram.png"
 FEEDBACK_DIR = "feedback"
 LEADING_COLUMNS = ["student", "sid", "email", "notebook"]
-TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "submission"]
+TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "isolation", "submission"]
 
 
 def write_all(grades, out, autograders):
@@ -58,7 +58,7 @@ def write_csv(grades, out, autograders):
             row = [grade.student, grade.sid, grade.email, grade.notebook]
             row += [_number(grade.scores[q]) if q in grade.scores else "" for q in questions]
             row += [_number(grade.total), _number(grade.out_of) if grade.possible else "", grade.status,
-                    cap(grade.reason), grade.submission]
+                    cap(grade.reason), grade.isolation, grade.submission]
             writer.writerow(row)
     os.replace(temporary, path)
     return path

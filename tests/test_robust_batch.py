@@ -210,3 +210,28 @@ def test_a_huge_message_never_makes_a_huge_record_feedback_file_or_csv_cell(tmp_
     for student in ("bob", "carol"):
         assert (out / "feedback" / NOTEBOOK / f"{student}.txt").stat().st_size < 4 * MAX_MESSAGE
     assert (out / "grades.csv").stat().st_size < 8 * MAX_MESSAGE
+
+
+# ---------------------------------------------------------------------------- grades.csv
+
+def _csv_rows(out):
+    import csv
+
+    with open(out / "grades.csv", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_csv_says_which_isolation_graded_each_row_after_its_reason(tmp_path, monkeypatch):
+    from grader.grading import Grade
+
+    submissions = _class(tmp_path / "submissions", ["alice"])
+    _fake_engine(monkeypatch)
+    real = batch.from_engine
+    monkeypatch.setattr(batch, "from_engine", lambda *args, **options: Grade(**{
+        **real(*args, **options).to_json(), "isolation": "bubblewrap"}))
+    grades = _run(submissions, tmp_path / "out")
+    assert grades[_file("alice")].isolation == "bubblewrap"
+    header, row = _csv_rows(tmp_path / "out")
+    assert header[-6:] == ["total", "out_of", "status", "reason", "isolation", "submission"]
+    assert dict(zip(header, row))["isolation"] == "bubblewrap"
+    assert _journal(tmp_path / "out")[_file("alice")]["isolation"] == "bubblewrap"
