@@ -235,3 +235,31 @@ def test_the_csv_says_which_isolation_graded_each_row_after_its_reason(tmp_path,
     assert header[-6:] == ["total", "out_of", "status", "reason", "isolation", "submission"]
     assert dict(zip(header, row))["isolation"] == "bubblewrap"
     assert _journal(tmp_path / "out")[_file("alice")]["isolation"] == "bubblewrap"
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_and_numbers_stay_numbers(tmp_path):
+    from grader import report
+    from grader.grading import Grade
+
+    autograders = batch.available_autograders()
+    texts = {"student": "=2+5", "sid": "-5", "email": "@SUM(A1)", "reason": "+cmd|' /C calc'!A0",
+             "isolation": "\tnone", "submission": "\r=1.ipynb"}
+    grade = Grade(notebook=NOTEBOOK, status="graded", scores={"q1a_forward": 2.0, "q1b_network": 0.5},
+                  possible=dict(FULL), **texts)
+    report.write_csv([grade], tmp_path, autograders)
+    header, row = _csv_rows(tmp_path)
+    cells = dict(zip(header, row))
+    assert {name: cells[name] for name in texts} == {name: "'" + text for name, text in texts.items()}
+    assert (cells["q1a_forward"], cells["q1b_network"], cells["q1c_backward"]) == ("2", "0.5", "")
+    assert (cells["total"], cells["out_of"], cells["notebook"], cells["status"]) == ("2.5", "7", NOTEBOOK, "graded")
+
+
+def test_a_student_named_like_a_formula_from_a_file_name_is_text_in_the_csv(tmp_path, monkeypatch):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    shutil.copy(outputs_for(NOTEBOOK)["solution"], submissions / "=2+5.ipynb")
+    _fake_engine(monkeypatch)
+    assert _run(submissions, tmp_path / "out")["=2+5.ipynb"].student == "=2+5"
+    header, row = _csv_rows(tmp_path / "out")
+    cells = dict(zip(header, row))
+    assert (cells["student"], cells["submission"], cells["total"]) == ("'=2+5", "'=2+5.ipynb", "7")
