@@ -7,13 +7,20 @@ file and a refreshed ``grades.csv``; a later run with the same arguments reuses
 every result whose submission, notebook and autograder are unchanged and grades
 only the rest.  ``grades.csv``, the feedback files and the summary are always
 rebuilt from ``results.jsonl``.
+
+Each line of ``results.jsonl`` is signed (HMAC-SHA256) with a key kept for that
+output folder in the TA's own state folder, never in the output folder: a line
+edited, added or copied from elsewhere does not verify, is ignored, and its
+submission is graded again.
 """
 
 import atexit
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -30,6 +37,7 @@ from .progress import Progress
 from .submissions import Submission, discover, is_gradescope_zip, load
 
 JOURNAL = "results.jsonl"
+SIGNATURE = "hmac"  # the field of a results.jsonl line that signs the rest of it
 SCREEN_VERSION = "1"  # bump when the screen's rules change, so resumed runs regrade
 MINIMUM_MEMORY = int(1.5 * 2**30)
 
@@ -73,18 +81,51 @@ class Planned:
 
 
 class Journal:
-    """``results.jsonl``: one finished grade per line, appended and flushed as each arrives."""
+    """``results.jsonl``: one finished grade per line, signed, appended and flushed as each arrives.
+
+    Only lines that verify with the output folder's key are read back; ``ignored`` counts the
+    others by why (``"unsigned"``, ``"altered"``).
+    """
 
     def __init__(self, path):
         self.path = Path(path)
+        self.key = signing_key(self.path.parent)
         self.grades = {}
+        self.ignored = Counter()
         if self.path.exists():
             for line in self.path.read_text().splitlines():
-                try:
-                    grade = Grade.from_json(json.loads(line))
-                except (ValueError, TypeError):
-                    continue  # a line cut short by an interruption
-                self.grades[grade.submission] = grade
+                grade = self._verified(line)
+                if grade is not None:
+                    self.grades[grade.submission] = grade
+
+    def _verified(self, line):
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            return None  # a line cut short by an interruption (or worse: it is not trusted either way)
+        signature = record.pop(SIGNATURE, None) if isinstance(record, dict) else None
+        if not isinstance(signature, str):
+            self.ignored["unsigned"] += 1
+            return None
+        if not hmac.compare_digest(signature.encode(), self._sign(record).encode()):
+            self.ignored["altered"] += 1
+            return None
+        try:
+            return Grade.from_json(record)
+        except (ValueError, TypeError):  # signed by a grader whose Grade had other fields
+            return None
+
+    def _sign(self, record):
+        canonical = json.dumps(record, sort_keys=True, separators=(",", ":"))
+        return hmac.new(self.key, canonical.encode(), hashlib.sha256).hexdigest()
+
+    def describe_ignored(self):
+        """One line for the TA: how many records were not trusted, and why."""
+        why = {"altered": "edited or forged (the signature does not match)",
+               "unsigned": "unsigned (written before records were signed, or by hand)"}
+        parts = ", ".join(f"{self.ignored[kind]} {words}" for kind, words in why.items() if self.ignored[kind])
+        return (f"ignored {sum(self.ignored.values())} record(s) in {JOURNAL} that this grader cannot verify it "
+                f"wrote: {parts}; their submissions are graded again")
 
     def add(self, grade):
         """Append ``grade`` with its messages capped; return the grade as recorded."""
@@ -99,10 +140,46 @@ class Journal:
         with open(self.path, "a") as journal:
             if cut_short:
                 journal.write("\n")
-            journal.write(json.dumps(grade.to_json()) + "\n")
+            record = grade.to_json()
+            journal.write(json.dumps({**record, SIGNATURE: self._sign(record)}) + "\n")
             journal.flush()
             os.fsync(journal.fileno())
         return grade
+
+
+def key_path(out):
+    """Where the key that signs ``out``'s results lives: the TA's own state folder, never ``out``."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):  # unset, or relative (which the XDG spec says to ignore)
+        state = Path.home() / ".local" / "state"
+    name = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()
+    return Path(state) / "backprop-kit" / "grader-keys" / f"{name}.key"
+
+
+def signing_key(out):
+    """The secret key for ``out``'s results (32 random bytes), made on first use, readable by the TA alone."""
+    path = key_path(out)
+    try:
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            draft = path.with_name(f"{path.name}.{secrets.token_hex(8)}.tmp")
+            with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(draft, path)  # whole or not at all; a run that made one first keeps its own
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(draft)
+        key = bytes.fromhex(path.read_text().strip())
+    except OSError as error:
+        raise SystemExit(f"cannot keep the grader's key in {path.parent} ({error.strerror}); "
+                         f"set XDG_STATE_HOME to a folder of your own") from error
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise SystemExit(f"the grader's key {path} is damaged; delete it to grade {out} again from scratch")
+    return key
 
 
 # ---------------------------------------------------------------------------- planning
@@ -304,6 +381,8 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         log(f"{len(planned)} submission(s) in {submissions}: {len(to_do)} to grade"
             + (f", {unchanged} unchanged since the last run" if unchanged else "")
             + (f"; ignored {len(ignored)} file(s) that are not .ipynb or .zip" if ignored else ""))
+        if journal.ignored and not regrade:
+            log(journal.describe_ignored())
         if to_do:
             progress = Progress(len(to_do), stream=stream)
 

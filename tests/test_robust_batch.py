@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from grader import batch
+from grader import batch, report
 from grader.build import outputs_for
 from tests.bad_submissions.corpus import FULL, NOTEBOOK
 
@@ -20,8 +20,8 @@ STUDENTS = ("alice", "bob", "carol")
 
 
 @pytest.fixture(autouse=True)
-def own_state_folder(tmp_path, monkeypatch):
-    """The grader's keys go to a folder of the test's own, never the real ~/.local/state."""
+def own_key_folder(tmp_path, monkeypatch):
+    """Each test's grader keys go to a state folder of its own."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
@@ -238,7 +238,6 @@ def test_the_csv_says_which_isolation_graded_each_row_after_its_reason(tmp_path,
 
 
 def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_and_numbers_stay_numbers(tmp_path):
-    from grader import report
     from grader.grading import Grade
 
     autograders = batch.available_autograders()
@@ -263,3 +262,110 @@ def test_a_student_named_like_a_formula_from_a_file_name_is_text_in_the_csv(tmp_
     header, row = _csv_rows(tmp_path / "out")
     cells = dict(zip(header, row))
     assert (cells["student"], cells["submission"], cells["total"]) == ("'=2+5", "'=2+5.ipynb", "7")
+
+
+# ---------------------------------------------------------------------------- resuming only what the grader wrote
+
+def _bob_scores_zero_on_backward(monkeypatch):
+    """The engine gives bob 0 of 4 on q1c_backward, everyone else full marks; returns who it graded."""
+    result = _full_marks(FULL)
+    result["questions"]["q1c_backward"].update(score=0)
+    result["questions"]["q1c_backward"]["checks"][0].update(passed=False, message="q1c: wrong gradient")
+    return _fake_engine(monkeypatch, {_file("bob"): result})
+
+
+def _rewrite_journal(out, change):
+    """Apply ``change(record)`` to each line of ``out``'s results.jsonl (it returns the new record)."""
+    path = out / batch.JOURNAL
+    lines = [json.dumps(change(json.loads(line))) for line in path.read_text().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_score_edited_in_results_jsonl_is_regraded_and_never_reaches_grades_csv(tmp_path, monkeypatch):
+    submissions, out = _class(tmp_path / "submissions"), tmp_path / "out"
+    graded = _bob_scores_zero_on_backward(monkeypatch)
+    assert _run(submissions, out)[_file("bob")].scores["q1c_backward"] == 0
+
+    def forge(record):
+        if record["submission"] == _file("bob"):
+            record["scores"]["q1c_backward"] = 4.0
+            record["failures"] = {}
+        return record
+
+    _rewrite_journal(out, forge)
+    graded.clear()
+    written = []  # every grade each grades.csv of the resumed run was written from
+    write_csv = report.write_csv
+    monkeypatch.setattr(report, "write_csv", lambda grades, *args: (written.extend(grades), write_csv(grades, *args)))
+    messages = []
+    grades = _run(submissions, out, messages)
+    assert graded == [_file("bob")], "only the forged record's submission is graded again"
+    assert written and not [g for g in written if g.submission == _file("bob") and g.scores["q1c_backward"]]
+    assert grades[_file("bob")].scores["q1c_backward"] == 0
+    assert any(m.startswith("ignored 1 record(s) in results.jsonl") and "1 edited or forged" in m for m in messages)
+    header, *rows = _csv_rows(out)
+    bob = next(dict(zip(header, row)) for row in rows if row[header.index("student")] == "bob")
+    assert (bob["q1c_backward"], bob["total"]) == ("0", "3")
+
+
+def test_records_without_a_signature_are_regraded(tmp_path, monkeypatch):
+    """Lines from a run before records were signed, or added by hand, are not trusted."""
+    submissions, out = _class(tmp_path / "submissions"), tmp_path / "out"
+    graded = _fake_engine(monkeypatch)
+    _run(submissions, out)
+    _rewrite_journal(out, lambda record: {k: v for k, v in record.items() if k != "hmac"})
+    graded.clear()
+    messages = []
+    _run(submissions, out, messages)
+    assert graded == [_file(s) for s in STUDENTS]
+    assert any("3 unsigned" in m for m in messages), messages
+
+
+def test_a_resumed_run_reuses_its_own_records_and_a_copied_journal_is_not_trusted(tmp_path, monkeypatch):
+    submissions, out = _class(tmp_path / "submissions"), tmp_path / "out"
+    graded = _fake_engine(monkeypatch)
+    _run(submissions, out)
+    graded.clear()
+    _run(submissions, out)
+    assert graded == [], "an unchanged class is not graded again"
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(out / batch.JOURNAL, other / batch.JOURNAL)  # signed with another folder's key
+    _run(submissions, other)
+    assert graded == [_file(s) for s in STUDENTS]
+
+
+def test_the_key_is_kept_outside_the_output_folder_for_the_ta_alone(tmp_path, monkeypatch):
+    import hashlib
+    import stat
+
+    submissions, out = _class(tmp_path / "submissions", ["alice"]), tmp_path / "out"
+    _fake_engine(monkeypatch)
+    _run(submissions, out)
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()
+    key = tmp_path / "state" / "backprop-kit" / "grader-keys" / f"{name}.key"
+    assert key.is_file() and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    assert not any(out.rglob("*.key"))
+    assert all(len(record["hmac"]) == 64 for record in _journal(out).values())
+
+
+def test_without_xdg_state_home_the_key_is_under_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert batch.key_path(tmp_path / "out").parent == tmp_path / "home" / ".local/state/backprop-kit/grader-keys"
+
+
+@pytest.mark.parametrize("line", ["[" * 100_000 + "]" * 100_000, '{"submission": "x", "hmac": "é"}', "[1, 2]",
+                                  '{"submission": "x", "hmac": 7}'])
+def test_a_hostile_line_in_results_jsonl_is_ignored_without_a_crash(tmp_path, line):
+    (tmp_path / batch.JOURNAL).write_text(line + "\n")
+    assert batch.Journal(tmp_path / batch.JOURNAL).grades == {}
+
+
+def test_a_damaged_key_stops_the_run_with_what_to_do(tmp_path):
+    path = batch.key_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("not a key\n")
+    with pytest.raises(SystemExit, match="is damaged; delete it to grade .* again from scratch"):
+        batch.Journal(tmp_path / batch.JOURNAL)
