@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,13 +169,13 @@ def load(submission, expected=""):
     if path.is_dir():
         return _load_from_folder(path, expected)
     try:
-        data = path.read_bytes()
+        digest = _hashed(path).hexdigest()
+        if path.suffix.lower() == ".zip":
+            return _load_from_zip(path, digest, expected)
+        size = path.stat().st_size  # measured first: a file far over the cap is never read into memory
+        loaded = parse_notebook(path.read_bytes()) if size <= MAX_NOTEBOOK_BYTES else Loaded(problem=_too_large(size))
     except OSError as error:
         return Loaded(problem=f"the file cannot be read ({error.strerror})")
-    digest = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() == ".zip":
-        return _load_from_zip(path, data, digest, expected)
-    loaded = parse_notebook(data)
     loaded.digest = digest
     loaded.inner_name = path.name
     return loaded
@@ -185,7 +186,11 @@ def _load_from_folder(folder, expected):
                         and "__MACOSX" not in p.parts and not p.name.startswith("."))
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        try:
+            _hashed(path, digest)
+        except OSError as error:
+            return Loaded(problem=f"{path.relative_to(folder)} in the submission cannot be read ({error.strerror})")
     if not candidates:
         files = ", ".join(p.name for p in folder.iterdir()) or "nothing"
         return Loaded(problem=f"no notebook in the submission (it holds {files})", digest=digest.hexdigest())
@@ -199,7 +204,16 @@ def _load_from_folder(folder, expected):
     return loaded
 
 
-def _load_from_zip(path, data, digest, expected):
+def _hashed(path, digest=None):
+    """``digest`` (a new sha256 by default) updated with the file's bytes, read in blocks, never whole."""
+    digest = hashlib.sha256() if digest is None else digest
+    with open(path, "rb") as handle:
+        while block := handle.read(2**20):
+            digest.update(block)
+    return digest
+
+
+def _load_from_zip(path, digest, expected):
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -216,7 +230,13 @@ def _load_from_zip(path, data, digest, expected):
         if chosen.file_size > MAX_NOTEBOOK_BYTES:
             return Loaded(problem=f"the notebook in the zip is {chosen.file_size / 2**20:.0f} MB, too large",
                           digest=digest)
-        loaded = parse_notebook(archive.read(chosen))
+        try:
+            data = archive.read(chosen)
+        # damaged (CRC), encrypted (RuntimeError) or packed in a way Python cannot unpack
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+            return Loaded(problem=f"not a notebook: the notebook in the zip cannot be unpacked ({error})",
+                          digest=digest)
+        loaded = parse_notebook(data)
     loaded.digest = digest
     loaded.inner_name = Path(chosen.filename).name
     return loaded
@@ -239,7 +259,7 @@ def parse_notebook(data):
     if not data.strip():
         return Loaded(problem="not a notebook: the file is empty")
     if len(data) > MAX_NOTEBOOK_BYTES:
-        return Loaded(problem=f"not a notebook: the file is {len(data) / 2**20:.0f} MB, too large")
+        return Loaded(problem=_too_large(len(data)))
     try:
         notebook = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
@@ -252,6 +272,10 @@ def parse_notebook(data):
     notebook.setdefault("metadata", {})
     otter = notebook["metadata"].get("otter", {})
     return Loaded(notebook=notebook, assignment=otter.get("assignment_name", ""))
+
+
+def _too_large(size):
+    return f"not a notebook: the file is {size / 2**20:.0f} MB, too large"
 
 
 def _nesting_problem(value):

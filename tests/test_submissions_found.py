@@ -242,3 +242,41 @@ def test_gradescope_names_that_yaml_reads_as_numbers_or_dates_are_still_text(tmp
     (tmp_path / "submission_7").mkdir()
     (found,), _ = discover(tmp_path, NAMES)
     assert (found.student, found.sid, found.email) == ("1234", "7", "2025-01-31")
+
+
+@pytest.mark.parametrize("layout", ["notebook", "folder"])
+def test_a_huge_file_is_never_read_into_memory(tmp_path, layout):
+    """A 200 MB file (sparse: no disk used) is measured and hashed in blocks, never held whole."""
+    import os
+    import tracemalloc
+
+    folder = tmp_path / "submission_1"
+    folder.mkdir()
+    if layout == "folder":  # a Gradescope submission: its notebook beside a huge upload
+        (folder / "01_staged_computation.ipynb").write_text(json.dumps(NOTEBOOK))
+    huge = folder / ("huge.ipynb" if layout == "notebook" else "data.bin")
+    with open(huge, "wb") as handle:
+        os.truncate(handle.fileno(), 200 * 2**20)
+    tracemalloc.start()
+    try:
+        loaded = load(Submission(path=huge if layout == "notebook" else folder, key="k", student="s"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 2**20
+    assert loaded.digest
+    if layout == "notebook":
+        assert loaded.problem == "not a notebook: the file is 200 MB, too large"
+    else:
+        assert loaded.problem == "" and loaded.assignment == "01_staged_computation"
+
+
+def test_a_zip_whose_notebook_is_damaged_is_not_a_notebook(tmp_path):
+    path = _write_zip(tmp_path / "export.zip", {"01_staged_computation.ipynb": json.dumps(NOTEBOOK)})
+    data = bytearray(path.read_bytes())
+    start = data.index(b'{"cells"')
+    data[start:start + 8] = b'{"cellz"'  # the stored bytes no longer match the zip's CRC
+    path.write_bytes(bytes(data))
+    loaded = load(Submission(path=path, key="export.zip", student="s"))
+    assert loaded.problem == ("not a notebook: the notebook in the zip cannot be unpacked "
+                              "(Bad CRC-32 for file '01_staged_computation.ipynb')")
