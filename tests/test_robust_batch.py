@@ -85,12 +85,12 @@ def _run(submissions, out, messages=None):
 
 # ---------------------------------------------------------------------------- one bad file, the batch goes on
 
-def _raise_for_bob(real):
-    """``real`` (load or prepare), raising TypeError when it meets bob's submission."""
+def _raise_for_bob(real, error):
+    """``real`` (load or prepare), raising ``error`` when it meets bob's submission or notebook."""
     def wrapper(first, *args, **options):
-        who = first.key if hasattr(first, "key") else first["metadata"].get("who")
-        if "bob" in who:
-            raise TypeError("something only bob's file does")
+        who = first.student if isinstance(first, batch.Submission) else first["metadata"].get("who")
+        if who == "bob":
+            raise error
         return real(first, *args, **options)
     return wrapper
 
@@ -100,7 +100,8 @@ def test_a_grader_error_while_planning_one_file_is_that_files_error_and_the_rest
         tmp_path, monkeypatch, stage):
     submissions = _class(tmp_path / "submissions")
     graded = _fake_engine(monkeypatch)
-    monkeypatch.setattr(batch, stage, _raise_for_bob(getattr(batch, stage)))
+    failing = _raise_for_bob(getattr(batch, stage), TypeError("something only bob's file does"))
+    monkeypatch.setattr(batch, stage, failing)
     grades = _run(submissions, tmp_path / "out")
     bob = grades[_file("bob")]
     assert (bob.status, bob.notebook) == ("error", NOTEBOOK)
@@ -121,9 +122,7 @@ def test_a_gradescope_export_with_a_file_the_grader_cannot_read_still_grades_the
         (export / f"submission_{i}").mkdir()
         shutil.copy(solution, export / f"submission_{i}" / f"{NOTEBOOK}.ipynb")
     _fake_engine(monkeypatch)
-    real = batch.load
-    monkeypatch.setattr(batch, "load", lambda s, **o: (_ for _ in ()).throw(OSError("gone")) if s.key == "submission_1"
-                        else real(s, **o))
+    monkeypatch.setattr(batch, "load", _raise_for_bob(batch.load, OSError("gone")))
     grades = _run(export, tmp_path / "out")
     assert {k: g.status for k, g in grades.items()} == {"submission_0": "graded", "submission_1": "error",
                                                         "submission_2": "graded"}
