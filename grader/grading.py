@@ -63,7 +63,7 @@ class Grade:
         notes = [cap(note) for note in self.notes[:MAX_NOTES]]
         if len(self.notes) > MAX_NOTES:
             notes.append(f"… and {len(self.notes) - MAX_NOTES} more notes (cut)")
-        checks = {question: [{**check, "name": cap(check.get("name")), "message": cap(check.get("message"))}
+        checks = {question: [{key: cap(value) if key in ("name", "message") else value for key, value in check.items()}
                              if isinstance(check, dict) else check for check in found]
                   for question, found in self.checks.items()}
         return replace(self, reason=cap(self.reason), notes=notes, checks=checks,

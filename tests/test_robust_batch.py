@@ -179,6 +179,8 @@ def test_a_grade_keeps_at_most_a_hundred_notes():
     grade = Grade("a.ipynb", notes=[f"cell {i} raised ValueError" for i in range(MAX_NOTES + 7)]).capped()
     assert len(grade.notes) == MAX_NOTES + 1
     assert grade.notes[-1] == "… and 7 more notes (cut)"
+    checks = {"q": [{"name": "n", "passed": True}]}  # a check without a message keeps its shape
+    assert Grade("a.ipynb", checks=checks).capped().checks == checks
 
 
 def test_a_huge_message_never_makes_a_huge_record_feedback_file_or_csv_cell(tmp_path, monkeypatch):
