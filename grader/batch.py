@@ -7,13 +7,20 @@ file and a refreshed ``grades.csv``; a later run with the same arguments reuses
 every result whose submission, notebook and autograder are unchanged and grades
 only the rest.  ``grades.csv``, the feedback files and the summary are always
 rebuilt from ``results.jsonl``.
+
+Each line of ``results.jsonl`` is signed (HMAC-SHA256) with a key kept for that
+output folder in the TA's own state folder, never in the output folder: a line
+edited, added or copied from elsewhere does not verify, is ignored, and its
+submission is graded again.
 """
 
 import atexit
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -21,15 +28,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import report, sandbox
+from . import grading, report, sandbox
 from .build import DIST, master_names
-from .grading import Grade, autograder_points, code_cell_positions, from_engine, not_graded
+from .grading import Grade, autograder_points, code_cell_positions, not_graded
 from .pool import Pool
 from .prepare import prepare
 from .progress import Progress
 from .submissions import Submission, discover, is_gradescope_zip, load
 
 JOURNAL = "results.jsonl"
+SIGNATURE = "hmac"  # the field of a results.jsonl line that signs the rest of it
 ENGINE_VERSION = "2"  # bump when grading changes, so resumed runs regrade
 MINIMUM_MEMORY = int(1.5 * 2**30)
 
@@ -72,20 +80,55 @@ class Planned:
 
 
 class Journal:
-    """``results.jsonl``: one finished grade per line, appended and flushed as each arrives."""
+    """``results.jsonl``: one finished grade per line, signed, appended and flushed as each arrives.
+
+    Only lines that verify with the output folder's key are read back; ``ignored`` counts the
+    others by why (``"unsigned"``, ``"altered"``).
+    """
 
     def __init__(self, path):
         self.path = Path(path)
+        self.key = signing_key(self.path.parent)
         self.grades = {}
+        self.ignored = Counter()
         if self.path.exists():
             for line in self.path.read_text().splitlines():
-                try:
-                    grade = Grade.from_json(json.loads(line))
-                except (ValueError, TypeError):
-                    continue  # a line cut short by an interruption
-                self.grades[grade.submission] = grade
+                grade = self._verified(line)
+                if grade is not None:
+                    self.grades[grade.submission] = grade
+
+    def _verified(self, line):
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            return None  # a line cut short by an interruption (or worse: it is not trusted either way)
+        signature = record.pop(SIGNATURE, None) if isinstance(record, dict) else None
+        if not isinstance(signature, str):
+            self.ignored["unsigned"] += 1
+            return None
+        if not hmac.compare_digest(signature.encode(), self._sign(record).encode()):
+            self.ignored["altered"] += 1
+            return None
+        try:
+            return Grade.from_json(record)
+        except (ValueError, TypeError):  # signed by a grader whose Grade had other fields
+            return None
+
+    def _sign(self, record):
+        canonical = json.dumps(record, sort_keys=True, separators=(",", ":"))
+        return hmac.new(self.key, canonical.encode(), hashlib.sha256).hexdigest()
+
+    def describe_ignored(self):
+        """One line for the TA: how many records were not trusted, and why."""
+        why = {"altered": "edited or forged (the signature does not match)",
+               "unsigned": "unsigned (written before records were signed, or by hand)"}
+        parts = ", ".join(f"{self.ignored[kind]} {words}" for kind, words in why.items() if self.ignored[kind])
+        return (f"ignored {sum(self.ignored.values())} record(s) in {JOURNAL} that this grader cannot verify it "
+                f"wrote: {parts}; their submissions are graded again")
 
     def add(self, grade):
+        """Append ``grade`` with its messages capped; return the grade as recorded."""
+        grade = grade.capped()
         self.grades[grade.submission] = grade
         if self.path.exists() and self.path.stat().st_size:
             with open(self.path, "rb") as journal:
@@ -96,17 +139,53 @@ class Journal:
         with open(self.path, "a") as journal:
             if cut_short:
                 journal.write("\n")
-            journal.write(json.dumps(grade.to_json()) + "\n")
+            record = grade.to_json()
+            journal.write(json.dumps({**record, SIGNATURE: self._sign(record)}) + "\n")
             journal.flush()
             os.fsync(journal.fileno())
+        return grade
+
+
+def key_path(out):
+    """Where the key that signs ``out``'s results lives: the TA's own state folder, never ``out``."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):  # unset, or relative (which the XDG spec says to ignore)
+        state = Path.home() / ".local" / "state"
+    name = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()
+    return Path(state) / "backprop-kit" / "grader-keys" / f"{name}.key"
+
+
+def signing_key(out):
+    """The secret key for ``out``'s results (32 random bytes), made on first use, readable by the TA alone."""
+    path = key_path(out)
+    try:
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            draft = path.with_name(f"{path.name}.{secrets.token_hex(8)}.tmp")
+            with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(draft, path)  # whole or not at all; a run that made one first keeps its own
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(draft)
+        key = bytes.fromhex(path.read_text().strip())
+    except OSError as error:
+        raise SystemExit(f"cannot keep the grader's key in {path.parent} ({error.strerror}); "
+                         f"set XDG_STATE_HOME to a folder of your own") from error
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise SystemExit(f"the grader's key {path} is damaged; delete it to grade {out} again from scratch")
+    return key
 
 
 # ---------------------------------------------------------------------------- planning
 
 def plan(submission, autograders, *, forced=None):
     """What to do with one submission: a finished (ungradable) Grade, or a prepared notebook."""
-    grade = Grade(submission=submission.key, student=submission.student, sid=submission.sid,
-                  email=submission.email)
+    grade = _new_grade(submission)
     target = forced or submission.expected
     loaded = load(submission, expected=target)
     name = target or loaded.assignment
@@ -127,6 +206,36 @@ def plan(submission, autograders, *, forced=None):
     notebook = prepare(loaded.notebook, name)
     return Planned(grade, notebook=notebook, autograder=autograders[name],
                    cells=tuple(code_cell_positions(notebook)), points=points)
+
+
+def _plan_or_error(submission, autograders, **options):
+    """``plan`` behind this submission's exception boundary: the grader failing on one file is its error."""
+    try:
+        return plan(submission, autograders, **options)
+    except Exception as error:  # noqa: BLE001 - one file must never stop the class
+        grade = _new_grade(submission)
+        named = options.get("forced") or submission.expected  # its row and feedback stay with that notebook
+        grade.notebook = named if named in autograders else ""
+        return Planned(not_graded(grade, "error", _grader_error("planning", submission.key, error)))
+
+
+def from_engine(grade, result, points, *rest, **options):
+    """``grading.from_engine`` behind this submission's exception boundary (``grade_planned`` calls this
+    name): a result the grader cannot read is that submission's error, and the batch goes on."""
+    try:
+        return grading.from_engine(grade, result, points, *rest, **options)
+    except Exception as error:  # noqa: BLE001 - a forged or broken result must not stop the class
+        grade.checks, grade.notes = {}, []  # whatever it filled in before failing
+        return not_graded(grade, "error", _grader_error("reading the result for", grade.submission, error), points)
+
+
+def _grader_error(doing, key, error):
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"grader error while {doing} {key}: {detail}"
+
+
+def _new_grade(submission):
+    return Grade(submission=submission.key, student=submission.student, sid=submission.sid, email=submission.email)
 
 
 def _key(digest, name, autograder):
@@ -203,9 +312,9 @@ def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", worker
         path = Path(path)
         submission = Submission(path=path, key=path.name, student=path.stem,
                                 expected=_name_for(path, autograders))
-        planned.append(plan(submission, autograders))
+        planned.append(_plan_or_error(submission, autograders))
     grade_planned(planned, _pool(), workers=workers, time_limit=time_limit, memory_limit=parse_memory(memory_limit))
-    return [p.grade for p in planned]
+    return [p.grade.capped() for p in planned]
 
 
 def _name_for(path, autograders):
@@ -250,7 +359,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         journal = Journal(out / JOURNAL)
         if regrade:
             journal.grades.clear()
-        planned = [plan(s, autograders, forced=notebook) for s in found]
+        planned = [_plan_or_error(s, autograders, forced=notebook) for s in found]
         grades, to_do = {}, []
         for item in planned:
             previous = journal.grades.get(item.grade.submission)
@@ -259,8 +368,8 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
             if previous is not None and previous.key == item.grade.key and previous.status != "error":
                 grades[previous.submission] = previous  # graded before, nothing changed since
             elif item.notebook is None:
-                journal.add(item.grade)  # nothing to run: not a notebook, wrong assignment, ...
-                grades[item.grade.submission] = item.grade
+                # nothing to run: not a notebook, wrong assignment, ...
+                grades[item.grade.submission] = journal.add(item.grade)
             else:
                 to_do.append(item)
         feedback = report.feedback_paths([p.grade for p in planned], out)
@@ -273,11 +382,13 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
         log(f"{len(planned)} submission(s) in {submissions}: {len(to_do)} to grade"
             + (f", {unchanged} unchanged since the last run" if unchanged else "")
             + (f"; ignored {len(ignored)} file(s) that are not .ipynb or .zip" if ignored else ""))
+        if journal.ignored and not regrade:
+            log(journal.describe_ignored())
         if to_do:
             progress = Progress(len(to_do), stream=stream)
 
             def finished(grade):
-                journal.add(grade)
+                grade = journal.add(grade)
                 grades[grade.submission] = grade
                 report.write_feedback(grade, feedback[grade.submission])
                 report.write_csv(list(grades.values()), out, autograders)
@@ -298,7 +409,7 @@ def run(submissions, out, *, notebook=None, workers=None, time_limit=120, memory
 
 def _assignment_of_export(found, autograders, log):
     """A Gradescope export is one assignment: the kit notebook most of its notebooks name."""
-    named = Counter(load(s).assignment for s in found)
+    named = Counter(_assignment(s) for s in found)
     ranked = [(count, name) for name, count in named.items() if name in autograders]
     if not ranked:
         return None
@@ -306,6 +417,13 @@ def _assignment_of_export(found, autograders, log):
     log(f"Gradescope export of {name} ({count} of {len(found)} submissions say so; "
         f"pass --notebook to choose another)")
     return name
+
+
+def _assignment(submission):
+    try:
+        return load(submission).assignment
+    except Exception:  # noqa: BLE001 - planning meets the same failure and makes it this submission's error
+        return ""
 
 
 def _unzip_gradescope(path):

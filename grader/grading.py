@@ -18,10 +18,12 @@ Statuses:
 
 import ast
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 GRADED_STATUSES = ("graded", "flagged")
+MAX_MESSAGE = 2000  # characters in a reason, failure, note or check message: a 5 MB exception is no record
+MAX_NOTES = 100  # a notebook of ten thousand failing cells needs no ten thousand notes
 
 
 @dataclass
@@ -55,6 +57,17 @@ class Grade:
         """Non-empty when the submission was not graded (kept for callers that only ask 'did it grade?')."""
         return "" if self.status in GRADED_STATUSES else f"{self.status}: {self.reason}"
 
+    def capped(self):
+        """This grade with every message cut to ``MAX_MESSAGE`` characters and at most ``MAX_NOTES`` notes."""
+        notes = [cap(note) for note in self.notes[:MAX_NOTES]]
+        if len(self.notes) > MAX_NOTES:
+            notes.append(f"… and {len(self.notes) - MAX_NOTES} more notes (cut)")
+        checks = {question: [{key: cap(value) if key in ("name", "message") else value for key, value in check.items()}
+                             if isinstance(check, dict) else check for check in found]
+                  for question, found in self.checks.items()}
+        return replace(self, reason=cap(self.reason), notes=notes, checks=checks,
+                       failures={question: cap(message) for question, message in self.failures.items()})
+
     def to_json(self):
         return asdict(self)
 
@@ -62,6 +75,14 @@ class Grade:
     def from_json(cls, data):
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def cap(text, most=MAX_MESSAGE):
+    """``text`` cut to at most ``most`` characters, saying how many were cut; anything not text as it is."""
+    if not isinstance(text, str) or len(text) <= most:
+        return text
+    keep = most - len(f"… (cut: {len(text)} characters)")  # the count cut is no longer than this one
+    return f"{text[:keep]}… (cut: {len(text) - keep} characters)"
 
 
 def autograder_points(autograder):

@@ -1,7 +1,7 @@
 """What a batch run leaves in its output folder, rebuilt from the grades at any time.
 
 - ``grades.csv``: one row per student and notebook, one column per question (points),
-  then total, out_of, status and reason;
+  then total, out_of, status, reason and isolation (what kept the submission's code apart);
 - ``feedback/<notebook>/<student>.txt``: each student's grade in plain words;
 - ``summary.txt`` and ``histogram.png``: per notebook, statuses, score spread and
   per-question means, and a histogram of total scores.
@@ -14,14 +14,15 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .grading import GRADED_STATUSES, autograder_points
+from .grading import GRADED_STATUSES, autograder_points, cap
 
 CSV_NAME = "grades.csv"
 SUMMARY_NAME = "summary.txt"
 HISTOGRAM_NAME = "histogram.png"
 FEEDBACK_DIR = "feedback"
 LEADING_COLUMNS = ["student", "sid", "email", "notebook"]
-TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "submission"]
+TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "isolation", "submission"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell starting so as a formula
 
 
 def write_all(grades, out, autograders):
@@ -55,10 +56,10 @@ def write_csv(grades, out, autograders):
         writer = csv.writer(handle)
         writer.writerow(LEADING_COLUMNS + questions + TRAILING_COLUMNS)
         for grade in sorted(grades, key=lambda g: (g.notebook, g.student.lower(), g.submission)):
-            row = [grade.student, grade.sid, grade.email, grade.notebook]
+            row = [_text(grade.student), _text(grade.sid), _text(grade.email), _text(grade.notebook)]
             row += [_number(grade.scores[q]) if q in grade.scores else "" for q in questions]
-            row += [_number(grade.total), _number(grade.out_of) if grade.possible else "", grade.status,
-                    grade.reason, grade.submission]
+            row += [_number(grade.total), _number(grade.out_of) if grade.possible else "", _text(grade.status),
+                    cap(_text(grade.reason)), _text(grade.isolation), _text(grade.submission)]
             writer.writerow(row)
     os.replace(temporary, path)
     return path
@@ -84,6 +85,7 @@ def write_feedback(grade, path):
 
 
 def feedback_text(grade):
+    grade = grade.capped()
     who = grade.student or grade.submission
     lines = [f"{grade.notebook or 'Backprop kit notebook'}: feedback for {who}",
              f"Submission: {grade.submission}", ""]
@@ -169,6 +171,12 @@ def _number(value, digits=None):
     if digits is not None:
         value = round(value, digits)
     return f"{value:g}"
+
+
+def _text(value):
+    """A text cell as a spreadsheet shows it, never runs it: one that could start a formula gets a leading '."""
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _sentence(text):

@@ -8,6 +8,14 @@ from grader.grading import grade
 NOTEBOOKS = master_names()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_state_folder(tmp_path_factory):
+    """The batch grader's keys (one per output folder) go to this run's own folder, never ~/.local/state."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def root():
     return ROOT

@@ -173,7 +173,7 @@ def test_the_csv_has_one_row_per_submission_and_a_column_per_question(graded):
         rows = list(csv.DictReader(handle))
     assert len(rows) == graded["expected_total"]
     assert list(rows[0])[:7] == ["student", "sid", "email", "notebook", *FULL]
-    assert list(rows[0])[7:] == ["total", "out_of", "status", "reason", "submission"]
+    assert list(rows[0])[7:] == ["total", "out_of", "status", "reason", "isolation", "submission"]
     by_submission = {row["submission"]: row for row in rows}
     solution = by_submission[f"{NOTEBOOK}-solution.ipynb"]
     assert (solution["total"], solution["out_of"], solution["status"]) == ("7", "7", "graded")
