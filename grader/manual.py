@@ -9,7 +9,6 @@ the names and points come from the master, the text from the submission.
 """
 
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +47,14 @@ def manual_questions(name):
     return questions
 
 
-def load_notebook(submission):
-    """The notebook JSON of a submission: an .ipynb, or the zip grader.export() makes."""
-    submission = Path(submission)
-    if submission.suffix == ".zip":
-        with zipfile.ZipFile(submission) as archive:
-            notebooks = [n for n in archive.namelist() if n.endswith(".ipynb") and "/" not in n]
-            if len(notebooks) != 1:
-                raise ValueError(f"{submission.name} should hold one notebook; it holds {notebooks or 'none'}")
-            return json.loads(archive.read(notebooks[0]))
-    return json.loads(submission.read_text())
+def load_notebook(submission, name=""):
+    """The notebook JSON of a submission (.ipynb or the zip grader.export() makes), strictly parsed."""
+    from .submissions import Submission, load
+
+    loaded = load(Submission(path=Path(submission), key=Path(submission).name, student=""), expected=name)
+    if loaded.problem:
+        raise ValueError(f"{Path(submission).name}: {loaded.problem}")
+    return loaded.notebook
 
 
 def _regions(notebook):
@@ -84,7 +81,10 @@ def written_answers(submission, name):
     questions = manual_questions(name)
     if not questions:
         return []
-    regions = _regions(load_notebook(submission))
+    try:
+        regions = _regions(load_notebook(submission, name))
+    except ValueError:  # not a notebook: its grade already says why; no written answers to show
+        regions = []
     unclaimed = list(questions)
     by_question = {}
     for region in regions:
