@@ -9,6 +9,7 @@ import pytest
 
 from grader.batch import parse_memory
 from grader.submissions import Submission, discover, load, read_gradescope_metadata
+from tests.bad_submissions import hostile
 from tests.bad_submissions.corpus import CASES, HERE
 
 NAMES = ["01_staged_computation", "02_backprop_practice"]
@@ -101,3 +102,13 @@ def test_a_memory_limit_that_cannot_be_read_says_how_to_write_it():
 def test_the_committed_bad_submissions_match_their_recipes(case):
     assert (HERE / case.filename).read_bytes() == case.make(), (
         f"{case.filename} is stale: run .venv/bin/python -m tests.bad_submissions.corpus")
+
+
+@pytest.mark.parametrize("case", hostile.CASES, ids=[c.name for c in hostile.CASES])
+def test_the_committed_hostile_submissions_match_their_recipes(case):
+    assert (hostile.HERE / case.filename).read_bytes() == case.make(), (
+        f"{case.filename} is stale: run .venv/bin/python -m tests.bad_submissions.hostile")
+
+
+def test_every_committed_hostile_submission_has_a_recipe():
+    assert sorted(p.name for p in hostile.HERE.iterdir()) == sorted(c.filename for c in hostile.CASES)
