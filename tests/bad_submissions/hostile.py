@@ -38,7 +38,8 @@ NOTEBOOK = "01_staged_computation"
 DEEP = "04_deep_learning"
 DEEP_FULL = {"q4a_forward": 7, "q4b_backward": 6, "q4b_forward": 5, "q4c_plot1": 2, "q4c_plot2": 2}
 PORTS = range(47810, 47830)  # (q) tries each; the test listens on one of them
-BACKGROUND_MARK = "hostile-background-process"  # in the command line of (h)'s and (i)'s processes
+BACKGROUND_MARK = "hostile-background-process"  # in the command line of (h)'s and (i)'s processes, then
+# the name of the case that started it
 BACKGROUND_SECONDS = 30  # they end by themselves within this
 ONLY_Q1B = {**ZERO, "q1b_network": 1}  # the honest part of a notebook whose other answers are blank
 NO_Q1C = {**FULL, "q1c_backward": 0}
@@ -79,9 +80,9 @@ def _measured(code):
     return "import numpy\n\nnumpy.testing.measure(r'''\n" + code.strip("\n") + "\n''')"
 
 
-def _launched(program):
-    """A cell that starts ``program`` in the background (see LAUNCH)."""
-    return f"PROGRAM = r'''\n{program.strip(chr(10))}\n'''\n\n" + _measured(LAUNCH)
+def _launched(program, name):
+    """A cell that starts ``program`` in the background (see LAUNCH), named for case ``name``."""
+    return f"NAME = {name!r}\nPROGRAM = r'''\n{program.strip(chr(10))}\n'''\n\n" + _measured(LAUNCH)
 
 
 SELF_PATCHES_CHECKS = '''
@@ -202,7 +203,7 @@ if child == 0:
             for fd in (0, 1, 2):
                 os.dup2(quiet, fd)
             os.closerange(3, 4096)
-            os.execv(sys.executable, [sys.executable, "-c", PROGRAM, "{BACKGROUND_MARK}"])
+            os.execv(sys.executable, [sys.executable, "-c", PROGRAM, "{BACKGROUND_MARK}", NAME])
     finally:
         os._exit(0)
 os.waitpid(child, 0)
@@ -606,11 +607,12 @@ CASES = [
             note="a_definition", make=lambda: _with(SOLVED, replace=DEEP_KIT_ANSWERS, name=DEEP)),
     Hostile("background_rewrites_jobs", "a double-forked process in its own session rewrites every "
             "checks.py, tests/q*.py and kit notebook under /tmp for 20 s; blank answers", "graded", ZERO,
-            attack="h", sandbox=True, make=lambda: _with(BLANK, after={None: _launched(REWRITE_JOBS)})),
+            attack="h", sandbox=True,
+            make=lambda: _with(BLANK, after={None: _launched(REWRITE_JOBS, "background_rewrites_jobs")})),
     Hostile("writes_grades_later", "a double-forked process rewrites every grades.csv and results.jsonl "
             "it finds for 28 s: its own marks full, everyone else's 0", "graded", NO_Q1C, attack="i",
             sandbox=True, make=lambda: _with(SOLVED, replace={"backward": _given("backward")},
-                                             after={None: _launched(FORGE_GRADES)})),
+                                             after={None: _launched(FORGE_GRADES, "writes_grades_later")})),
     Hostile("rewrites_kernelspecs", "rewrites the kernelspecs in every $JUPYTER_PATH and Jupyter data "
             "folder under /tmp so that later kernels start with numpy.isclose always False; blank answers",
             "graded", ZERO, attack="j", make=lambda: _with(BLANK, after={None: _measured(REWRITE_KERNELSPECS)})),
