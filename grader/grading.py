@@ -42,7 +42,7 @@ class Grade:
     email: str = ""
     seconds: float = 0.0
     key: str = ""  # what a resumed run compares to decide that this grade is still current
-    isolation: str = ""  # how the student's code was kept apart: bubblewrap, separate user or none
+    isolation: str = ""  # how the student's code was kept apart: bubblewrap, separate user, none or not run
 
     @property
     def total(self):
@@ -126,6 +126,7 @@ def code_cell_positions(notebook):
 def not_graded(grade, status, reason, points=None):
     """Fill ``grade`` for a submission that earns nothing: every question 0, with the reason."""
     grade.status, grade.reason = status, reason
+    grade.isolation = grade.isolation or "not run"  # none of its code ran: nothing to keep apart
     grade.possible = dict(points or {})
     grade.scores = {q: 0.0 for q in grade.possible}
     grade.failures = {q: reason for q in grade.possible}

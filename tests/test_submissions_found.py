@@ -10,6 +10,7 @@ import pytest
 from grader import submissions
 from grader.batch import parse_memory
 from grader.submissions import MAX_JSON_DEPTH, Submission, discover, load, parse_notebook, read_gradescope_metadata
+from tests.bad_submissions import hostile
 from tests.bad_submissions.corpus import CASES, HERE
 
 NAMES = ["01_staged_computation", "02_backprop_practice"]
@@ -282,3 +283,13 @@ def test_a_zip_whose_notebook_is_damaged_is_not_a_notebook(tmp_path):
     loaded = load(Submission(path=path, key="export.zip", student="s"))
     assert loaded.problem == ("not a notebook: the notebook in the zip cannot be unpacked "
                               "(Bad CRC-32 for file '01_staged_computation.ipynb')")
+
+
+@pytest.mark.parametrize("case", hostile.CASES, ids=[c.name for c in hostile.CASES])
+def test_the_committed_hostile_submissions_match_their_recipes(case):
+    assert (hostile.HERE / case.filename).read_bytes() == case.make(), (
+        f"{case.filename} is stale: run .venv/bin/python -m tests.bad_submissions.hostile")
+
+
+def test_every_committed_hostile_submission_has_a_recipe():
+    assert sorted(p.name for p in hostile.HERE.iterdir()) == sorted(c.filename for c in hostile.CASES)

@@ -51,8 +51,8 @@ class Case:
 
 # ---------------------------------------------------------------------------- recipes
 
-def _base(which):
-    built = outputs_for(NOTEBOOK)
+def _base(which, notebook=NOTEBOOK):
+    built = outputs_for(notebook)
     return load_notebook(built["solution"] if which == SOLVED else built["student"])
 
 
@@ -61,12 +61,13 @@ def _cell(source):
             "source": source.strip("\n")}
 
 
-def _with(which, *, replace=None, prefix=None, after=None, metadata=None):
-    """``which`` base notebook with answer cells replaced or prefixed, and cells inserted after them.
+def _with(which, *, replace=None, prefix=None, after=None, metadata=None, name=NOTEBOOK):
+    """``which`` base notebook (of notebook ``name``) with answer cells replaced or prefixed, and cells
+    inserted after them.
 
     ``after={None: ...}`` inserts after the imports cell, before any answer.
     """
-    notebook = copy.deepcopy(_base(which))
+    notebook = copy.deepcopy(_base(which, name))
     for function, source in (replace or {}).items():
         notebook["cells"][answer_cell_index(notebook, function)]["source"] = source.strip("\n")
     for function, source in (prefix or {}).items():
