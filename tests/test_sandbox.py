@@ -193,3 +193,24 @@ def test_a_process_that_ends_during_a_call_fails_that_check_and_the_rest(tmp_pat
 def test_malformed_data_is_refused_with_a_reason(line):
     with pytest.raises(wire.WireError):
         wire.decode(wire.loads(line))
+
+
+def test_without_a_sandbox_the_grade_is_the_same_and_the_run_warns_once(tmp_path):
+    """A host with no bubblewrap (macOS, a locked-down server): grading still compares outside."""
+    import shutil
+
+    from grader import batch
+    from grader.build import outputs_for
+    from tests.bad_submissions.corpus import CASES, HERE, NOTEBOOK
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(outputs_for(NOTEBOOK)["solution"], folder / f"{NOTEBOOK}-ada.ipynb")
+    patched = next(c for c in CASES if c.name == "patches_numpy")
+    shutil.copy(HERE / patched.filename, folder / patched.filename)
+    messages = []
+    grades = {g.student: g for g in batch.run(folder, tmp_path / "out", workers=2, isolation="none",
+                                              log=messages.append)}
+    assert sum("warning" in m and "isolation 'none'" in m for m in messages) == 1, messages
+    assert (grades["ada"].total, grades["ada"].isolation) == (7, "none")
+    assert (grades["patches_numpy"].total, grades["patches_numpy"].isolation) == (0, "none")
