@@ -1,8 +1,8 @@
 """Build every notebook from its Otter Assign master.
 
 For each master ``solutions/NAME.ipynb`` this stages a clean folder (the master,
-a copy of the shared package, the grading requirements), runs Otter Assign
-there, and writes:
+a copy of the shared package and of the grading side's ``backprop_reference``, the
+grading requirements), runs Otter Assign there, and writes:
 
 - ``notebooks/NAME.ipynb``             the student notebook (no outputs, solutions, hidden tests)
 - ``grader/dist/NAME-autograder.zip``  the Gradescope / ``otter run`` autograder
@@ -27,6 +27,9 @@ MASTERS = ROOT / "solutions"
 STUDENT_DIR = ROOT / "notebooks"
 DIST = ROOT / "grader" / "dist"
 PACKAGE = STUDENT_DIR / "backprop_kit"
+# The grading side's references: staged beside the master so a config's `files:` can ship them in
+# the autograder zip; never copied into notebooks/.
+REFERENCES = ROOT / "backprop_reference"
 REQUIREMENTS = ROOT / "requirements.txt"
 # What a notebook imports at grading time, beyond what Otter's own image brings.
 GRADING_PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipympl")
@@ -81,7 +84,8 @@ def _build_one(master, out_root, run_tests):
     with tempfile.TemporaryDirectory(prefix=f"build-{name}-") as tmp:
         stage = Path(tmp)
         shutil.copy(master, stage / master.name)
-        shutil.copytree(PACKAGE, stage / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for package in (PACKAGE, REFERENCES):
+            shutil.copytree(package, stage / package.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         (stage / "requirements.txt").write_text(_grading_requirements())
         command = [sys.executable, "-m", "otter", "assign", master.name, "dist"]
         if not run_tests:

@@ -10,7 +10,9 @@ from matplotlib.colors import to_rgba
 
 from backprop_kit.demos import backprop_practice as bp
 from backprop_kit.drawing import WRONG_COLOUR
+from backprop_kit.gradcheck import numerical_gradient
 from backprop_kit.values import format_value
+from backprop_reference import backprop_practice as ref
 
 
 # ---- a reference implementation, independent of the notebook ------------------------------------
@@ -62,28 +64,35 @@ def unfinished(*args):
     return ...
 
 
-# ---- the problem's definitions and references ----------------------------------------------------
+# ---- the problem's definitions, and the grading side's references --------------------------------
 
 def test_finite_difference_references_match_the_closed_forms():
     p = bp.random_units(1, n=3, d=5)
-    reference = bp.units_reference(**p)
+    reference = ref.units_reference(**p)
     exact = backward_c(**p)
     assert reference["W"].shape == (3, 5)
     np.testing.assert_allclose(reference["W"], exact["W"], rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(reference["b"], exact["b"], rtol=1e-6, atol=1e-8)
+    assert ref.units_loss(**p) == bp.units_output(**p), "the grading side's f is the worksheet's"
     for name, (phi, dphi) in bp.PHIS.items():
         q = bp.random_two_layer(2, d=4)
-        reference = bp.two_layer_reference(**q, phi=phi)
+        reference = ref.two_layer_reference(**q, phi=phi)
         exact = backward_e(**q, phi=phi, dphi=dphi)
         for key in bp.TWO_LAYER_NAMES:
             np.testing.assert_allclose(reference[key], exact[key], rtol=1e-6, atol=1e-8, err_msg=f"{name} {key}")
+        assert ref.two_layer_loss(**q, phi=phi) == bp.two_layer_loss(**q, phi=phi)
 
 
-def test_chain_reference_matches_the_chain_rule():
+def test_chain_reference_matches_the_chain_rule_and_the_given_derivatives_are_right():
     for chain in (bp.chain_example(4), bp.random_chain(5)):
-        terms, total = bp.chain_reference(chain, 0.37)
+        terms, total = ref.chain_reference(chain, 0.37)
         np.testing.assert_allclose(terms, path_terms(0.37, chain.g, chain.dg_dw, chain.grad_f), rtol=1e-6)
-        assert total == pytest.approx(terms.sum(), rel=1e-6)
+        assert total == pytest.approx(terms.sum(), rel=1e-12)
+        # the derivatives a student is handed agree with finite differences of f and g
+        x = chain.g(0.37)
+        np.testing.assert_allclose(chain.grad_f(x), numerical_gradient(chain.f, {"x": x})["x"], rtol=1e-6)
+        slope = numerical_gradient(chain.composite, {"w": 0.37})["w"]
+        assert total == pytest.approx(slope, rel=1e-6)
 
 
 def test_random_problems_are_seeded_non_symmetric_and_away_from_the_relu_kink():

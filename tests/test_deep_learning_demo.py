@@ -1,7 +1,8 @@
 """Notebook 4's drawings, tables and widgets, driven with a reference implementation written here.
 
 The exact values the notebook states are checked against centred finite differences of the
-worksheet's own network, and the rebuilt data sets of (c) against the worksheet's answers.
+worksheet's own network and the grading side's definitions (backprop_reference), and the rebuilt
+data sets of (c) against the worksheet's answers.
 """
 
 import itertools
@@ -20,6 +21,7 @@ from backprop_kit.drawing import INK, QUIET_COLOUR, WRONG_COLOUR, GraphView
 from backprop_kit.gradcheck import numerical_gradient
 from backprop_kit.graph import ComputationGraph
 from backprop_kit.regions import DecisionRegions
+from backprop_reference import deep_learning as ref
 
 MINUS = "\u2212"
 
@@ -83,9 +85,19 @@ def test_exact_values_of_b_by_finite_differences():
 
 def test_table_values_of_a_at_x_1():
     assert forward_a(1.0) == (3.0, -2.0, 3.0, 0.0, 1.0, 0.0, 0.5)
-    assert dl.a_definition(1.0) == forward_a(1.0)
+    assert ref.a_definition(1.0) == forward_a(1.0)
     for x in np.linspace(-3, 3, 61):
-        assert np.allclose(dl.a_definition(x), forward_a(x))
+        assert np.allclose(ref.a_definition(x), forward_a(x))
+
+
+def test_the_exact_row_written_in_the_kit_is_the_grading_sides_exact_gradient():
+    exact = ref.b_gradients(**WORKSHEET)
+    assert dl.WORKSHEET_EXACT == {name: exact[name] for name in "abcdef"}
+    numeric = numerical_gradient(y_of, WORKSHEET)
+    assert all(exact[name] == pytest.approx(numeric[name], abs=1e-9) for name in "abcdef")
+    for point in ({**WORKSHEET, "x1": 3.0}, dict(zip(WORKSHEET, np.linspace(-1.7, 2.3, 8)))):
+        assert ref.b_forward(**point) == pytest.approx(forward_b(**point))
+        assert ref.b_gradients(**point) == pytest.approx(backward_b(**point))
 
 
 # ---- (a) --------------------------------------------------------------------------------------------
@@ -213,6 +225,37 @@ def test_b_unfinished_functions_show_question_marks_not_a_crash():
     assert report.startswith("backward_b(...) is None: did you forget a return statement?")
     with pytest.raises(ValueError, match="unknown input"):
         dl.ReluSigmoidDemo(forward_b, backward_b, g=1.0)
+
+
+def test_b_finite_differences_are_of_the_students_forward_pass():
+    """The kit holds no y of its own: the hatched bars and the check differentiate forward_b, so a
+    forward pass that doubles y doubles them, and the (right) backward pass no longer matches it."""
+    def doubled(*args):
+        r1, r2, s1, s2, y = forward_b(*args)
+        return r1, r2, s1, s2, 2 * y
+
+    demo = dl.ReluSigmoidDemo(doubled, backward_b)
+    estimates = [bar.get_height() for bar in demo.bars.estimates]
+    assert estimates == pytest.approx([2 * 0.20998717, 0, 2 * 0.10499359, 0, -2 * 0.10499359, 0], abs=1e-6)
+    report = demo.check()
+    assert "\u2717 dy/da is off: you return 0.21, finite differences give 0.42." in report
+    assert "\u2717 dy/ds1 is off" in report, "dy/ds1 is the change in y over the change in s1 as a moves"
+    # the second ReLU is off in the student's forward pass: nothing moves s2 or r2, so they are not checked
+    assert "dy/ds2, dy/dr2 not checked: your forward pass has that unit's ReLU off" in report
+
+
+def test_b_draws_a_relu_off_from_the_students_own_r():
+    def r2_never_off(*args):
+        r1, r2, s1, s2, y = forward_b(*args)
+        return r1, 1.0, s1, s2, y
+
+    demo = dl.ReluSigmoidDemo(r2_never_off, backward_b)
+    assert not demo.graph.nodes["r2"].inactive and not demo.graph.nodes["r1"].inactive
+    blank = dl.ReluSigmoidDemo(lambda *args: (...,) * 5, backward_b)
+    assert not blank.graph.nodes["r2"].inactive, "no r yet: no ReLU drawn off"
+    report = blank.check()
+    assert "Finish forward_b first: the check differentiates your forward pass." in report
+    assert "\u2717" not in report and "\u2713" not in report, "no forward pass, nothing to compare with"
 
 
 def test_worksheet_comparison_shows_rounded_exact_and_yours():

@@ -11,6 +11,7 @@ from backprop_kit import twolayer
 from backprop_kit.demos import model_intuition as demo
 from backprop_kit.gradcheck import numerical_gradient, relative_error
 from backprop_kit.layers import LayeredNetworkView, check_widths
+from backprop_reference.model_intuition import distinct_units
 from tests.conftest import run_on_own_loop, until_idle_work_done
 
 
@@ -81,7 +82,8 @@ def test_zero_initialisation_gives_the_first_layer_no_gradient_when_phi_of_zero_
 
 def test_random_initialisation_breaks_the_symmetry_and_fits_better():
     runs = demo.train_all(0.5, 1.0, 300, "tanh")
-    assert twolayer.distinct_units(runs["random"].final.units()) == 4
+    assert distinct_units(runs["random"].final.units()) == 4
+    assert distinct_units(runs["constant"].final.units()) == 1
     assert runs["random"].losses[-1] < 0.1 < runs["constant"].losses[-1]
 
 
@@ -112,7 +114,7 @@ def test_initialisation_demo_readout_at_the_default_settings():
     init_demo = demo.InitialisationDemo(symmetric)
     assert init_demo.readout.values == DEFAULT_READOUT
     assert 'data-name="distinct hidden units">distinct hidden units = <b>1 of 4</b>' in init_demo.readout.widget.value
-    assert "1 distinct hidden unit of 4" in init_demo.ax_data.get_title()
+    assert "1 of 4 distinct hidden unit (your check)" in init_demo.ax_data.get_title()
     # four identical units: four lines drawn exactly on top of each other
     lines = [line.get_xydata() for line in init_demo.unit_lines]
     assert all(np.array_equal(lines[0], other) for other in lines[1:])
@@ -161,19 +163,35 @@ def test_unfinished_symmetry_check_shows_a_question_mark_and_says_why():
     assert "?" in demo.symmetry_table(unfinished, epochs=5)
 
 
-def test_a_check_that_always_says_yes_is_caught_by_the_table():
-    table = demo.symmetry_table(lambda W, tol=1e-9: True, epochs=50)
+def test_the_table_says_what_your_check_says():
+    table = demo.symmetry_table(symmetric, epochs=50)
     random_rows = [row for row in table.splitlines() if " random " in row]
-    assert random_rows and all(row.rstrip().endswith("yes") and "4 of 4" in row for row in random_rows)
+    assert random_rows and all(row.rstrip().endswith("no") and "4 of 4" in row for row in random_rows)
+    constant_rows = [row for row in table.splitlines() if " constant " in row]
+    assert constant_rows and all(row.rstrip().endswith("yes") and "1 of 4" in row for row in constant_rows)
+
+
+def test_a_check_that_always_says_yes_disagrees_with_the_picture():
+    """The kit does not tell alike units apart itself (distinct_units(W) == 1 would answer (a)): a
+    wrong check is caught by the picture, four lines where the check says one unit."""
+    yes = lambda W, tol=1e-9: True  # noqa: E731
+    assert all(row.rstrip().endswith("yes") and "1 of 4" in row
+               for row in demo.symmetry_table(yes, epochs=50).splitlines()[1:])
+    init_demo = demo.InitialisationDemo(yes, initialisation="random")
+    assert init_demo.readout.values["distinct hidden units"] == "1 of 4"
+    assert "your check: identical units" in init_demo.data_note.get_text()
+    lines = [line.get_xydata() for line in init_demo.unit_lines]
+    assert not any(np.array_equal(lines[0], other) for other in lines[1:]), "yet four different lines"
+    assert distinct_units(init_demo.runs["random"].final.units()) == 4
 
 
 # ---- (b) the layered drawing and the count demo ----------------------------------------------
 
 def test_count_demo_at_the_worksheet_widths():
     count_demo = demo.ParameterCountDemo(count_weights, count_parameters)
-    assert count_demo.readout.values == {
-        "d": "[8, 10, 10, 3]", "count_weights(d)": "210 \u2713", "count_parameters(d)": "233 \u2713",
-        "weight entries": "210", "with bias entries": "233"}
+    assert count_demo.readout.values == {"d": "[8, 10, 10, 3]", "count_weights(d)": "210",
+                                         "count_parameters(d)": "233"}
+    assert "count_weights(d) = 210, count_parameters(d) = 233" in count_demo.view.describe()["title"]
     drawn = count_demo.view.describe()
     assert drawn["gaps"] == ["W1: 10\u00d78", "W2: 10\u00d710", "W3: 3\u00d710"]
     assert drawn["labels"] == ["input\n8 units", "hidden 1\n10 units", "hidden 2\n10 units", "output\n3 units"]
@@ -190,15 +208,16 @@ def test_width_sliders_redraw_the_same_figure_and_disable_unused_layers():
     assert count_demo.widths == [8, 10, 10, 10, 3] and not hidden_3.disabled
     hidden_layers.value = 0
     assert count_demo.widths == [8, 3] and hidden_1.disabled
-    assert count_demo.readout.values["weight entries"] == "24"
+    assert count_demo.readout.values["count_weights(d)"] == "24"
     inputs.value = 2
     assert count_demo.view.describe()["wires"] == 2 * 3
     assert count_demo.figure.figure is figure
 
 
 def test_a_wrong_count_is_marked_and_an_unfinished_one_explained():
+    # the kit counts nothing itself (that is the question): a count is shown beside the matrices' shapes
     wrong = demo.ParameterCountDemo(lambda d: count_weights(d) + 1, unfinished)
-    assert wrong.readout.values["count_weights(d)"] == "211 \u2717"
+    assert wrong.readout.values["count_weights(d)"] == "211"
     assert wrong.readout.values["count_parameters(d)"] == "?"
     assert "still `...`" in wrong.problem
 

@@ -198,9 +198,11 @@ def test_unfinished_notebook_shows_question_marks_and_sentences_not_a_crash():
     assert "still `...`" in demo.surface.drawn()["note"]
     assert set(demo.readout.values.values()) == {"?"}
     report = demo.check()
-    assert report.startswith("\u2202Loss/\u2202a2 is still `...`")
-    assert "First link still to write, walking back from the loss: \u2202Loss/\u2202a2." in report
+    assert report.startswith("forward(x, w1, w2) is still `...`")
+    assert "\nFinish part 1 (forward): the check differentiates your forward pass.\n" in report
+    assert "\u2202Loss/\u2202a2, \u2202a2/\u2202z2" in report and "not checked: finish part 1" in report
     assert all(line.startswith("?") for line in demo.checklist.texts())
+    assert not demo.surface._bands.get_visible(), "no loss yet: no surface"
     # nothing written is not something wrong: the wires say what is left, without crosses
     assert demo.view.message.startswith("? 6 wire(s) have no gradient yet"), demo.view.message
     drawn = demo.view.annotations()
@@ -226,16 +228,57 @@ def test_bad_demo_arguments_are_refused_with_a_reason(bad, error, message):
         nn.NeuralNetDemo(answers() if given is None else given, **bad)
 
 
-def test_definitions_agree_with_each_other_and_stay_finite():
-    assert nn.loss_definition(1.0, 1, 0.0, 2 * math.log(3)) == pytest.approx(1 / 32)
-    assert nn.loss_definition(1.0, 1, 0.0, 2 * math.log(3), nn.CROSS_ENTROPY) == pytest.approx(-math.log(0.75))
-    assert np.isfinite(nn.loss_definition(1.0, 0, 6.0, 800.0, nn.CROSS_ENTROPY))
-    values = nn.forward_definition(1.0, 0.0, 2 * math.log(3))
-    assert values["a2"] == pytest.approx(0.75)
-    for link in nn.LINKS:
-        point = {"x": 1.0, "y_star": 1.0, "w1": 0.0, "w2": 2 * math.log(3), **values}
-        expected = LINKS[link.name](*[point[a] for a in link.arguments])
-        assert nn.true_link(link, point) == pytest.approx(expected, rel=1e-7)
+def test_the_given_pieces_stay_finite_and_the_estimates_differentiate_the_students_code():
+    assert nn.cross_entropy(0.75, 1) == pytest.approx(-math.log(0.75))
+    assert np.isfinite(nn.cross_entropy(0.0, 1)) and np.isfinite(nn.cross_entropy_dloss_da2(1.0, 0))
+    assert nn.cross_entropy_dloss_da2(np.array([0.25, 0.75]), 1) == pytest.approx([-4, -4 / 3])
+    # each link is the change in one of the student's values over the change in another: exact links
+    for point in (dict(x=1.0, y_star=1.0, w1=0.0, w2=2 * math.log(3)), dict(x=-1.3, y_star=0.0, w1=0.7, w2=-2.1)):
+        values = dict(point, **dict(zip(nn.FORWARD_NAMES, forward(point["x"], point["w1"], point["w2"]))))
+        for link in nn.LINKS:
+            expected = LINKS[link.name](*[values[a] for a in link.arguments])
+            assert nn.link_estimate(answers(), link, **point) == pytest.approx(expected, rel=1e-6, abs=1e-9)
+        estimates = nn.weight_estimates(answers(), **point)
+        assert estimates["w2"] == pytest.approx(dloss_dw2(**point), rel=1e-6, abs=1e-10)
+        assert estimates["w1"] == pytest.approx(dloss_dw1(**point), rel=1e-6, abs=1e-10)
+
+
+def test_the_check_differentiates_the_students_forward_pass_and_loss():
+    """The kit holds no forward pass or loss of its own: a forward pass without the output sigmoid
+    makes the (right) link da2/dz2 disagree with it, and a loss twice too big its weight gradients."""
+    def no_sigmoid(x, w1, w2):
+        z1, a1, z2, a2 = forward(x, w1, w2)
+        return z1, a1, z2, z2
+
+    def its_loss(x, y_star, w1, w2):
+        return 0.5 * (no_sigmoid(x, w1, w2)[3] - y_star) ** 2
+
+    report = nn.NeuralNetDemo(answers(forward=no_sigmoid, loss=its_loss), **WORKED).check()
+    assert "First wrong link, walking back from the loss: \u2202a2/\u2202z2." in report
+    assert "\u2717 \u2202a2/\u2202z2 is off: you return -0.1083, finite differences give 1." in report
+    assert "\u2713 \u2202Loss/\u2202a2 matches finite differences." in report
+    doubled = nn.NeuralNetDemo(answers(loss=lambda *args: 2 * loss(*args)), **WORKED)
+    report = doubled.check()
+    assert "\u2717 \u2202Loss/\u2202w2 is off" in report and "\u2717 \u2202Loss/\u2202a2 is off" in report
+    assert "\u2713 \u2202a2/\u2202z2 matches finite differences." in report
+    plain = nn.NeuralNetDemo(answers(), **WORKED)
+    np.testing.assert_allclose(doubled.surface._bands.get_array(), 2 * plain.surface._bands.get_array())
+
+
+def test_the_surface_and_curves_come_from_the_students_code_and_wait_for_it():
+    no_loss = nn.NeuralNetDemo(answers(loss=lambda *args: ...))
+    assert not no_loss.surface._bands.get_visible()
+    assert no_loss.surface.drawn()["note"] == "Loss is still `...`: replace it with your answer."
+    assert len(no_loss.loss_curve.lines["loss"].get_xdata()) == 0
+    assert no_loss.readout.values["Loss after descent"] == "?"
+    cross = nn.NeuralNetDemo(answers(loss=lambda *args: ...), loss=nn.CROSS_ENTROPY)
+    assert cross.surface._bands.get_visible(), "cross-entropy is given: its surface needs only the forward pass"
+    curves = nn.output_gradients(answers(), 1, z2=[-2.0, 0.0, 3.0])
+    a2 = np.array([g(-2.0), 0.5, g(3.0)])
+    np.testing.assert_allclose(curves[nn.SQUARED][1], (a2 - 1) * a2 * (1 - a2))
+    np.testing.assert_allclose(curves[nn.CROSS_ENTROPY][1], a2 - 1)
+    unfinished = nn.output_gradients(answers(da2_dz2=lambda z2, a2: ...), 1)
+    assert unfinished == {nn.SQUARED: ([], []), nn.CROSS_ENTROPY: ([], [])}
 
 
 @pytest.mark.parametrize("dpi", [100, 130])  # a notebook, the demo's projector scale
@@ -247,7 +290,7 @@ def test_the_check_lists_sentence_keeps_clear_of_its_lines_even_on_two_lines(dpi
     renderer = FigureCanvasAgg(figure).get_renderer()
     figure.draw(renderer)
     footer = demo.checklist.footer
-    assert footer.get_text().startswith("First link still to write")
+    assert footer.get_text().startswith("Finish part 1 (forward)")
     sentence = footer.get_window_extent(renderer)
     assert sentence.height > 1.5 * demo.checklist.lines[0].get_window_extent(renderer).height, \
         "the sentence fits one line here: the test would not see two lines meet the list"

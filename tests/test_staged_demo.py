@@ -84,4 +84,26 @@ def test_unfinished_functions_show_question_marks_not_a_crash():
     assert "still `...`" in demo.view.message
     report = demo.check()
     assert report.startswith("backward(x, y, z) is None: did you forget a return statement?")
-    assert "not computed yet" in report
+    assert "Finish forward first: the check differentiates your forward pass." in report
+    assert [bar.get_height() for bar in demo.bars.estimates] == [0, 0, 0, 0], "no forward, no estimates"
+    with_forward = staged.StagedComputationDemo(forward, lambda x, y, z: None, EDGES)
+    assert "df/dx is not computed yet." in with_forward.check()
+
+
+def test_the_hatched_bars_differentiate_the_students_forward_not_the_problem():
+    """A gradient check compares the backward pass with the forward pass it belongs to: the kit
+    holds no f of its own, so a forward that doubles f doubles the finite differences."""
+    def doubled(x, y, z):
+        return x + y, 2 * (x + y) * z
+
+    demo = staged.StagedComputationDemo(doubled, backward, EDGES)
+    assert [bar.get_height() for bar in demo.bars.estimates] == pytest.approx([-8.0, -8.0, -8.0, 6.0])
+    report = demo.check()
+    assert "\u2717 df/dq is off: you return -4, finite differences give -8." in report
+    assert "\u2717 df/dz is off: you return 3, finite differences give 6." in report
+    # df/dq is the change in f over the change in q: a q that ignores x and y cannot give it
+    constant_q = staged.StagedComputationDemo(lambda x, y, z: (1.0, (x + y) * z), backward, EDGES)
+    report = constant_q.check()
+    assert "df/dq not checked: your q does not change when x or y does." in report
+    assert "\u2713 df/dx matches finite differences." in report
+    assert constant_q.bars.estimates[0].get_height() == 0

@@ -33,10 +33,12 @@ class GradientBars:
     def update(self, yours, estimates):
         """``yours`` and ``estimates``: sequences of numbers (or ``...``/None where missing)."""
         tallest = 1.0
-        for bar, text, value, estimate in zip(self.yours, self.value_texts, yours, estimates):
+        known = [not is_missing(e) for e in estimates]  # no estimate (no forward pass): no hatched bar
+        estimates = [float(e) if k else 0.0 for e, k in zip(estimates, known)]
+        for bar, text, value, estimate, checked in zip(self.yours, self.value_texts, yours, estimates, known):
             missing = is_missing(value) or not np.isscalar(value) and np.ndim(value) != 0
             height = 0.0 if missing else float(value)
-            off = not missing and not np.isclose(height, float(estimate), rtol=1e-4, atol=1e-6)
+            off = not missing and checked and not np.isclose(height, estimate, rtol=1e-4, atol=1e-6)
             _set_height(bar, height)
             restyle(bar, color=WRONG_COLOUR if off else QUIET_COLOUR if missing else GRADIENT_COLOUR)
             text.set_text(MISSING if missing else format_value(height, 3) + (" \u2717" if off else ""))
@@ -45,8 +47,8 @@ class GradientBars:
             restyle(text, verticalalignment="bottom" if height >= 0 else "top")
             tallest = max(tallest, abs(height))
         for bar, estimate in zip(self.estimates, estimates):
-            _set_height(bar, float(estimate))
-            tallest = max(tallest, abs(float(estimate)))
+            _set_height(bar, estimate)
+            tallest = max(tallest, abs(estimate))
         self._fit_limits(tallest)
 
     def _fit_limits(self, tallest):

@@ -39,6 +39,29 @@ def numerical_gradient(f, inputs, step=DEFAULT_STEP):
     return grads
 
 
+def derivative_through(outputs, inputs, of, through, moving, step=DEFAULT_STEP, least_slope=1e-3):
+    """d(of)/d(through) from a forward pass alone, as a gradient check of that forward pass does.
+
+    ``outputs(**inputs)`` returns {name: number}.  Each input named in ``moving`` must reach ``of``
+    only through ``through`` (or be ``through`` itself, for an ordinary partial derivative); the
+    one that moves ``through`` most is moved by +-step, and the change in ``of`` is divided by the
+    change in ``through`` (centred on both, so the error still shrinks like step^2).  None when no
+    input moves ``through`` by at least ``least_slope`` per unit (a ReLU that is off, say).
+    """
+    best = None
+    for name in moving:
+        ends = []
+        for sign in (1, -1):
+            point = {**inputs, name: inputs[name] + sign * step}
+            values = outputs(**point)
+            ends.append((float(values[of]), float(values[through] if through in values else point[through])))
+        (of_above, through_above), (of_below, through_below) = ends
+        change = through_above - through_below
+        if abs(change) >= 2 * step * least_slope and (best is None or abs(change) > abs(best[1])):
+            best = (of_above - of_below, change)
+    return None if best is None else best[0] / best[1]
+
+
 def _as_given(arrays, originals):
     """Pass scalars back as floats so student code that expects numbers gets numbers."""
     return {n: float(a) if np.ndim(originals[n]) == 0 else a.copy() for n, a in arrays.items()}
@@ -60,6 +83,7 @@ class GradientComparison:
     analytic: object
     numeric: object
     problem: str = ""  # "" when they agree; otherwise a sentence for the student
+    key: str = ""  # the gradient's key in the dicts compared, e.g. "x"
 
     @property
     def ok(self):
@@ -69,13 +93,16 @@ class GradientComparison:
 def compare_gradients(analytic, numeric, labels=None, tolerance=RELATIVE_TOLERANCE):
     """Compare two {name: gradient} dicts; one ``GradientComparison`` per numeric entry.
 
-    ``labels`` maps a key to the name used in sentences (``{"x": "df/dx"}``).
+    ``labels`` maps a key to the name used in sentences (``{"x": "df/dx"}``).  An estimate that
+    is missing (``...`` or None: the forward pass it comes from did not run) is left out.
     """
     results = []
     for key, estimate in numeric.items():
+        if is_missing(estimate):
+            continue
         label = (labels or {}).get(key, key)
         got = analytic.get(key) if hasattr(analytic, "get") else None
-        results.append(GradientComparison(label, got, estimate, _problem(label, got, estimate, tolerance)))
+        results.append(GradientComparison(label, got, estimate, _problem(label, got, estimate, tolerance), key))
     return results
 
 

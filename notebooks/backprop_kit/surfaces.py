@@ -114,6 +114,12 @@ class LossSurface:
         self.ax.set_xlim(*self.extent[:2])
         self.ax.set_ylim(*self.extent[2:])
 
+    def clear(self):
+        """No surface (the loss cannot be worked out yet): the bands and lines hidden, the rest kept."""
+        self.levels = None
+        self._bands.set_visible(False)
+        self._lines.set_segments([])
+
     def prepare(self, heights, levels):
         """Make the bands' picture of ``heights`` (on the mesh from ``grid()``) between ``levels``
         ahead of ``set_surface``, while the kernel waits: drawing them then costs no sampling."""

@@ -156,16 +156,6 @@ def train(params, X, y, activation="tanh", learning_rate=0.5, epochs=200):
     return history
 
 
-def distinct_units(units, tol=1e-9):
-    """How many different rows ``units`` has (rows closer than ``tol`` count as one)."""
-    units = np.asarray(units, dtype=float)
-    kept = []
-    for row in units:
-        if not any(np.max(np.abs(row - other)) <= tol for other in kept):
-            kept.append(row)
-    return len(kept)
-
-
 def xor_blobs(points_per_blob=20, noise=0.35, seed=0):
     """A toy data set one hidden unit cannot fit: four blobs, label 1 where x1 * x2 > 0."""
     rng = np.random.default_rng(seed)

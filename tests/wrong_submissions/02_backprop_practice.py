@@ -10,6 +10,7 @@ does not also cost the update's points.
 import numpy as np
 
 from backprop_kit.demos import backprop_practice as bp
+from backprop_reference import backprop_practice as ref
 from tests.submissions import AS_GIVEN, WrongSubmission
 
 FULL = {"q2a_chain_rule": 2, "q2b_graph": 1, "q2c_sigmoid_grads": 2, "q2d_sigmoid_step": 2,
@@ -49,13 +50,13 @@ def backward_e(W1, W2, b, x, y, phi, dphi):
 def _public_values():
     """The public tests' expected answers, as a student would copy them from a failing check."""
     chain = bp.chain_example(3)
-    terms, total = bp.chain_reference(chain, 0.6)
+    terms, total = ref.chain_reference(chain, 0.6)
     units = bp.units_problem(0)
-    unit_grads = bp.units_reference(**units)
+    unit_grads = ref.units_reference(**units)
     two = bp.two_layer_problem(0)
-    by_phi = {phi.__name__: {k: v.tolist() for k, v in bp.two_layer_reference(**two, phi=phi).items()}
+    by_phi = {phi.__name__: {k: v.tolist() for k, v in ref.two_layer_reference(**two, phi=phi).items()}
               for phi, _ in bp.PHIS.values()}
-    identity = bp.two_layer_reference(**two, phi=bp.identity)
+    identity = ref.two_layer_reference(**two, phi=bp.identity)
     return {
         "terms": terms.tolist(), "total": float(total),
         "dW": unit_grads["W"].tolist(), "db": unit_grads["b"].tolist(),

@@ -1,10 +1,13 @@
 """Notebook 2, CS 189 DIS4 problem 2: backpropagation practice, parts (a) to (f).
 
-This module holds the problem's own definitions (the functions the worksheet
-writes down), seeded random problems for the hidden tests, finite-difference
-references, and the three live demos.  It never holds an answer: every gradient
-it shows that is not the student's comes from centred finite differences of a
-definition, so a student reading this file learns nothing they must derive.
+This module holds the problem's own functions (the ones the worksheet writes
+down, none of them a graded answer), seeded random problems for the hidden tests,
+and the three live demos.  It holds no answer: no function here returns a graded
+gradient.  The references the hidden tests compare with live on the grading side
+(``backprop_reference.backprop_practice``).  The student writes no forward pass
+in this notebook, so what a demo shows beside the student's gradients comes from
+centred finite differences of the worksheet's function, worked out only at the
+demo's own problems (chosen by seed), never at inputs a caller passes in.
 
 - (a) ``Chain`` / ``chain_example``: f(g_1(w), ..., g_n(w)), ``ChainRuleDemo``.
 - (b)-(d) ``units_output``: f(W, x, y) = (y - sum_i phi(w_i^T x + b_i))^2, ``UnitsDemo``.
@@ -133,16 +136,6 @@ def random_chain(seed):
     )
 
 
-def chain_reference(chain, w):
-    """Finite-difference truth for (a): (path terms df/dx_i * dg_i/dw, total d/dw f(g(w)))."""
-    x = np.asarray(chain.g(w), dtype=float)
-    df_dx = numerical_gradient(lambda x: chain.f(x), {"x": x})["x"]
-    step = 1e-5
-    dg_dw = (np.asarray(chain.g(w + step)) - np.asarray(chain.g(w - step))) / (2 * step)
-    total = numerical_gradient(lambda w: chain.composite(w), {"w": float(w)})["w"]
-    return df_dx * dg_dw, total
-
-
 def chain_graph(n):
     """w fans out to g_1 ... g_n, which fan in to f."""
     graph = ComputationGraph(f"f(g\u2081(w), \u2026, g{sub(n)}(w))")
@@ -228,7 +221,7 @@ class ChainRuleDemo:
             self._curves[self.n] = ws, np.array([chain.composite(w) for w in ws])
         ws, values = self._curves[self.n]
         height = chain.composite(self.w)
-        reference = chain_reference(chain, self.w)[1]
+        reference = numerical_gradient(chain.composite, {"w": self.w})["w"]  # the drawn curve's own slope
         data = {"f(g(w))": (ws, values), "(w, f(g(w)))": ([self.w], [height])}
         for name, slope in (("tangent, your df/dw", total), ("tangent, finite differences", reference)):
             if is_missing(slope):
@@ -293,12 +286,6 @@ def units_problem(seed):
         if seed == 0 else random_units(seed, n=2, d=3)
 
 
-def units_reference(W, b, x, y):
-    """Finite-difference df/dW and df/db of the definition with phi = sigmoid: what (c) is checked against."""
-    numeric = numerical_gradient(lambda W, b: units_output(W, b, x, y), {"W": W, "b": b})
-    return {"W": numeric["W"], "b": numeric["b"]}
-
-
 def units_forward(W, b, x, y):
     """Every intermediate value of the unit network (the drawing's forward values)."""
     W, b, x = _check_units_shapes(W, b, x)
@@ -308,24 +295,6 @@ def units_forward(W, b, x, y):
     s = float(np.sum(h))
     r = float(y - s)
     return {"u": u, "z": z, "h": h, "s": s, "r": r, "f": r * r}
-
-
-def units_stage_gradients(W, b, x, y):
-    """df/d(each intermediate) by finite differences of the stages above it, for the inner wires."""
-    values = units_forward(W, b, x, y)
-    grads = {
-        "r": numerical_gradient(lambda r: r * r, {"r": values["r"]})["r"],
-        "s": numerical_gradient(lambda s: (y - s) ** 2, {"s": values["s"]})["s"],
-        "y": numerical_gradient(lambda y: (y - values["s"]) ** 2, {"y": float(y)})["y"],
-        "h": numerical_gradient(lambda h: (y - np.sum(h)) ** 2, {"h": values["h"]})["h"],
-        "z": numerical_gradient(lambda z: (y - np.sum(sigmoid(z))) ** 2, {"z": values["z"]})["z"],
-        "u": numerical_gradient(lambda u: (y - np.sum(sigmoid(u + b))) ** 2, {"u": values["u"]})["u"],
-    }
-    # x fans out to every unit: each wire's share is the derivative through that unit's copy of x
-    copies = np.tile(np.asarray(x, dtype=float), (len(b), 1))
-    grads["x_shares"] = numerical_gradient(
-        lambda xs: (y - np.sum(sigmoid(np.sum(W * xs, axis=1) + b))) ** 2, {"xs": copies})["xs"]
-    return values, grads
 
 
 def units_node_specs(n):
@@ -398,10 +367,28 @@ def _entries(vector, n):
     return [float(v) for v in array] if array.shape == (n,) else [...] * n
 
 
-def draw_units_on(graph, W, b, x, y, grads):
-    """Write forward values and gradients (the student's on w_i and b_i wires) onto the (b) graph."""
+def draw_units_on(graph, seed, grads):
+    """Write the forward values of problem ``seed`` and gradients (the student's on w_i and b_i
+    wires) onto the (b) graph.
+
+    The inner wires carry df/d(stage) by finite differences of the stages above it, worked out
+    here for the demo's own problem and only drawn: df/dz_i is df/db_i, an answer of (c).
+    """
+    W, b, x, y = (units_problem(seed)[k] for k in ("W", "b", "x", "y"))
     n = len(b)
-    values, inner = units_stage_gradients(W, b, x, y)
+    values = units_forward(W, b, x, y)
+    inner = {
+        "r": numerical_gradient(lambda r: r * r, {"r": values["r"]})["r"],
+        "s": numerical_gradient(lambda s: (y - s) ** 2, {"s": values["s"]})["s"],
+        "y": numerical_gradient(lambda y: (y - values["s"]) ** 2, {"y": float(y)})["y"],
+        "h": numerical_gradient(lambda h: (y - np.sum(h)) ** 2, {"h": values["h"]})["h"],
+        "z": numerical_gradient(lambda z: (y - np.sum(sigmoid(z))) ** 2, {"z": values["z"]})["z"],
+        "u": numerical_gradient(lambda u: (y - np.sum(sigmoid(u + b))) ** 2, {"u": values["u"]})["u"],
+    }
+    # x fans out to every unit: each wire's share is the derivative through that unit's copy of x
+    copies = np.tile(np.asarray(x, dtype=float), (n, 1))
+    inner["x_shares"] = numerical_gradient(
+        lambda xs: (y - np.sum(sigmoid(np.sum(W * xs, axis=1) + b))) ** 2, {"xs": copies})["xs"]
     node_values = {"x": x, "y": y, "s": values["s"], "r": values["r"], "f": values["f"]}
     node_grads = {"f": 1.0, "r": inner["r"], "s": inner["s"], "y": inner["y"], "x": ...}
     w_rows, b_entries = _rows(grads["W"], n), _entries(grads["b"], n)
@@ -423,7 +410,7 @@ def draw_units(edges, backward_c=None, seed=0):
     graph, graph_problem = build_units_graph(edges, n=len(problem["b"]))
     grads, grads_problem = ({"W": ..., "b": ...}, "") if backward_c is None else \
         evaluate_units_backward(backward_c, **problem)
-    draw_units_on(graph, **problem, grads=grads)
+    draw_units_on(graph, seed, grads)
     figure, ax = plt.subplots(figsize=(12, 5.4))
     view = GraphView(graph, ax, spacing=(2.6, 1.45), fontsize=9, label_at=UNITS_LABEL_AT)
     view.set_message(graph_problem or grads_problem)
@@ -438,10 +425,18 @@ def _units_reference_curve(seed, eps, steps):
     W, b = p["W"], p["b"]
     losses = [units_output(W, b, p["x"], p["y"])]
     for _ in range(steps):
-        g = units_reference(W, b, p["x"], p["y"])
+        g = numerical_gradient(lambda W, b: units_output(W, b, p["x"], p["y"]), {"W": W, "b": b})
         W, b = W - eps * g["W"], b - eps * g["b"]
         losses.append(units_output(W, b, p["x"], p["y"]))
     return tuple(losses)
+
+
+@lru_cache(maxsize=32)
+def _units_estimate(seed):
+    """Finite differences of the worksheet's f at the demo's problem ``seed``: what its heatmaps
+    and check set beside the student's df/dW and df/db (read them, do not change them)."""
+    p = units_problem(seed)
+    return numerical_gradient(lambda W, b: units_output(W, b, p["x"], p["y"]), {"W": p["W"], "b": p["b"]})
 
 
 def _descend(step, state, loss, steps, label):
@@ -514,7 +509,7 @@ class UnitsDemo:
         self.settings = {"seed": int(seed), "eps": float(eps), "steps": int(steps)}
         p = units_problem(self.settings["seed"])
         grads, problem = evaluate_units_backward(self.backward_c, **p)
-        draw_units_on(self.graph, **p, grads=grads)
+        draw_units_on(self.graph, self.settings["seed"], grads)
         self.graph.clear_marks()
         self.view.refresh()
         self.view.set_message(self.graph_problem or problem)
@@ -524,7 +519,7 @@ class UnitsDemo:
                             "finite-difference steps": (np.arange(len(reference)), reference)},
                            note=short_note(step_problem))
         self.curves.ax.set_title(f"f along gradient descent, \u03b5 = {self.settings['eps']:g}", fontsize=11)
-        reference = units_reference(**p)
+        reference = _units_estimate(self.settings["seed"])
         statuses = {f"df/d{name}": heatmap.update(grads[name], reference[name])
                     for name, heatmap in self.heatmaps.items()}
         self.readout.show({"f": format_value(losses[0]),
@@ -549,7 +544,7 @@ class UnitsDemo:
         """Compare your df/dW and df/db with finite differences; mark the wires that are off."""
         p = units_problem(self.settings["seed"])
         grads, problem = evaluate_units_backward(self.backward_c, **p)
-        comparisons = with_hints(compare_gradients(grads, units_reference(**p), {"W": "df/dW", "b": "df/db"}))
+        comparisons = with_hints(compare_gradients(grads, _units_estimate(self.settings["seed"]), {"W": "df/dW", "b": "df/db"}))
         self.graph.clear_marks()
         for key, comparison in zip(("W", "b"), comparisons):
             for i in range(1, len(p["b"]) + 1):
@@ -606,14 +601,22 @@ def two_layer_problem(seed):
     return {k: v.copy() for k, v in EXAMPLE_TWO_LAYER.items()} if seed == 0 else random_two_layer(seed)
 
 
-def two_layer_reference(W1, W2, b, x, y, phi=identity):
-    """Finite-difference dl/dx, dl/dW1, dl/dW2, dl/db of the definition: what (e) is checked against."""
-    return numerical_gradient(lambda x, W1, W2, b: two_layer_loss(W1, W2, b, x, y, phi),
-                              {"x": x, "W1": W1, "W2": W2, "b": b})
+@lru_cache(maxsize=128)
+def _two_layer_estimate(seed, phi_name):
+    """Finite differences of the worksheet's l at the demo's problem ``seed``: what its heatmaps
+    and check set beside the student's four gradients (read them, do not change them)."""
+    p, phi = two_layer_problem(seed), phi_pair(phi_name)[0]
+    return numerical_gradient(lambda x, W1, W2, b: two_layer_loss(W1, W2, b, x, p["y"], phi),
+                              {name: p[name] for name in TWO_LAYER_NAMES})
 
 
-def two_layer_stage_gradients(W1, W2, b, x, y, phi):
-    """Forward values of every stage and dl/d(stage) by finite differences, for the inner wires."""
+def _draw_two_layer_on(graph, seed, phi_name, grads):
+    """Write every stage's value and gradient at the demo's problem ``seed`` onto the graph: the
+    student's on the wires out of x, W1, b and W2; on the inner wires dl/d(stage) by finite
+    differences of the stages above it, worked out here and only drawn (dl/dz is dl/db, an
+    answer of (e))."""
+    W1, W2, b, x, y = (two_layer_problem(seed)[k] for k in ("W1", "W2", "b", "x", "y"))
+    phi = phi_pair(phi_name)[0]
     u = W1 @ x
     z = u + b
     h = phi(z)
@@ -622,7 +625,7 @@ def two_layer_stage_gradients(W1, W2, b, x, y, phi):
     values = {"x": x, "W1": W1, "b": b, "W2": W2, "y": y, "u": u, "z": z, "h": h, "v": v, "e": e,
               "l": 0.5 * float(e @ e)}
     half_square = lambda e: 0.5 * float(e @ e)  # noqa: E731 - the last stage, reused below
-    grads = {
+    inner = {
         "e": numerical_gradient(half_square, {"e": e})["e"],
         "v": numerical_gradient(lambda v: half_square(v - y), {"v": v})["v"],
         "y": numerical_gradient(lambda y: half_square(v - y), {"y": y})["y"],
@@ -630,7 +633,8 @@ def two_layer_stage_gradients(W1, W2, b, x, y, phi):
         "z": numerical_gradient(lambda z: half_square(W2 @ phi(z) - y), {"z": z})["z"],
         "u": numerical_gradient(lambda u: half_square(W2 @ phi(u + b) - y), {"u": u})["u"],
     }
-    return values, grads
+    graph.set_values(values)
+    graph.set_grads({**inner, **grads, "l": 1.0})
 
 
 def two_layer_graph():
@@ -711,17 +715,14 @@ class TwoLayerDemo:
     def update(self, phi, seed, eps, steps):
         self.settings = {"phi": phi, "seed": int(seed), "eps": float(eps), "steps": int(steps)}
         p = two_layer_problem(self.settings["seed"])
-        function, _ = phi_pair(phi)
         grads, problem = evaluate_two_layer_backward(self.backward_e, p, phi)
-        values, inner = two_layer_stage_gradients(**p, phi=function)
-        self.graph.set_values(values)
-        self.graph.set_grads({**inner, **grads, "l": 1.0})
+        _draw_two_layer_on(self.graph, self.settings["seed"], phi, grads)
         self.graph.clear_marks()
         self.graph.title = f"\u2113 = \u00bd\u2016W\u2082 \u03a6(W\u2081x + b) \u2212 y\u2016\u00b2 with \u03a6 = {phi}"
         self.view.ax.set_title(self.graph.title, fontsize=12, pad=22)
         self.view.refresh()
         self.view.set_message(problem)
-        reference = two_layer_reference(**p, phi=function)
+        reference = _two_layer_estimate(self.settings["seed"], phi)
         statuses = {TWO_LAYER_LABELS[name]: heatmap.update(grads[name], reference[name])
                     for name, heatmap in self.heatmaps.items()}
         losses, step_problem, rule = self._your_losses(p)
@@ -771,10 +772,9 @@ class TwoLayerDemo:
 
     def check(self):
         """Compare your four gradients with finite differences; mark the wires that are off."""
-        p = two_layer_problem(self.settings["seed"])
-        phi = phi_pair(self.settings["phi"])[0]
-        grads, problem = evaluate_two_layer_backward(self.backward_e, p, self.settings["phi"])
-        comparisons = with_hints(compare_gradients(grads, two_layer_reference(**p, phi=phi), TWO_LAYER_LABELS))
+        seed, phi = self.settings["seed"], self.settings["phi"]
+        grads, problem = evaluate_two_layer_backward(self.backward_e, two_layer_problem(seed), phi)
+        comparisons = with_hints(compare_gradients(grads, _two_layer_estimate(seed, phi), TWO_LAYER_LABELS))
         self.graph.mark_wires_from({name: c.problem for name, c in zip(TWO_LAYER_NAMES, comparisons)})
         self.view.refresh()
         self.figure.refresh()

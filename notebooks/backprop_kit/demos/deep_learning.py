@@ -1,8 +1,9 @@
 """Notebook 4, CS 188 Disc 7C Q1 (deep learning): a forward pass, a ReLU-sigmoid network, max classifiers.
 
 The notebook passes in the student's functions; everything here only evaluates
-them, draws what they return and compares it with the problem's own definitions
-(finite differences for gradients).  Three parts:
+them and draws what they return.  Gradients are compared with centred finite
+differences of the student's own forward pass, as a gradient check does: nothing
+here computes the networks' outputs itself.  Three parts:
 
 - (a) a seven-operation network at one input x.  The worksheet's figure is missing,
   so the network here is rebuilt (and the notebook says so).
@@ -21,10 +22,10 @@ import numpy as np
 from .. import checks, live
 from ..drawing import GraphView
 from ..gradbars import GradientBars
-from ..gradcheck import compare_gradients, numerical_gradient, summary
+from ..gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
 from ..graph import ComputationGraph
 from ..regions import DecisionRegions
-from ..values import format_value
+from ..values import format_value, is_missing
 
 MINUS = "\u2212"
 
@@ -82,18 +83,6 @@ A_WIRES = {  # (src, dst): the weight on the wire, shown in grey
 }
 
 
-def a_definition(x):
-    """The rebuilt network as the notebook defines it: the seven outputs (i) to (vii) at input x."""
-    i = 2 * x + 1
-    ii = 2 - 4 * x
-    iii = max(i, 0.0)
-    iv = max(ii, 0.0)
-    v = max(ii, x)
-    vi = iii - 2 * iv - 3 * v
-    vii = float(sigmoid(vi))
-    return i, ii, iii, iv, v, vi, vii
-
-
 def a_evaluate(forward_a, x):
     """The student's seven outputs as {name: number or ...}, and a sentence if they are unfinished."""
     values = dict.fromkeys(A_OUTPUTS, ...)
@@ -114,6 +103,12 @@ def a_build_graph():
     for (src, dst), weight in A_WIRES.items():
         graph.add_edge(src, dst, weight)
     return graph
+
+
+def _off(relu_input):
+    """A ReLU is off when its input is not positive (at exactly 0 the notebook's convention); an
+    input not computed yet leaves it drawn on."""
+    return not is_missing(relu_input) and relu_input <= 0
 
 
 def forward_table(forward_a, x=A_WORKSHEET_X):
@@ -145,9 +140,9 @@ class ForwardNetworkDemo:
         self.x = x
         values, problem = a_evaluate(self.forward_a, x)
         self.graph.set_values({"x": x, **values})
-        truth = a_definition(x)  # which ReLUs are off is a fact of the network, not of the answer
-        self.graph.nodes["iii"].inactive = truth[0] <= 0
-        self.graph.nodes["iv"].inactive = truth[1] <= 0
+        # a ReLU is drawn off when the student's own input to it, (i) or (ii), is not positive
+        self.graph.nodes["iii"].inactive = _off(values["i"])
+        self.graph.nodes["iv"].inactive = _off(values["ii"])
         self.view.refresh()
         self.view.set_message(problem)
         self.readout.show({label: format_value(values[name]) for name, label in zip(A_OUTPUTS, A_LABELS)})
@@ -171,7 +166,14 @@ HIDDEN_NAMES = ("s1", "s2", "r1", "r2")  # gradients of y at the hidden units, d
 GRADIENT_LABELS = {name: f"dy/d{name}" for name in WEIGHT_NAMES + HIDDEN_NAMES}
 # The worksheet's answers, computed with s1 rounded to 0.9 (sigmoid(2) = 0.8808).
 WORKSHEET_ROUNDED = {"a": 0.18, "b": 0.0, "c": 0.09, "d": 0.0, "e": -0.09, "f": 0.0}
-KINK = 1e-6  # a ReLU input this close to 0 counts as at the kink
+# The exact values at the worksheet's inputs, written out as the notebook's text and public test
+# state them (2 s1 (1 - s1), s1 (1 - s1), -s1 (1 - s1) with s1 = sigmoid(2)): not worked out here.
+WORKSHEET_EXACT = {"a": 0.20998717080701323, "b": 0.0, "c": 0.10499358540350662, "d": 0.0,
+                   "e": -0.10499358540350662, "f": 0.0}
+# Which inputs reach y only through each hidden unit: moving one of them, the change in y over the
+# change in the unit is dy/d(unit) of the student's own forward pass.
+THROUGH = {"s1": ("a", "c", "e"), "s2": ("b", "d", "f"), "r1": ("c", "e"), "r2": ("d", "f")}
+RELU_WEIGHTS = {"r1": ("c", "e"), "r2": ("d", "f")}
 
 B_NODES = {  # name: (label, kind, caption, (column, row)); weights sit beside the unit they feed
     "x1": ("x1", "input", "", (0, 1.3)),
@@ -197,28 +199,35 @@ def _arguments(point):
     return [point[name] for name in B_ARGUMENTS]
 
 
-def pre_activations(x1, x2, c, d, e, f):
-    """The ReLUs' inputs c x1 + e x2 and d x1 + f x2."""
-    return c * x1 + e * x2, d * x1 + f * x2
+def _forward_outputs(forward_b):
+    """``outputs(**point)`` -> {r1, r2, s1, s2, y} from the student's forward_b, for finite differences."""
+
+    def outputs(**point):
+        got = checks.pair("forward_b(...)", checks.call(forward_b, *_arguments(point), name="forward_b"), length=5)
+        return {name: checks.number(name, value) for name, value in zip(B_FORWARD_NAMES, got)}
+
+    return outputs
 
 
-def y_definition(x1, x2, a, b, c, d, e, f):
-    """The worksheet's network: the independent truth for finite differences."""
-    z1, z2 = pre_activations(x1, x2, c, d, e, f)
-    return float(sigmoid(a * max(z1, 0.0)) + sigmoid(b * max(z2, 0.0)))
+def your_finite_differences(forward_b, point):
+    """dy/da..dy/df and dy/d(hidden unit) by centred differences of the student's own forward_b.
 
-
-def b_finite_differences(x1, x2, a, b, c, d, e, f):
-    """Centred differences of y's definition for the weights and the hidden units s1, s2, r1, r2."""
-    point = dict(x1=x1, x2=x2, a=a, b=b, c=c, d=d, e=e, f=f)
-    estimates = {w: g for w, g in numerical_gradient(y_definition, point).items() if w in WEIGHT_NAMES}
-    z1, z2 = pre_activations(x1, x2, c, d, e, f)
-    r1, r2 = max(z1, 0.0), max(z2, 0.0)
-    estimates.update(numerical_gradient(lambda r1, r2: float(sigmoid(a * r1) + sigmoid(b * r2)),
-                                        {"r1": r1, "r2": r2}))
-    estimates.update(numerical_gradient(lambda s1, s2: s1 + s2,
-                                        {"s1": float(sigmoid(a * r1)), "s2": float(sigmoid(b * r2))}))
-    return estimates
+    Returns ({name: estimate, or ... where no input moves the unit}, the ReLUs at their kink,
+    a sentence if forward_b could not run).  A ReLU is at its kink when its output is 0 but a
+    finite-difference step of its weights switches it on: there the estimates of those weights
+    average two slopes.
+    """
+    outputs = _forward_outputs(forward_b)
+    try:
+        estimates = {w: derivative_through(outputs, point, "y", w, (w,)) for w in WEIGHT_NAMES}
+        estimates.update({unit: derivative_through(outputs, point, "y", unit, THROUGH[unit])
+                          for unit in HIDDEN_NAMES})
+        here = outputs(**point)
+        at_kink = {unit for unit, weights in RELU_WEIGHTS.items() if here[unit] == 0 and any(
+            outputs(**{**point, w: point[w] + sign * DEFAULT_STEP})[unit] > 0 for w in weights for sign in (1, -1))}
+    except AssertionError as failure:
+        return dict.fromkeys(WEIGHT_NAMES + HIDDEN_NAMES, ...), set(), str(failure)
+    return {n: ... if v is None else v for n, v in estimates.items()}, at_kink, ""
 
 
 def b_evaluate(forward_b, backward_b, point):
@@ -251,8 +260,7 @@ def b_build_graph():
 
 def worksheet_comparison(backward_b):
     """A table of dy/da..dy/df: the worksheet's rounded answers, the exact values and the student's."""
-    point = dict(B_WORKSHEET)
-    exact = b_finite_differences(**point)
+    point, exact = dict(B_WORKSHEET), WORKSHEET_EXACT
     try:
         yours = checks.entries("backward_b(...)", checks.call(backward_b, *_arguments(point), name="backward_b"), WEIGHT_NAMES)
         problem = ""
@@ -296,43 +304,48 @@ class ReluSigmoidDemo:
         values, grads, problem = b_evaluate(self.forward_b, self.backward_b, self.point)
         self.graph.set_values(values)
         self.graph.set_grads(grads)
-        z1, z2 = pre_activations(**{k: self.point[k] for k in ("x1", "x2", "c", "d", "e", "f")})
-        self.graph.nodes["r1"].inactive = z1 <= 0  # at exactly 0 the notebook's convention: off
-        self.graph.nodes["r2"].inactive = z2 <= 0
+        # a ReLU is drawn off when the student's own r is 0 (at exactly 0 the notebook's convention)
+        self.graph.nodes["r1"].inactive = _off(values["r1"])
+        self.graph.nodes["r2"].inactive = _off(values["r2"])
         self.graph.clear_marks()
         self.view.refresh()
         self.view.set_message(problem)
-        estimates = b_finite_differences(**self.point)
+        estimates, _, _ = your_finite_differences(self.forward_b, self.point)
         self.bars.update([grads[w] for w in WEIGHT_NAMES], [estimates[w] for w in WEIGHT_NAMES])
         self.readout.show({**{n: format_value(values[n]) for n in B_FORWARD_NAMES},
                            **{GRADIENT_LABELS[w]: format_value(grads[w]) for w in WEIGHT_NAMES}})
         self.figure.refresh()
 
     def check(self):
-        """Mark every wire whose gradient disagrees with finite differences; return the report."""
+        """Mark every wire whose gradient disagrees with finite differences of the student's own
+        forward_b; return the report."""
         point = self.point
+        lines = []
         try:
             result = checks.entries("backward_b(...)", checks.call(self.backward_b, *_arguments(point), name="backward_b"),
                                     WEIGHT_NAMES)
-            problem = ""
         except AssertionError as failure:
-            result, problem = {}, str(failure)
-        numeric = b_finite_differences(**point)
-        z1, z2 = pre_activations(**{k: point[k] for k in ("x1", "x2", "c", "d", "e", "f")})
-        at_kink = {"c", "e"} if abs(z1) < KINK else set()
-        at_kink |= {"d", "f"} if abs(z2) < KINK else set()
-        names = [n for n in WEIGHT_NAMES + HIDDEN_NAMES if n not in at_kink]
-        comparisons = compare_gradients(result, {n: numeric[n] for n in names}, GRADIENT_LABELS)
-        self.graph.mark_wires_from({name: c.problem for name, c in zip(names, comparisons)})
+            result = {}
+            lines.append(str(failure))
+        numeric, kinks, problem = your_finite_differences(self.forward_b, point)
+        if problem:
+            lines.append(f"{problem} Finish forward_b first: the check differentiates your forward pass.")
+        at_kink = {w for unit in kinks for w in RELU_WEIGHTS[unit]}
+        comparisons = compare_gradients(result, {n: numeric[n] for n in WEIGHT_NAMES + HIDDEN_NAMES
+                                                 if n not in at_kink}, GRADIENT_LABELS)
+        self.graph.mark_wires_from({c.key: c.problem for c in comparisons})
         self.view.refresh()
         self.figure.refresh()
-        lines = [problem] if problem else []
         lines.append(summary(comparisons))
+        unchecked = [GRADIENT_LABELS[n] for n in HIDDEN_NAMES if not problem and numeric[n] is ...]
+        if unchecked:
+            lines.append(f"\u2022 {', '.join(unchecked)} not checked: your forward pass has that unit's ReLU off "
+                         "(r = 0), so no input moves it.")
         if at_kink:
             lines.append(f"\u2022 {', '.join(GRADIENT_LABELS[n] for n in sorted(at_kink))} not checked: a ReLU's "
                          "input is exactly 0 (its kink), where finite differences average the two slopes. "
                          "This notebook takes the slope there as 0.")
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
 
     def app(self):
         sliders = {name: live.slider(name, self.point[name], -3.0, 3.0, 0.5) for name in B_INPUT_NAMES}

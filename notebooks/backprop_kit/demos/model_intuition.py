@@ -2,9 +2,10 @@
 
 The notebook passes in the student's ``hidden_units_symmetric``, ``count_weights``,
 ``count_parameters``, ``collapse_linear_layers`` and ``collapsed_rank``.  This module
-trains, draws and measures on its own (``twolayer``, ``layers``) and only shows what
-the student's functions say beside its own measurements, so a wrong answer shows up
-as a disagreement on the right picture.
+trains and draws on its own (``twolayer``, ``layers``) and shows what the student's
+functions say beside the picture, so a wrong answer shows up as a disagreement with
+it.  It measures none of the answers itself: whether units are alike is said by the
+student's check, and how many weights a network has by the student's count.
 """
 
 import functools
@@ -20,7 +21,6 @@ from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
 
-CHECK, CROSS = "\u2713", "\u2717"
 
 # ---- (a) initialisation ------------------------------------------------------------------
 
@@ -82,17 +82,35 @@ def your_verdict(hidden_units_symmetric, units):
     return ("yes" if got else "no"), ""
 
 
+def your_distinct_units(hidden_units_symmetric, units):
+    """How many different units there are by the student's own check, asked of each pair of rows
+    (the kit does not tell alike units apart itself: that is what the check is for); "?" and the
+    problem sentence when the check cannot say."""
+    kept = []
+    for row in np.asarray(units, dtype=float):
+        for other in kept:
+            verdict, problem = your_verdict(hidden_units_symmetric, np.vstack([other, row]))
+            if problem:
+                return "?", problem
+            if verdict == "yes":
+                break
+        else:
+            kept.append(row)
+    return len(kept), ""
+
+
 def symmetry_table(hidden_units_symmetric, constant=0.5, learning_rate=1.0, epochs=300):
-    """Text table: every activation and initialisation after training, measured and as you judge it."""
-    rows = [f"{'activation':10s} {'initialisation':14s} {'final loss':>10s} {'distinct units':>15s} "
-            f"{'|dL/dW1| step 1':>16s}  your check: symmetric?"]
+    """Text table: every activation and initialisation after training, and what your check says."""
+    rows = [f"{'activation':10s} {'initialisation':14s} {'final loss':>10s} {'|dL/dW1| step 1':>16s}  "
+            f"your check: {'distinct units':>14s}  symmetric?"]
     for activation in twolayer.ACTIVATIONS:
         for kind, history in train_all(constant, learning_rate, epochs, activation).items():
             units = history.final.units()
             verdict, _ = your_verdict(hidden_units_symmetric, units)
+            distinct, _ = your_distinct_units(hidden_units_symmetric, units)
+            counted = "?" if distinct == "?" else f"{distinct} of {HIDDEN_UNITS}"
             rows.append(f"{activation:10s} {init_label(kind, constant):14s} {history.losses[-1]:10.4f} "
-                        f"{twolayer.distinct_units(units):>9d} of {HIDDEN_UNITS} "
-                        f"{format_number(history.first_layer_grad_norms[0]):>16s}  {verdict}")
+                        f"{format_number(history.first_layer_grad_norms[0]):>16s}  {counted:>26s}  {verdict}")
     return "\n".join(rows)
 
 
@@ -169,13 +187,15 @@ class InitialisationDemo:
         self.surface.set_data(probability.reshape(gx.shape))
         for j, line in enumerate(self.unit_lines):
             line.set_data(*unit_line(final.W1[j], final.b1[j]))
-        distinct = twolayer.distinct_units(final.units())
+        # how many units are alike is what the student's check says: the lines show whether it is right
+        distinct, _ = your_distinct_units(self.hidden_units_symmetric, final.units())
+        counted = "?" if distinct == "?" else f"{distinct} of {HIDDEN_UNITS}"
         self.ax_data.set_title(f"{init_label(initialisation, constant)}, {activation}, {epochs} steps: "
-                               f"{distinct} distinct hidden unit{'s' if distinct != 1 else ''} of {HIDDEN_UNITS}",
+                               f"{counted} distinct hidden unit{'' if distinct == 1 else 's'} (your check)",
                                fontsize=11)
         no_lines = np.max(np.abs(final.W1)) < 1e-9
         self.data_note.set_text("all hidden weights are still 0: no lines" if no_lines
-                                else "identical units draw one line" if distinct == 1 else "")
+                                else "your check: identical units, so one line" if distinct == 1 else "")
         self.data_note.set_visible(bool(self.data_note.get_text()))
 
         self.loss.update({kind: (np.arange(len(h.losses)), h.losses) for kind, h in runs.items()})
@@ -183,7 +203,7 @@ class InitialisationDemo:
         self.unit_curves.update({f"unit {j + 1}": (steps, weights[:, j]) for j in range(HIDDEN_UNITS)},
                                 note="")
         self.ax_units.set_title(f"{init_label(initialisation, constant)}: each hidden unit's weight from x1"
-                                + (" (all on one line)" if distinct == 1 else ""), fontsize=11)
+                                + (" (your check: all on one line)" if distinct == 1 else ""), fontsize=11)
         silent = [kind for kind, h in runs.items() if h.first_layer_grad_norms
                   and max(h.first_layer_grad_norms) == 0.0]
         faint = [kind for kind, h in runs.items() if h.first_layer_grad_norms
@@ -199,7 +219,7 @@ class InitialisationDemo:
         self.readout.show({
             "initialisation": init_label(initialisation, constant),
             "final loss": f"{chosen.losses[-1]:.4f}",
-            "distinct hidden units": f"{distinct} of {HIDDEN_UNITS}",
+            "distinct hidden units": counted,
             "|dL/dW1| at step 1": format_number(first_grad),
             "symmetric (your check)": verdict,
         })
@@ -228,22 +248,14 @@ WORKSHEET_WIDTHS = [8, 10, 10, 3]
 MAX_HIDDEN_LAYERS = 4
 
 
-def matrix_entries(widths):
-    """Weights and biases counted the long way: build the matrices and vectors, count their entries."""
-    widths = check_widths(widths)
-    weights = [np.zeros((rows, cols)) for cols, rows in zip(widths, widths[1:])]
-    biases = [np.zeros(rows) for rows in widths[1:]]
-    return sum(W.size for W in weights), sum(W.size for W in weights) + sum(b.size for b in biases)
-
-
-def your_count(function, widths, truth):
-    """Text for the student's count: '210 ✓', '211 ✗ (entries: 210)' or '?'; plus any problem."""
+def your_count(function, widths):
+    """Text for the student's count ('210', or '?') and any problem.  The kit counts nothing itself
+    (that is the question): the drawing labels each matrix with its shape to compare with."""
     try:
         got = checks.number(f"{function.__name__}({widths})", checks.call(function, list(widths)))
     except AssertionError as problem:
         return "?", str(problem)
-    text = format_number(got, 8)
-    return (f"{text} {CHECK}", "") if got == truth else (f"{text} {CROSS}", "")
+    return format_number(got, 8), ""
 
 
 class ParameterCountDemo:
@@ -259,9 +271,8 @@ class ParameterCountDemo:
 
     def show(self, widths):
         self.widths = check_widths(widths, MAX_HIDDEN_LAYERS + 2)
-        weights, parameters = matrix_entries(self.widths)
-        yours_w, problem_w = your_count(self.count_weights, self.widths, weights)
-        yours_p, problem_p = your_count(self.count_parameters, self.widths, parameters)
+        yours_w, problem_w = your_count(self.count_weights, self.widths)
+        yours_p, problem_p = your_count(self.count_parameters, self.widths)
         self.view.update(self.widths, title=f"d = {self.widths}: count_weights(d) = {yours_w}, "
                                             f"count_parameters(d) = {yours_p}")
         self.problem = problem_w or problem_p
@@ -269,8 +280,6 @@ class ParameterCountDemo:
             "d": str(self.widths),
             "count_weights(d)": yours_w,
             "count_parameters(d)": yours_p,
-            "weight entries": str(weights),
-            "with bias entries": str(parameters),
         })
         self.figure.refresh()
 

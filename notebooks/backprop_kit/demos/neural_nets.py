@@ -4,10 +4,11 @@
 
 with g1 = g2 the sigmoid and, as on the worksheet, Loss = 1/2 (a2 - y*)^2.  The
 notebook passes in the student's functions (``Answers``); this module only runs
-them, draws what they return, and compares them with the problem's own
-definitions: forward values with ``forward_definition``, each local derivative
-with centred finite differences of its node, the weight gradients with finite
-differences of ``loss_definition``.
+them, draws what they return, and checks them as a gradient check does, against
+centred finite differences of the student's own forward pass and loss: a link
+d(out)/d(in) is the change in their ``out`` over the change in their ``in`` as an
+input moves, a weight gradient the change in their loss.  It holds neither the
+forward pass nor the squared-error loss: those are answers (parts 1 and 2).
 
 The cross-entropy toggle swaps only the first link of the chain (dLoss/da2,
 supplied here, since the worksheet does not ask for it); every other link and
@@ -26,7 +27,7 @@ from .. import checks, live
 from ..curves import LiveCurves
 from ..drawing import GraphView
 from ..checklist import CheckList
-from ..gradcheck import DEFAULT_STEP, compare_gradients, numerical_gradient, summary
+from ..gradcheck import GradientComparison, compare_gradients, derivative_through, summary
 from ..graph import ComputationGraph
 from ..idle import IdleWork, next_values
 from ..surfaces import LossSurface, contour_lines
@@ -66,34 +67,30 @@ WIRES = [("x", "z1"), ("w1", "z1"), ("z1", "a1"), ("a1", "z2"), ("w2", "z2"), ("
 
 @dataclass(frozen=True)
 class Link:
-    """One local derivative on the chain: the student's function, its node and its wire."""
+    """One local derivative on the chain: the student's function and its wire (in, out), whose
+    d(out)/d(in) it is.  No node definition: finite differences of it were the answer."""
 
     name: str  # the student's function, e.g. "da2_dz2"
     label: str  # "\u2202a2/\u2202z2"
     arguments: tuple  # what the function is called with, e.g. ("z2", "a2")
-    wire: tuple  # the wire whose gradient it is the first to change
-    node: object  # the node's own definition, f(**arguments)
-    respect_to: str  # which argument the derivative is taken with respect to
-
-
-def _squared_output(a2, y_star):
-    return 0.5 * (a2 - y_star) ** 2
+    wire: tuple  # (in, out): the wire whose gradient it is the first to change
+    moving: tuple  # inputs that reach ``out`` only through ``in``: moving one estimates the link
 
 
 # In the order backpropagation meets them, from the loss back to w1.
 LINKS = (
-    Link("dloss_da2", "\u2202Loss/\u2202a2", ("a2", "y_star"), ("a2", "L"), _squared_output, "a2"),
-    Link("da2_dz2", "\u2202a2/\u2202z2", ("z2", "a2"), ("z2", "a2"), lambda z2, a2: sigmoid(z2), "z2"),
-    Link("dz2_dw2", "\u2202z2/\u2202w2", ("a1", "w2"), ("w2", "z2"), lambda a1, w2: a1 * w2, "w2"),
-    Link("dz2_da1", "\u2202z2/\u2202a1", ("a1", "w2"), ("a1", "z2"), lambda a1, w2: a1 * w2, "a1"),
-    Link("da1_dz1", "\u2202a1/\u2202z1", ("z1", "a1"), ("z1", "a1"), lambda z1, a1: sigmoid(z1), "z1"),
-    Link("dz1_dw1", "\u2202z1/\u2202w1", ("x", "w1"), ("w1", "z1"), lambda x, w1: x * w1, "w1"),
+    Link("dloss_da2", "\u2202Loss/\u2202a2", ("a2", "y_star"), ("a2", "L"), ("w2", "w1", "x")),
+    Link("da2_dz2", "\u2202a2/\u2202z2", ("z2", "a2"), ("z2", "a2"), ("w2", "w1", "x")),
+    Link("dz2_dw2", "\u2202z2/\u2202w2", ("a1", "w2"), ("w2", "z2"), ("w2",)),
+    Link("dz2_da1", "\u2202z2/\u2202a1", ("a1", "w2"), ("a1", "z2"), ("w1", "x")),
+    Link("da1_dz1", "\u2202a1/\u2202z1", ("z1", "a1"), ("z1", "a1"), ("w1", "x")),
+    Link("dz1_dw1", "\u2202z1/\u2202w1", ("x", "w1"), ("w1", "z1"), ("w1",)),
 )
 LINKS_BY_NAME = {link.name: link for link in LINKS}
 WEIGHT_LABELS = {"w2": "\u2202Loss/\u2202w2", "w1": "\u2202Loss/\u2202w1"}
 
 
-# ---- the problem's own definitions: the independent truth ------------------------------------
+# ---- what the worksheet gives: g, and cross-entropy (not asked) ------------------------------
 
 def sigmoid(z):
     """g(z) = 1 / (1 + e^-z), written so that neither tail overflows; arrays stay arrays."""
@@ -103,59 +100,19 @@ def sigmoid(z):
     return float(value) if value.ndim == 0 else value
 
 
-def forward_definition(x, w1, w2):
-    """{z1, a1, z2, a2} straight from the worksheet's part 1."""
-    z1 = x * w1
-    a1 = sigmoid(z1)
-    z2 = a1 * w2
-    return {"z1": z1, "a1": a1, "z2": z2, "a2": sigmoid(z2)}
-
-
-def output_loss(a2, y_star, kind=SQUARED):
-    """Loss(a2, y*) for either loss; cross-entropy clips a2 away from 0 and 1 so it stays finite."""
-    _check_kind(kind)
-    if kind == SQUARED:
-        return _squared_output(a2, y_star)
-    a2 = np.clip(a2, 1e-15, 1 - 1e-15)
-    return -(y_star * np.log(a2) + (1 - y_star) * np.log(1 - a2))
-
-
-def loss_definition(x, y_star, w1, w2, kind=SQUARED):
-    """Loss(g2(w2 g1(w1 x)), y*), vectorised over arrays of weights (the surface)."""
-    _check_kind(kind)
-    z2 = sigmoid(np.asarray(x, dtype=float) * w1) * w2
-    if kind == SQUARED:
-        return _squared_output(sigmoid(z2), y_star)
-    # -log g(z) = log(1 + e^-z) and -log(1 - g(z)) = log(1 + e^z): exact, and finite for large |z|.
-    return y_star * np.logaddexp(0.0, -z2) + (1 - y_star) * np.logaddexp(0.0, z2)
+def cross_entropy(a2, y_star):
+    """-[y* log a2 + (1 - y*) log(1 - a2)] (given, not asked), a2 clipped away from 0 and 1 so it
+    stays finite; arrays stay arrays."""
+    a2 = np.clip(np.asarray(a2, dtype=float), 1e-15, 1 - 1e-15)
+    value = -(y_star * np.log(a2) + (1 - y_star) * np.log(1 - a2))
+    return float(value) if value.ndim == 0 else value
 
 
 def cross_entropy_dloss_da2(a2, y_star):
     """The first link for cross-entropy, dLoss/da2 = -y*/a2 + (1 - y*)/(1 - a2) (given, not asked)."""
-    a2 = min(max(float(a2), 1e-15), 1 - 1e-15)
-    return -y_star / a2 + (1 - y_star) / (1 - a2)
-
-
-def true_link(link, values):
-    """Centred finite difference of ``link``'s node at ``values`` (a dict holding its arguments)."""
-    point = {name: values[name] for name in link.arguments}
-    others = {name: v for name, v in point.items() if name != link.respect_to}
-
-    def node(**varied):
-        return link.node(**others, **varied)
-
-    return numerical_gradient(node, {link.respect_to: point[link.respect_to]})[link.respect_to]
-
-
-def true_weight_gradients(x, y_star, w1, w2, kind=SQUARED):
-    """{"w1": dLoss/dw1, "w2": dLoss/dw2} by centred finite differences of ``loss_definition``."""
-    return numerical_gradient(lambda w1, w2: loss_definition(x, y_star, w1, w2, kind), {"w1": w1, "w2": w2})
-
-
-def output_gradient_curve(y_star, kind, z2):
-    """dLoss/dz2 along an array of z2, by centred differences of Loss(g2(z2), y*)."""
-    h = DEFAULT_STEP
-    return (output_loss(sigmoid(z2 + h), y_star, kind) - output_loss(sigmoid(z2 - h), y_star, kind)) / (2 * h)
+    a2 = np.clip(np.asarray(a2, dtype=float), 1e-15, 1 - 1e-15)
+    value = -y_star / a2 + (1 - y_star) / (1 - a2)
+    return float(value) if value.ndim == 0 else value
 
 
 def _check_kind(kind):
@@ -200,6 +157,67 @@ def student_forward(answers, x, w1, w2):
     return {name: checks.number(name, value) for name, value in zip(FORWARD_NAMES, result)}
 
 
+def student_loss(answers, x, y_star, w1, w2, kind=SQUARED, a2=None):
+    """The loss of the student's code: their ``loss`` for squared error, the given cross-entropy of
+    their a2 otherwise (``a2`` when known, else from their forward pass)."""
+    if kind == SQUARED:
+        return checks.number("Loss", checks.call(_need(answers, "loss"), x, y_star, w1, w2, name="loss"))
+    return cross_entropy(student_forward(answers, x, w1, w2)["a2"] if a2 is None else a2, y_star)
+
+
+def student_losses(answers, x, y_star, w1, w2, kind=SQUARED):
+    """``student_loss`` at arrays of weights (the surface, a path): one call with the arrays when the
+    student's code takes them, else point by point (NaN where it fails); an AssertionError when it
+    fails at the first point."""
+    w1, w2 = np.broadcast_arrays(np.asarray(w1, dtype=float), np.asarray(w2, dtype=float))
+
+    def at(u, v):
+        if kind == SQUARED:
+            return checks.call(_need(answers, "loss"), x, y_star, u, v, name="loss")
+        got = checks.pair("forward(x, w1, w2)", checks.call(_need(answers, "forward"), x, u, v, name="forward"), 4)
+        return cross_entropy(got[3], y_star)
+
+    with np.errstate(all="ignore"):
+        try:
+            heights = np.asarray(at(w1, w2), dtype=float)
+            if heights.shape == w1.shape:
+                return heights
+        except (AssertionError, TypeError, ValueError):
+            pass  # code written for numbers: evaluated point by point below
+        heights = np.full(w1.shape, np.nan)
+        for count, index in enumerate(np.ndindex(w1.shape)):
+            try:
+                heights[index] = checks.number("Loss", at(float(w1[index]), float(w2[index])))
+            except AssertionError:
+                if count == 0:
+                    raise  # unfinished or broken: no need to try the other points
+    return heights
+
+
+def link_estimate(answers, link, x, y_star, w1, w2, kind=SQUARED):
+    """d(out)/d(in) of ``link`` by centred differences of the student's own forward pass (and loss,
+    for the loss's link): the change in their out over the change in their in as an input moves.
+    None when no input moves it; an AssertionError when their code cannot run."""
+    into, out = link.wire
+
+    def outputs(x, w1, w2):
+        values = student_forward(answers, x, w1, w2)
+        if out == "L":
+            values["L"] = student_loss(answers, x, y_star, w1, w2, kind, values["a2"])
+        return values
+
+    return derivative_through(outputs, {"x": x, "w1": w1, "w2": w2}, out, into, link.moving)
+
+
+def weight_estimates(answers, x, y_star, w1, w2, kind=SQUARED):
+    """{"w2": dLoss/dw2, "w1": dLoss/dw1} by centred differences of the student's own loss."""
+    def outputs(x, w1, w2):
+        return {"L": student_loss(answers, x, y_star, w1, w2, kind)}
+
+    point = {"x": x, "w1": w1, "w2": w2}
+    return {name: derivative_through(outputs, point, "L", name, (name,)) for name in ("w2", "w1")}
+
+
 def student_link(answers, link, values, kind=SQUARED):
     """The student's local derivative at ``values``; cross-entropy's first link is the given one."""
     if link.name == "dloss_da2" and kind == CROSS_ENTROPY:
@@ -220,6 +238,36 @@ def student_weight_gradients(answers, x, y_star, w1, w2, kind=SQUARED):
     link = {lk.name: student_link(answers, lk, values, kind) for lk in LINKS}
     dz2 = link["dloss_da2"] * link["da2_dz2"]
     return dz2 * link["dz2_da1"] * link["da1_dz1"] * link["dz1_dw1"], dz2 * link["dz2_dw2"]
+
+
+def _along(function, *arrays, name):
+    """``function`` entrywise over equal-shaped arrays: one call with the arrays when the student's
+    code takes them, else point by point; an AssertionError when it fails."""
+    try:
+        got = np.asarray(checks.call(function, *arrays, name=name), dtype=float)
+        if got.shape == arrays[0].shape and np.isfinite(got).all():
+            return got
+    except (AssertionError, TypeError, ValueError):
+        pass  # code written for numbers
+    return np.array([checks.number(name, checks.call(function, *map(float, point), name=name))
+                     for point in zip(*arrays)])
+
+
+def output_gradients(answers, y_star, z2=None):
+    """dLoss/dz2 along z2 for both losses, from the student's own links with a2 = g(z2): their
+    dloss_da2 times their da2_dz2 for squared error, the given first link times theirs for
+    cross-entropy.  {loss: (z2, values)}, empty where their links cannot say yet."""
+    z2 = np.linspace(*Z2_RANGE, 161) if z2 is None else np.asarray(z2, dtype=float)
+    a2, targets = sigmoid(z2), np.full(z2.shape, float(y_star))
+    curves = {SQUARED: ([], []), CROSS_ENTROPY: ([], [])}
+    with np.errstate(all="ignore"):
+        try:
+            slope = _along(_need(answers, "da2_dz2"), z2, a2, name="da2_dz2")
+            curves[CROSS_ENTROPY] = (z2, cross_entropy_dloss_da2(a2, y_star) * slope)
+            curves[SQUARED] = (z2, _along(_need(answers, "dloss_da2"), a2, targets, name="dloss_da2") * slope)
+        except AssertionError:
+            pass  # the notebook's own cells say what is unfinished
+    return curves
 
 
 def descend(answers, x, y_star, w1, w2, alpha, steps, kind=SQUARED):
@@ -269,11 +317,7 @@ def evaluate(answers, x, y_star, w1, w2, kind=SQUARED):
     forward = attempt(lambda: student_forward(answers, x, w1, w2))
     if forward is not ...:
         state.values.update(forward)
-        if kind == SQUARED:
-            state.values["L"] = attempt(lambda: checks.number(
-                "Loss", checks.call(_need(answers, "loss"), x, y_star, w1, w2, name="loss")))
-        else:
-            state.values["L"] = float(output_loss(forward["a2"], y_star, kind))
+        state.values["L"] = attempt(lambda: student_loss(answers, x, y_star, w1, w2, kind, forward["a2"]))
         for link in LINKS:
             state.links[link.name] = attempt(lambda link=link: student_link(answers, link, state.values, kind))
 
@@ -297,44 +341,83 @@ def evaluate(answers, x, y_star, w1, w2, kind=SQUARED):
     return state
 
 
-def link_comparisons(answers, x, y_star, w1, w2, kind=SQUARED):
-    """Each link at the true forward values, and each weight gradient, against finite differences.
+NO_FORWARD = "finish part 1 (forward): the check differentiates your forward pass"
+NO_LOSS = "finish part 2 (loss): the check differentiates your loss"
+NOTHING_MOVES = "no input of your forward pass moves its input here"
+UNCHECKED = "not checked: "  # how the problem of a quantity with no estimate starts
 
-    Returns (comparisons in chain order, then dLoss/dw2 and dLoss/dw1; the first problem, or "").
+
+def link_comparisons(answers, x, y_star, w1, w2, kind=SQUARED):
+    """Each link at the student's forward values, and each weight gradient, against centred finite
+    differences of the student's own forward pass and loss.
+
+    Returns (comparisons in chain order, then dLoss/dw2 and dLoss/dw1, each with ``...`` as its
+    estimate and why as its problem where there is none; the first problem, or "").
     """
-    values = {"x": x, "y_star": y_star, "w1": w1, "w2": w2, **forward_definition(x, w1, w2)}
-    yours, numeric, labels, problems = {}, {}, {}, []
-    for link in LINKS:
-        labels[link.name] = link.label
-        node = link if not (link.name == "dloss_da2" and kind == CROSS_ENTROPY) else _cross_entropy_link()
-        numeric[link.name] = true_link(node, values)
+    problems, yours, numeric, reasons = [], {}, {}, {}
+
+    def attempt(action, key=None):
         try:
-            yours[link.name] = student_link(answers, link, values, kind)
+            return action()
         except AssertionError as problem:
             problems.append(str(problem))
-    true = true_weight_gradients(x, y_star, w1, w2, kind)
-    try:
-        yours["w1"], yours["w2"] = student_weight_gradients(answers, x, y_star, w1, w2, kind)
-    except AssertionError as problem:
-        problems.append(str(problem))
+            if key:  # an estimate that failed: the student's code broke a finite-difference step away
+                reasons[key] = f"your code failed near here: {problem}"
+            return ...
+
+    values = attempt(lambda: {"x": x, "y_star": y_star, "w1": w1, "w2": w2, **student_forward(answers, x, w1, w2)})
+    loss_runs = values is not ... and attempt(
+        lambda: student_loss(answers, x, y_star, w1, w2, kind, values["a2"])) is not ...
+    for link in LINKS:
+        if values is ...:
+            yours[link.name], numeric[link.name], reasons[link.name] = ..., ..., NO_FORWARD
+            continue
+        yours[link.name] = attempt(lambda link=link: student_link(answers, link, values, kind))
+        if link.wire[1] == "L" and not loss_runs:
+            numeric[link.name], reasons[link.name] = ..., NO_LOSS
+            continue
+        numeric[link.name] = attempt(lambda link=link: link_estimate(answers, link, x, y_star, w1, w2, kind),
+                                     link.name)
+    weights = attempt(lambda: student_weight_gradients(answers, x, y_star, w1, w2, kind))
+    yours["w1"], yours["w2"] = (..., ...) if weights is ... else weights
+    estimates = ... if not loss_runs else attempt(lambda: weight_estimates(answers, x, y_star, w1, w2, kind), "w")
     for name in ("w2", "w1"):
-        labels[name], numeric[name] = WEIGHT_LABELS[name], true[name]
-    return compare_gradients(yours, numeric, labels), (problems[0] if problems else "")
+        numeric[name] = ... if estimates is ... else estimates[name]
+        reasons[name] = reasons.get("w") or (NO_FORWARD if values is ... else NO_LOSS)
+    for key, estimate in numeric.items():
+        if estimate is None:  # e.g. a sigmoid saturated to the last bit: moving w does not move it
+            numeric[key], reasons[key] = ..., NOTHING_MOVES
+    labels = {**{link.name: link.label for link in LINKS}, **WEIGHT_LABELS}
+    compared = {c.key: c for c in compare_gradients(yours, numeric, labels)}
+    comparisons = [compared.get(key) or GradientComparison(labels[key], yours[key], ..., UNCHECKED + reasons[key], key)
+                   for key in (*(link.name for link in LINKS), "w2", "w1")]
+    return comparisons, (problems[0] if problems else "")
 
 
 def first_wrong_link(comparisons):
-    """A sentence naming the first link (walking back from the loss) that is off, if any."""
+    """A sentence naming the first link (walking back from the loss) that is off or unchecked, if any."""
     first = next((c for c in comparisons[:len(LINKS)] if not c.ok), None)
     if first is None:
         return "Every local derivative matches finite differences."
+    if is_missing(first.numeric):
+        reason = first.problem[len(UNCHECKED):]
+        return f"{reason[0].upper()}{reason[1:]}."
     if is_missing(first.analytic):
         return f"First link still to write, walking back from the loss: {first.name}."
     return f"First wrong link, walking back from the loss: {first.name}."
 
 
-def _cross_entropy_link():
-    return Link("dloss_da2", LINKS[0].label, ("a2", "y_star"), ("a2", "L"),
-                lambda a2, y_star: output_loss(a2, y_star, CROSS_ENTROPY), "a2")
+def check_lines(comparisons):
+    """The report's lines: a tick or a cross per compared quantity, and one line per reason for
+    those not checked (naming them all)."""
+    lines, unchecked = [], {}
+    for c in comparisons:
+        if is_missing(c.numeric):
+            unchecked.setdefault(c.problem, []).append(c.name)
+        else:
+            lines.append(summary([c]))
+    lines += [f"? {', '.join(names)} {problem}." for problem, names in unchecked.items()]
+    return "\n".join(lines)
 
 
 # ---- the graph -----------------------------------------------------------------------------
@@ -413,11 +496,12 @@ class NeuralNetDemo:
                                                             color="#222222")})
         axes[1, 2].axhline(0, color="#9A9A9A", linewidth=0.8)
         self.readout = live.Readout()
-        self._surface_key = None
+        self._surface_key, self._surface_problem = None, ""
+        self._output_curves = {}  # y* -> the two curves of dLoss/dz2 from the student's links
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
         self._grid = self.surface.grid()
         self._ahead = IdleWork()
-        self.points = np.empty((0, 2))
+        self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
         self.figure.figure.tight_layout(h_pad=2.5)
         self.update(**self.settings)
@@ -430,11 +514,11 @@ class NeuralNetDemo:
         state = evaluate(self.answers, x, y_star, w1, w2, loss)
         _show_state(self.graph, self.view, state, loss)
         self._update_checklist(x, y_star, w1, w2, loss)
-        self._update_surface(x, y_star, loss)
+        surface_problem = self._update_surface(x, y_star, loss)
         step, note = self._update_descent(state, x, y_star, w1, w2, alpha, steps, loss)
         self._update_output_gradient(state, y_star, loss)
         self.surface.set_point((w1, w2), step)
-        self.surface.set_note(note)
+        self.surface.set_note(surface_problem or note)
         descended = self.descent_ran  # with 0 steps the descent ends where it starts
         end = self.points[-1] if descended else (..., ...)
         self.readout.show({
@@ -445,7 +529,7 @@ class NeuralNetDemo:
             "dLoss/dw2": format_value(state.grads["w2"]),
             "w1 after descent": format_value(end[0]),
             "w2 after descent": format_value(end[1]),
-            "Loss after descent": format_value(loss_definition(x, y_star, *end, kind=loss) if descended else ...),
+            "Loss after descent": format_value(self.losses[-1] if descended and len(self.losses) else ...),
         })
         self.figure.refresh()
         if moved_by:  # x is being moved: work out its next surfaces while the kernel waits
@@ -454,40 +538,53 @@ class NeuralNetDemo:
 
     def _update_checklist(self, x, y_star, w1, w2, kind):
         comparisons, _problem = link_comparisons(self.answers, x, y_star, w1, w2, kind)
-        rows = [("missing" if is_missing(c.analytic) else "ok" if c.ok else "wrong",
+        rows = [("missing" if is_missing(c.analytic) or is_missing(c.numeric) else "ok" if c.ok else "wrong",
                  f"{c.name:<10}{format_value(c.analytic):>10} |{format_value(c.numeric):>10}")
                 for c in comparisons]
         self.checklist.update(rows, footer=first_wrong_link(comparisons))
 
     def _update_surface(self, x, y_star, kind):
+        """Show the surface of the student's loss at (x, y*); returns why there is none, or ""."""
         key = (x, y_star, kind)
         if key == self._surface_key:  # contours change only with the data or the loss
-            return
+            return self._surface_problem
         self._surface_key = key
-        u, v, heights, levels, lines = self._surface_at(x, y_star, kind)
-        self.surface.set_surface(u, v, heights, levels=levels, lines=lines)
+        u, v, heights, levels, lines, self._surface_problem = self._surface_at(x, y_star, kind)
+        if self._surface_problem:
+            self.surface.clear()
+        else:
+            self.surface.set_surface(u, v, heights, levels=levels, lines=lines)
         self.surface.ax.set_title(f"{kind} over (w1, w2) at x = {format_value(x)}, y* = {format_value(y_star)}",
                                   fontsize=10)
+        return self._surface_problem
 
     def _surface_at(self, x, y_star, kind):
-        """(u, v, heights, levels, contour lines) of the loss over the weights at (x, y*), kept: a
-        new x costs ~1.5 ms (the loss on a 121 x 121 grid and its contour lines), which a drag's
-        next values have worked out ahead, while the kernel waits."""
+        """(u, v, heights, levels, contour lines, problem) of the student's loss over the weights at
+        (x, y*), kept: a new x costs ~1.5 ms when their code takes arrays (the loss on a 121 x 121
+        grid and its contour lines), which a drag's next values have worked out ahead, while the
+        kernel waits.  ``problem`` says why there is no surface ("" when there is one)."""
         key = (round(float(x), 9), y_star, kind)  # as next_values rounds the x it works out
         u, v = self._grid
         if key not in self._surfaces:
             if len(self._surfaces) >= SURFACES_KEPT:
                 self._surfaces.clear()
-            heights = loss_definition(x, y_star, u, v, kind)
-            top = max(float(np.max(heights)), 1e-9)
-            levels = np.linspace(0.0, top * 1.0001, 13)
-            self._surfaces[key] = heights, levels, contour_lines(u, v, heights, levels)
+            try:
+                heights = student_losses(self.answers, x, y_star, u, v, kind)
+                if not np.isfinite(heights).any():
+                    raise AssertionError("Your loss is not a finite number anywhere on the surface.")
+                top = max(float(np.nanmax(heights)), 1e-9)
+                levels = np.linspace(0.0, top * 1.0001, 13)
+                finite = heights if np.isfinite(heights).all() else np.ma.masked_invalid(heights)
+                self._surfaces[key] = heights, levels, contour_lines(u, v, finite, levels), ""
+            except AssertionError as problem:
+                self._surfaces[key] = None, None, None, str(problem)
         return (u, v, *self._surfaces[key])
 
     def _prepare_surface(self, x, y_star, kind):
         """Work out the surface at (x, y*) and make its picture, ahead of a step to that x (~4 ms)."""
-        _, _, heights, levels, _ = self._surface_at(x, y_star, kind)
-        self.surface.prepare(heights, levels)
+        _, _, heights, levels, _, problem = self._surface_at(x, y_star, kind)
+        if not problem:
+            self.surface.prepare(heights, levels)
 
     def _update_descent(self, state, x, y_star, w1, w2, alpha, steps, kind):
         """Your descent on the surface and its loss curve; returns (first step or None, note)."""
@@ -498,8 +595,11 @@ class NeuralNetDemo:
             self.points, note = np.array([(w1, w2)]), str(problem)
             self.descent_ran = False
         self.surface.set_path(self.points if len(self.points) > 1 else np.empty((0, 2)))
-        losses = loss_definition(x, y_star, self.points[:, 0], self.points[:, 1], kind)
-        self.loss_curve.update({"loss": (np.arange(len(self.points)), losses)})
+        try:  # the loss along the path, as the student's own code computes it
+            self.losses = student_losses(self.answers, x, y_star, self.points[:, 0], self.points[:, 1], kind)
+        except AssertionError:
+            self.losses = np.empty(0)
+        self.loss_curve.update({"loss": (np.arange(len(self.losses)), self.losses)})
         title = f"{kind} along your descent (\u03b1 = {format_value(alpha)})"
         if self.loss_curve.ax.get_title() != title:  # set again, it would be drawn again with every step
             self.loss_curve.ax.set_title(title, fontsize=10)
@@ -511,12 +611,11 @@ class NeuralNetDemo:
         return (-alpha * g1, -alpha * g2), note
 
     def _update_output_gradient(self, state, y_star, kind):
-        z2 = np.linspace(*Z2_RANGE, 161)
         now = state.values["z2"], state.grads["z2"]
         shown = ([], []) if any(is_missing(v) for v in now) else ([now[0]], [now[1]])
-        self.output_curves.update({SQUARED: (z2, output_gradient_curve(y_star, SQUARED, z2)),
-                                   CROSS_ENTROPY: (z2, output_gradient_curve(y_star, CROSS_ENTROPY, z2)),
-                                   "now": shown})
+        if y_star not in self._output_curves:
+            self._output_curves[y_star] = output_gradients(self.answers, y_star)
+        self.output_curves.update({**self._output_curves[y_star], "now": shown})
         label = f"now ({kind}, your links)"
         if self.output_curves.lines["now"].get_label() != label:  # a new legend only when it says more
             self.output_curves.lines["now"].set_label(label)
@@ -530,16 +629,19 @@ class NeuralNetDemo:
         """
         s = self.settings
         comparisons, problem = link_comparisons(self.answers, s["x"], s["y_star"], s["w1"], s["w2"], s["loss"])
+        # a quantity written but not checked (no estimate) is not marked wrong; one not written is
+        # marked as still to write, as its wire shows no gradient
+        marks = ["" if is_missing(c.numeric) and not is_missing(c.analytic) else c.problem for c in comparisons]
         self.graph.clear_marks()
-        for link, comparison in zip(LINKS, comparisons):
-            self.graph.edge(*link.wire).wrong = comparison.problem
-        for name, comparison in zip(("w2", "w1"), comparisons[len(LINKS):]):
+        for link, mark in zip(LINKS, marks):
+            self.graph.edge(*link.wire).wrong = mark
+        for name, mark in zip(("w2", "w1"), marks[len(LINKS):]):
             wire = self.graph.edge(name, "z" + name[1])  # w2 -> z2, w1 -> z1
-            wire.wrong = wire.wrong or comparison.problem
+            wire.wrong = wire.wrong or mark
         self.view.refresh()
         self.figure.refresh()
         head = first_wrong_link(comparisons) + "\n"
-        return (problem + "\n" if problem else "") + head + summary(comparisons)
+        return (problem + "\n" if problem else "") + head + check_lines(comparisons)
 
     def app(self):
         s = self.settings

@@ -2,7 +2,8 @@
 
 The notebook passes in the student's ``forward``, ``backward`` and
 ``network_edges``; everything here only evaluates them, draws what they return
-and compares it with finite differences of the problem's own definition of f.
+and compares the backward pass with centred finite differences of the student's
+own forward pass, as a gradient check does.  Nothing here computes f itself.
 """
 
 import matplotlib.pyplot as plt
@@ -10,7 +11,7 @@ import matplotlib.pyplot as plt
 from .. import checks, live
 from ..drawing import GraphView
 from ..gradbars import GradientBars
-from ..gradcheck import compare_gradients, numerical_gradient, summary
+from ..gradcheck import compare_gradients, derivative_through, summary
 from ..graph import ComputationGraph
 from ..values import format_value
 
@@ -35,11 +36,6 @@ LOCAL_DERIVATIVES = {
 }
 # Where each node sits, so a student's partial edge list still draws sensibly.
 POSITIONS = {"x": (0, 1), "y": (0, 0), "z": (0, -1), "q": (1, 0.5), "f": (2, 0)}
-
-
-def f_definition(x, y, z):
-    """The function as the worksheet states it: the independent truth for gradient checks."""
-    return (x + y) * z
 
 
 def build_graph(edges):
@@ -77,26 +73,44 @@ def evaluate(forward, backward, x, y, z):
     return values, grads, ""
 
 
-def finite_differences(x, y, z):
-    """Centred differences of f's definition: df/dx, df/dy, df/dz, and df/dq with q = x + y."""
-    estimates = numerical_gradient(f_definition, {"x": x, "y": y, "z": z})
-    estimates["q"] = numerical_gradient(lambda q, z: q * z, {"q": x + y, "z": z})["q"]
-    return estimates
+def your_finite_differences(forward, x, y, z):
+    """Centred differences of the student's own forward pass: df/dx, df/dy, df/dz, and df/dq as the
+    change in their f over the change in their q while x (or y) moves.
 
-
-def check_gradients(backward, x, y, z):
-    """Compare the student's backward pass with finite differences.
-
-    Returns (one comparison per gradient, a sentence if backward could not be run at all).
+    Returns ({name: estimate, or ... where there is none}, a sentence if forward could not run).
     """
+
+    def outputs(x, y, z):
+        q, f = checks.pair("forward(x, y, z)", checks.call(forward, x, y, z, name="forward"))
+        return {"q": checks.number("q", q), "f": checks.number("f", f)}
+
+    point = {"x": x, "y": y, "z": z}
+    try:
+        estimates = {"q": derivative_through(outputs, point, "f", "q", ("x", "y")),
+                     **{n: derivative_through(outputs, point, "f", n, (n,)) for n in INPUT_NAMES}}
+    except AssertionError as failure:
+        return dict.fromkeys(GRADIENT_NAMES, ...), str(failure)
+    return {n: ... if v is None else v for n, v in estimates.items()}, ""
+
+
+def check_gradients(forward, backward, x, y, z):
+    """Compare the student's backward pass with finite differences of their forward pass.
+
+    Returns (one comparison per gradient that has an estimate, sentences for what could not run).
+    """
+    problems = []
     try:
         result = checks.entries("backward(x, y, z)", checks.call(backward, x, y, z, name="backward"),
                                 GRADIENT_NAMES)
-        problem = ""
     except AssertionError as failure:
-        result, problem = {}, str(failure)
-    numeric = finite_differences(x, y, z)
-    return compare_gradients(result, {n: numeric[n] for n in GRADIENT_NAMES}, GRADIENT_LABELS), problem
+        result = {}
+        problems.append(str(failure))
+    numeric, problem = your_finite_differences(forward, x, y, z)
+    if problem:
+        problems.append(f"{problem} Finish forward first: the check differentiates your forward pass.")
+    elif numeric["q"] is ...:
+        problems.append("df/dq not checked: your q does not change when x or y does.")
+    return compare_gradients(result, numeric, GRADIENT_LABELS), "\n".join(problems)
 
 
 class StagedComputationDemo:
@@ -122,7 +136,7 @@ class StagedComputationDemo:
         self.graph.clear_marks()
         self.view.refresh()
         self.view.set_message(self.graph_problem or problem)
-        estimates = finite_differences(x, y, z)
+        estimates, _ = your_finite_differences(self.forward, x, y, z)
         self.bars.update([grads[n] for n in GRADIENT_NAMES], [estimates[n] for n in GRADIENT_NAMES])
         self.readout.show({"q": format_value(values["q"]), "f": format_value(values["f"]),
                            **{GRADIENT_LABELS[n]: format_value(grads[n]) for n in GRADIENT_NAMES}})
@@ -130,8 +144,8 @@ class StagedComputationDemo:
 
     def check(self):
         """Mark every wire whose gradient disagrees with finite differences; return the report."""
-        comparisons, problem = check_gradients(self.backward, **self.inputs)
-        self.graph.mark_wires_from({name: c.problem for name, c in zip(GRADIENT_NAMES, comparisons)})
+        comparisons, problem = check_gradients(self.forward, self.backward, **self.inputs)
+        self.graph.mark_wires_from({c.key: c.problem for c in comparisons})
         self.view.refresh()
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
