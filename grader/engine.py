@@ -17,6 +17,7 @@ hands students, ``ANSWER_HELPERS``) scores 0, with the function named.
 """
 
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -47,6 +48,8 @@ class Autograder:
             self.folder = Path(tempfile.mkdtemp(prefix="backprop-autograder-"))
             with zipfile.ZipFile(self.path) as archive:
                 archive.extractall(self.folder)
+            os.chmod(self.folder, 0o711)  # a job running as its own uid reaches files/ by name, never tests/
+        os.chmod(self.folder / "tests", 0o700)
         self.tests = {p.stem: p.read_text() for p in sorted((self.folder / "tests").glob("*.py"))}
         self.kit_dir = self.folder / "files"
 
@@ -103,11 +106,11 @@ def grade_job(spec, on_start=None):
         "cells": cells, "kit": sandbox.kit_inside(level, autograder.kit_dir), "seed": 0,
         "uid": sandbox.NOBODY if level == "bubblewrap" else None,
         "allowed": [[module, name] for module, names in ANSWER_HELPERS.items() for name in names]}))
-    sandbox.prepare_job_folder(job, level)
+    uid = sandbox.prepare_job_folder(job, level)
 
     started = time.monotonic()
     deadline = started + float(spec.get("time_limit") or 120)
-    process = sandbox.start(job, autograder.kit_dir, level, memory_limit=spec.get("memory_limit"))
+    process = sandbox.start(job, autograder.kit_dir, level, uid=uid, memory_limit=spec.get("memory_limit"))
     threading.Thread(target=_import_otter, daemon=True).start()  # ~2 s, while the cells run
     if on_start:
         on_start(process)

@@ -9,8 +9,10 @@ Three levels, the best the machine allows (``isolation()`` probes once):
   submissions, the output folder, the tests, the kernelspecs or anyone's home.  Its pid
   namespace dies with it, so killing a job ends every process it started, double forks
   and ``setsid`` included.
-- ``separate user`` (root without bubblewrap, e.g. inside a container): the runner
-  drops to uid 65534, which cannot read the grader's 0700 folders.
+- ``separate user`` (root without bubblewrap, e.g. inside a container): each job runs
+  as a uid of its own (``JOB_UIDS``, never shared by two jobs at once), which cannot
+  read the grader's 0700 folders, signal another job or write its folder; when the job
+  ends every process of that uid is killed, ``setsid`` daemons included.
 - ``none`` (macOS, a locked-down host): a plain child process.  Grades are still
   computed outside it (see ``grader/standins.py``); the run warns once.
 """
@@ -24,9 +26,11 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 NOBODY = 65534
+JOB_UIDS = range(61000, 61256)  # 'separate user': one uid per running job
 RUNNER = Path(__file__).with_name("student_runner.py")
 WIRE = Path(__file__).with_name("wire.py")
 FILE_SIZE_LIMIT = 256 * 2**20  # one file the notebook writes; more fills the grader's disk
@@ -45,6 +49,7 @@ ENVIRONMENT = {
 LEVELS = ("bubblewrap", "separate user", "none")
 _probed = {}
 _probing = threading.Lock()
+_uids_in_use = set()
 
 
 def isolation():
@@ -64,10 +69,11 @@ def _works(level):
         return False
     probe = Path(tempfile.mkdtemp(prefix="backprop-probe-"))
     try:
-        _own(probe, level)
+        uid = NOBODY if level != "none" else None
+        _own(probe, uid)
         code = "import numpy, os; assert os.getuid() != 0; open('probe', 'w').write('ok')"
         argv, preexec = _command(level, probe, Path("/nonexistent"), [sys.executable, "-I", "-c",
-                                                                        _drop_then(code)])
+                                                                        _drop_then(code)], uid=uid)
         done = subprocess.run(argv, cwd=probe, env=_environment(level, probe), preexec_fn=preexec,
                               capture_output=True, timeout=60)
         return done.returncode == 0 and (probe / "probe").exists()
@@ -83,25 +89,46 @@ def _drop_then(code):
 
 
 def prepare_job_folder(folder, level):
-    """Put the runner beside the job's files; give the folder to the sandbox's uid."""
-    shutil.copy(RUNNER, Path(folder) / "runner.py")
-    shutil.copy(WIRE, Path(folder) / "wire.py")
-    _own(folder, level)
+    """Put the runner beside the job's files; give the folder to the uid the job will run as.
+
+    Returns that uid (None: the grader's own).  Release it with ``kill``.
+    """
+    folder = Path(folder)
+    shutil.copy(RUNNER, folder / "runner.py")
+    shutil.copy(WIRE, folder / "wire.py")
+    uid = _claim_uid() if level == "separate user" else NOBODY if level == "bubblewrap" else None
+    _own(folder, uid)
+    if level == "separate user":
+        for parent in (folder.parent, folder.parent.parent):  # reachable by its exact name, never listed
+            os.chmod(parent, 0o711)
+    return uid
 
 
-def _own(folder, level):
-    if os.geteuid() == 0 and level != "none":
+def _own(folder, uid):
+    if os.geteuid() == 0 and uid is not None:
         for path in [Path(folder), *Path(folder).rglob("*")]:
-            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+            os.chown(path, uid, uid, follow_symlinks=False)
 
 
-def start(folder, kit_dir, level, memory_limit=None):
-    """Start the runner for the job in ``folder``; return the Popen (stdin/stdout are the protocol)."""
+def _claim_uid():
+    with _probing:
+        uid = next(u for u in JOB_UIDS if u not in _uids_in_use)
+        _uids_in_use.add(uid)
+        return uid
+
+
+def start(folder, kit_dir, level, uid=None, memory_limit=None):
+    """Start the runner for the job in ``folder`` (as ``uid`` from ``prepare_job_folder``); return the Popen.
+
+    Its stdin and stdout are the protocol; ``process.job_uid`` is what ``kill`` ends and releases.
+    """
     folder = Path(folder)
     runner = [sys.executable, "-I", _inside(level, folder) + "/runner.py"]
-    argv, preexec = _command(level, folder, Path(kit_dir), runner, memory_limit=memory_limit)
-    return subprocess.Popen(argv, cwd=folder, env=_environment(level, folder), preexec_fn=preexec,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    argv, preexec = _command(level, folder, Path(kit_dir), runner, memory_limit=memory_limit, uid=uid)
+    process = subprocess.Popen(argv, cwd=folder, env=_environment(level, folder), preexec_fn=preexec,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process.job_uid = uid if level == "separate user" else None
+    return process
 
 
 def kit_inside(level, kit_dir):
@@ -119,7 +146,7 @@ def _environment(level, folder):
             "TMPDIR": "/tmp" if level == "bubblewrap" else f"{inside}/tmp"}
 
 
-def _command(level, folder, kit_dir, argv, memory_limit=None):
+def _command(level, folder, kit_dir, argv, memory_limit=None, uid=NOBODY):
     def limits():
         os.setsid()  # one process group: the whole job is killed at once
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -130,8 +157,8 @@ def _command(level, folder, kit_dir, argv, memory_limit=None):
             resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         if level == "separate user":
             os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            os.setgid(uid)
+            os.setuid(uid)
 
     if level != "bubblewrap":
         return argv, limits
@@ -188,7 +215,7 @@ def _parents(path):
 
 
 def kill(process):
-    """End the job: its process group, and with bubblewrap its whole pid namespace."""
+    """End the job: its process group, with bubblewrap its whole pid namespace, with a job uid every process of it."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -201,3 +228,32 @@ def kill(process):
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
+    uid = getattr(process, "job_uid", None)
+    if uid is not None:
+        _kill_uid(uid)
+        with _probing:
+            _uids_in_use.discard(uid)
+        process.job_uid = None
+
+
+def _kill_uid(uid):
+    """SIGKILL every process running as ``uid`` (Linux /proc), until none is left."""
+    for _ in range(50):
+        found = False
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            uids = next((line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")), [])
+            if str(uid) in uids:
+                found = True
+                try:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if not found:
+            return
+        time.sleep(0.02)

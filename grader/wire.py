@@ -18,9 +18,9 @@ import math
 
 import numpy as np
 
-MAX_LINE = 8 * 2**20
+MAX_LINE = 4 * 2**20
 MAX_DEPTH = 24
-MAX_ITEMS = 2_000_000
+MAX_ITEMS = 200_000
 MAX_TEXT = 4000
 _SCALARS = {"b": np.bool_, "i": np.int64, "u": np.uint64, "f": np.float64}
 # The kit's own objects that answers return, sent as their constructor's arguments and built

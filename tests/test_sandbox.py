@@ -27,8 +27,8 @@ def start(cells, folder, time_limit=60):
     (job / "job.json").write_text(__import__("json").dumps({
         "cells": cells, "kit": sandbox.kit_inside(level, KIT), "seed": 0,
         "uid": sandbox.NOBODY if level == "bubblewrap" else None, "allowed": []}))
-    sandbox.prepare_job_folder(job, level)
-    process = sandbox.start(job, KIT, level, memory_limit=2 * 2**30)
+    uid = sandbox.prepare_job_folder(job, level)
+    process = sandbox.start(job, KIT, level, uid=uid, memory_limit=2 * 2**30)
     session = Session(process, time.monotonic() + time_limit, kill=sandbox.kill)
     session.errors = session.wait_ready()
     return session
