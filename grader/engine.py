@@ -13,7 +13,8 @@ runs several at once) and for Gradescope (``grader.gradescope``):
 4. The sandbox is killed; the result is plain data for ``grader.grading.from_engine``.
 
 A question whose answer called the kit's own code (beyond the helpers the notebook
-hands students, ``ANSWER_HELPERS``) scores 0, with the function named.
+hands students, ``ANSWER_HELPERS``) scores 0, with the function named; one whose
+answer differentiated the student's own function numerically is flagged for a TA.
 """
 
 import json
@@ -152,7 +153,7 @@ def run_tests(test_files, session):
                 pass
     questions = {}
     for question, test_file in test_files.items():
-        session.kit_used = []
+        session.kit_used, session.nudged = [], []
         results = []
         for case in test_file.test_cases:
             try:
@@ -174,6 +175,11 @@ def run_tests(test_files, session):
                                          f"write the computation yourself (0 points for this question)"})
             score = 0.0
         questions[question] = {"score": score, "possible": float(test_file.possible), "checks": checks}
+        if session.nudged:
+            function, inner = session.nudged[0]
+            questions[question]["numerical"] = (
+                f"{function} calls {inner} at its inputs moved by a hair, as a finite difference does: a "
+                f"derivative worked out numerically, not by the chain rule (score kept, for a TA to look at)")
     return questions
 
 

@@ -9,6 +9,7 @@ Statuses:
 
 - ``graded``            graded; the reason names the first cell that raised, if any
 - ``flagged``           graded, for a TA to look at: an answer called the kit's own code (that question 0)
+                        or worked a derivative out numerically (score kept)
 - ``timed out``         the cells were still running at the time limit (an infinite loop?): 0
 - ``kernel died``       the notebook ended or crashed its own process while its cells ran: 0
 - ``not a notebook``    empty, not notebook JSON, a broken zip, no notebook inside: 0
@@ -161,7 +162,8 @@ def from_engine(grade, result, points, cells, time_limit=None):
             grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
     cell_errors = [note for note in (_cell_error(e, cells) for e in result.get("cell_errors", [])) if note]
     own_work = [f"{q}: {c['message']}" for q in points for c in questions[q]["checks"] if c["name"] == "own work"]
-    grade.notes = cell_errors + ([result["stopped"]] if result.get("stopped") else [])
+    own_work += [f"{q}: {questions[q]['numerical']}" for q in points if questions[q].get("numerical")]
+    grade.notes = own_work[1:] + cell_errors + ([result["stopped"]] if result.get("stopped") else [])
     grade.status = "flagged" if own_work else "graded"
     grade.reason = (own_work or ([result["stopped"]] if result.get("stopped") else []) or cell_errors or [""])[0]
     return grade

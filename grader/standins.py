@@ -55,7 +55,8 @@ class Session:
         self._buffer = b""
         self._functions = []
         self.gone = ""  # why the process can no longer answer
-        self.kit_used = []  # kit functions answers called, since ``kit_used`` was last cleared
+        self.kit_used = []  # (function, kit function it called), since last cleared
+        self.nudged = []  # (function, own function it called at a nudged input: a finite difference)
 
     # ------------------------------------------------------------------ the cells
 
@@ -96,9 +97,9 @@ class Session:
         return self._result(reply, name)
 
     def _result(self, reply, name):
-        used = reply.get("kit")
-        if type(used) is list:
-            self.kit_used += [(name, str(u)[:120]) for u in used[:5]]
+        for field, found in (("kit", self.kit_used), ("nudged", self.nudged)):
+            if type(reply.get(field)) is list:
+                found += [(name, str(u)[:120]) for u in reply[field][:5] if (name, str(u)[:120]) not in found]
         if "raised" in reply:
             raised = reply["raised"] if type(reply["raised"]) is dict else {}
             raise student_exception(raised.get("type", "Exception"), raised.get("message", ""))

@@ -125,8 +125,20 @@ def _describe(error):
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-class KitWatch:
-    """Which of the kit's functions an answer called from its own code (beyond the ones it may use)."""
+CELL_CODE = "<ipython-input-"  # how IPython names the code a cell compiled
+NUDGE = 1e-4  # steps this small (relative) from an input, taken both ways or beside the input: a difference quotient
+
+
+class AnswerWatch:
+    """What an answer did to compute its value, for the grading side to judge.
+
+    ``used``: the kit's functions it called from its own code (beyond the ones it may use).
+    ``nudged``: the notebook's own functions it called at one of its inputs moved by a hair
+    both ways, or moved and not (``f(x + h)`` beside ``f(x - h)`` or ``f(x)``), as a finite
+    difference does: a derivative worked out numerically.
+    This runs in the student's process, so it only catches the honest shortcut; the
+    comparison itself never happens here.
+    """
 
     def __init__(self, kit_dir, allowed):
         self.prefix = os.path.join(os.path.realpath(kit_dir), "backprop_kit") + os.sep
@@ -137,10 +149,17 @@ class KitWatch:
                 self.allowed.add(getattr(module, name).__code__)
             except (ImportError, AttributeError):
                 pass
-        self.used = []
+        self.used, self.nudged, self.inputs, self.offsets = [], [], [], {}
 
     def profile(self, frame, event, arg):
-        if event != "call" or not frame.f_code.co_filename.startswith(self.prefix):
+        if event != "call":
+            return
+        filename = frame.f_code.co_filename
+        if filename.startswith(CELL_CODE):
+            if frame.f_back is not None and frame.f_back.f_code.co_filename.startswith(CELL_CODE):
+                self._check_nudged(frame)
+            return
+        if not filename.startswith(self.prefix):
             return
         if frame.f_code in self.allowed or frame.f_code.co_name.startswith("<"):
             return
@@ -149,18 +168,86 @@ class KitWatch:
             if caller.f_code.co_filename.startswith(self.prefix):
                 return
             caller = caller.f_back
+        self._note(self.used, frame)
+
+    def _check_nudged(self, frame):
+        """A difference quotient calls f at x + h and at x - h (or at x): both, on one argument."""
+        code = frame.f_code
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        for position, name in enumerate(names):
+            value = frame.f_locals.get(name)
+            for index, original in enumerate(self.inputs):
+                offset = _offset(value, original)
+                if offset is None:
+                    continue
+                seen = self.offsets.setdefault((code, position, index), set())
+                if offset != 0 and (0 in seen or _opposite(offset) in seen) or offset == 0 and len(seen - {0}):
+                    self._note(self.nudged, frame)
+                    return
+                if len(seen) < 100:
+                    seen.add(offset)
+
+    def _note(self, found, frame):
         code = frame.f_code
         name = f"{frame.f_globals.get('__name__', '?')}.{getattr(code, 'co_qualname', code.co_name)}"
-        if name not in self.used and len(self.used) < 5:
-            self.used.append(name)
+        if found is self.nudged:
+            name = code.co_name
+        if name not in found and len(found) < 5:
+            found.append(name)
+
+    def watching(self, args, kwargs):
+        self.inputs = [v for v in _numbers(list(args) + list(kwargs.values()))]
+        return self
 
     def __enter__(self):
-        self.used = []
+        self.used, self.nudged, self.offsets = [], [], {}
         sys.setprofile(self.profile)
         return self
 
     def __exit__(self, *exc):
         sys.setprofile(None)
+        self.inputs = []
+
+
+def _numbers(values, depth=0):
+    """The numbers and small arrays among a call's arguments (one level into tuples, lists, dicts)."""
+    import numpy as np
+
+    found = []
+    for value in values:
+        if type(value) in (int, float) or isinstance(value, np.ndarray) and value.dtype.kind == "f" \
+                and value.size <= 10_000:
+            found.append(value)
+        elif depth == 0 and type(value) in (list, tuple, dict):
+            found += _numbers(value.values() if type(value) is dict else value, 1)
+    return found
+
+
+def _offset(value, original):
+    """How far ``value`` is from an input: 0 (the input itself), a small step, or None (unrelated).
+
+    A step is a number (scalars) or (entry, step) for an array moved at one entry.
+    """
+    import numpy as np
+
+    if type(original) in (int, float):
+        if type(value) not in (int, float, np.float64):
+            return None
+        gap = float(value) - original
+        return gap if abs(gap) <= NUDGE * max(1.0, abs(original)) else None
+    if not isinstance(value, np.ndarray) or value.shape != original.shape or value.dtype.kind != "f":
+        return None
+    gap = value - original
+    moved = np.flatnonzero(gap)
+    if moved.size == 0:
+        return 0
+    if moved.size > 1 or abs(float(gap.flat[moved[0]])) > NUDGE * max(1.0, float(np.abs(original).max())):
+        return None
+    return (int(moved[0]), float(gap.flat[moved[0]]))
+
+
+def _opposite(offset):
+    return (offset[0], -offset[1]) if isinstance(offset, tuple) else -offset
 
 
 def serve(shell, channel, watch):
@@ -191,7 +278,7 @@ def serve(shell, channel, watch):
             function = shell.user_ns.get(request.get("name"))
             args = wire.decode(request.get("args", []), callback)
             kwargs = wire.decode(request.get("kwargs", {"$": "dict", "v": []}), callback)
-            channel.send(_reply(lambda: function(*args, **kwargs), watch))
+            channel.send(_reply(lambda: function(*args, **kwargs), watch.watching(args, kwargs)))
         else:
             channel.send({"event": "result", "raised": {"type": "GraderError", "message": f"unknown op {op!r}"}})
 
@@ -208,18 +295,17 @@ def _reply(compute, watch):
             raised = None
         except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt, SystemExit: this check fails, no more
             value, raised = None, error
-    used = list(watch.used)
+    seen = {"kit": list(watch.used), "nudged": list(watch.nudged)}
     if raised is not None:
-        return {"event": "result", "raised": {"type": type(raised).__name__[:60], "message": _text(raised)},
-                "kit": used}
+        return {"event": "result", "raised": {"type": type(raised).__name__[:60], "message": _text(raised)}, **seen}
     try:
         data = wire.encode(value)
         wire.dumps(data)  # the size check, before anything is sent
     except BaseException as error:  # noqa: BLE001 - a value that cannot be sent is this check's failure
         message = str(error) if isinstance(error, wire.WireError) else _describe(error)
         return {"event": "result", "raised": {"type": "AnswerNotSendable", "message": message[:MESSAGE_LIMIT]},
-                "kit": used}
-    return {"event": "result", "ok": data, "kit": used}
+                **seen}
+    return {"event": "result", "ok": data, **seen}
 
 
 def main():
@@ -233,7 +319,7 @@ def main():
     install_otter_stub()
     shell = make_shell(os.path.join(job.get("scratch", here), "ipython"))
     errors = run_cells(shell, job["cells"], channel)
-    watch = KitWatch(job["kit"], [tuple(pair) for pair in job.get("allowed", [])])
+    watch = AnswerWatch(job["kit"], [tuple(pair) for pair in job.get("allowed", [])])
     channel.send({"event": "ready", "errors": errors})
     serve(shell, channel, watch)
 

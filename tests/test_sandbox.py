@@ -214,3 +214,31 @@ def test_without_a_sandbox_the_grade_is_the_same_and_the_run_warns_once(tmp_path
     assert sum("warning" in m and "isolation 'none'" in m for m in messages) == 1, messages
     assert (grades["ada"].total, grades["ada"].isolation) == (7, "none")
     assert (grades["patches_numpy"].total, grades["patches_numpy"].isolation) == (0, "none")
+
+
+NUMERICAL_BACKWARD = '''
+def backward(x, y, z):
+    h = 1e-6
+    def nudge(i, step):
+        inputs = [x, y, z]
+        inputs[i] += step
+        return forward(*inputs)[1]
+    q, f = forward(x, y, z)
+    dx, dy, dz = [(nudge(i, h) - nudge(i, -h)) / (2 * h) for i in range(3)]
+    return {"q": z, "x": dx, "y": dy, "z": dz}
+'''
+
+
+def test_a_backward_pass_worked_out_by_finite_differences_is_flagged_with_its_score(tmp_path):
+    from grader import batch
+    from grader.build import outputs_for
+    from tests.submissions import WrongSubmission, compose, write
+
+    name = "01_staged_computation"
+    case = WrongSubmission("numerical", "backward by centred differences of forward", {"backward": NUMERICAL_BACKWARD})
+    numerical = write(compose(name, case), tmp_path, f"{name}-numerical")
+    grades = batch.grade_files([numerical, outputs_for(name)["solution"]], {name: outputs_for(name)["autograder"]},
+                               workers=2)
+    assert (grades[0].status, grades[0].total) == ("flagged", 7), grades[0].reason
+    assert "q1c_backward" in grades[0].reason and "finite difference" in grades[0].reason
+    assert (grades[1].status, grades[1].total) == ("graded", 7), "the chain rule is not flagged"
