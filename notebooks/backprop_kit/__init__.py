@@ -10,7 +10,12 @@ One small idea per module:
 - ``live``      the persistent live figure (ipympl, inline fallback) and sliders
 - ``twolayer``  a small two-layer network trained by gradient descent (numpy only)
 - ``layers``    a fully connected network drawn as columns of units, updated in place
+- ``images``    grid images (surfaces, heat maps): ``ax.imshow`` for what the kit draws
 - ``demos``     one module per notebook that wires the pieces to its problem
+
+Apart: ``acceleration``, the optional layer that makes a live ipympl figure fast on the
+stack it was tested on (private matplotlib and ipympl parts); only ``live`` imports it,
+when a live figure is made, and everything works without it.
 
 The package lives inside ``notebooks/`` so that a student who downloads only
 that folder (and the Gradescope autograder, which ships a copy) can import it.

@@ -19,7 +19,7 @@ CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00
 #   "from_zero"  0 to a round number above the highest point (a loss, which is never negative)
 #   "symmetric"  -L to L, L a round number above the largest size (weights, gradients)
 # The last two hold while the curves move below the round number; limits that follow the data
-# change with most moves, and a change of limits redraws the whole figure (blitting.py).
+# change with most moves, and a change of limits redraws more (acceleration/blitting.py).
 Y_LIMITS = ("data", "from_zero", "symmetric")
 
 
