@@ -18,37 +18,11 @@ from backprop_kit import live
 from backprop_kit.acceleration import blitting
 from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
+from tests.acceleration.test_images import accelerated_grids  # noqa: F401 (an autouse fixture)
 from tests.conftest import NOTEBOOKS
 from tests.demos import another_value, demo_controls, solution_demos
-from tests.screens import painted
+from tests.screens import BrowserScreen, differing_pixels, shown
 from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
-from tests.acceleration.test_images import accelerated_grids  # noqa: F401 (an autouse fixture)
-
-
-def shown(live_figure):
-    """Answer the browser's draw request; return the pixels it would be sent."""
-    canvas = live_figure.figure.canvas
-    canvas.handle_draw({})
-    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-
-
-def differing_pixels(a, b):
-    return int((a != b).any(axis=2).sum())
-
-
-class BrowserScreen:
-    """The picture a browser shows from the frames a live figure's canvas sends (the demo page's
-    front end, which reads pastes, or ipympl's own, which draws a diff at the top left)."""
-
-    def __init__(self, canvas, monkeypatch, takes_pastes):
-        self.canvas, self.picture = canvas, None
-        monkeypatch.setattr(canvas, "send_binary", self.paint)
-        canvas.syncing_data_url = False  # as once a front end shows the canvas
-        if takes_pastes:
-            canvas.handle_bpk_paste_frames({})
-
-    def paint(self, png):
-        self.picture = painted(self.picture, png, self.canvas._current_image_mode)
 
 
 class TextAndBar:
