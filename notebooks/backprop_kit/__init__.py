@@ -8,6 +8,7 @@ One small idea per module:
 - ``gradcheck`` centred finite differences and gradient comparison
 - ``checks``    one-line answer checks used by the autograder tests
 - ``live``      the persistent live figure (ipympl, inline fallback) and sliders
+- ``needs``     what the kit needs installed, said in one sentence when it is missing
 - ``twolayer``  a small two-layer network trained by gradient descent (numpy only)
 - ``layers``    a fully connected network drawn as columns of units, updated in place
 - ``images``    grid images (surfaces, heat maps): ``ax.imshow`` for what the kit draws

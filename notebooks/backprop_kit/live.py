@@ -14,8 +14,12 @@ import importlib.util
 import logging
 import weakref
 
-import matplotlib
-import matplotlib.pyplot as plt
+from . import needs
+
+needs.check(["numpy", "matplotlib"])  # before importing them: one sentence instead of a traceback
+
+import matplotlib  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
 
 try:  # widgets are optional: the drawing and checks work without them
     import ipywidgets as widgets
@@ -48,18 +52,37 @@ def _in_kernel():
 
 
 def use_live_backend():
-    """Switch to ipympl where it is installed and we run in a kernel; say which backend."""
-    if _in_kernel() and importlib.util.find_spec("ipympl") is not None:
-        from IPython import get_ipython
+    """Switch to ipympl where it is installed and we run in a kernel (in Colab, with the widget
+    manager ipympl needs there); say which backend.  A package missing or too old for the
+    figures and controls gets one printed sentence naming what to install."""
+    sentence = needs.problem()
+    if sentence is not None:
+        print(sentence)
+    if not _in_kernel():
+        return matplotlib.get_backend()
+    from IPython import get_ipython
 
-        get_ipython().run_line_magic("matplotlib", "widget")
-        return "ipympl"
-    if _in_kernel():
-        from IPython import get_ipython
+    shell = get_ipython()
+    _enable_colab_widgets()
+    if widgets is not None and importlib.util.find_spec("ipympl") is not None:
+        try:
+            shell.run_line_magic("matplotlib", "widget")
+            return "ipympl"
+        except Exception as error:  # an ipympl that does not fit this matplotlib: pictures still work
+            print(f"ipympl could not start ({type(error).__name__}: {error}), so figures are redrawn as "
+                  f'pictures: run  pip install --upgrade ipympl  and then restart the kernel.')
+    shell.run_line_magic("matplotlib", "inline")
+    return "inline"
 
-        get_ipython().run_line_magic("matplotlib", "inline")
-        return "inline"
-    return matplotlib.get_backend()
+
+def _enable_colab_widgets():
+    """In Colab, let third-party widgets (ipympl's figures) show: Colab draws only its own otherwise."""
+    try:
+        from google.colab import output
+    except ImportError:  # not Colab
+        return False
+    output.enable_custom_widget_manager()
+    return True
 
 
 def is_ipympl():
@@ -144,6 +167,7 @@ def accelerator_of(figure):
 
 def slider(name, value, low, high, step=0.1, description=None, integer=False):
     """A labelled slider whose readout can also be typed into."""
+    _need_widgets()
     kind = widgets.IntSlider if integer else widgets.FloatSlider
     width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     options = dict(value=value, min=low, max=high, step=step, description=description or name,
@@ -162,6 +186,12 @@ def next_values(value, moved_by, step, bounds):
     return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]
 
 
+def _need_widgets():
+    """Controls need ipywidgets (figures and checks do not): one sentence naming it if it is missing."""
+    if widgets is None:
+        raise needs.missing("ipywidgets")
+
+
 def _choice(kind, name, options, value):
     """``options`` as a list and the chosen one (the first by default), or a ValueError saying what is wrong."""
     options = list(options)
@@ -175,6 +205,7 @@ def _choice(kind, name, options, value):
 
 def dropdown(name, options, value=None, description=None):
     """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+    _need_widgets()
     options, value = _choice("dropdown", name, options, value)
     width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     return widgets.Dropdown(options=options, value=value, description=description or name,
@@ -183,6 +214,7 @@ def dropdown(name, options, value=None, description=None):
 
 def toggle(name, options, value=None, description=None):
     """A row of buttons, one per option (e.g. which loss), each wide enough for the longest name."""
+    _need_widgets()
     options, value = _choice("toggle", name, options, value)
     button_em = CHAR_EM * max(len(str(option)) for option in options) + 1  # the name and the padding
     buttons = widgets.ToggleButtons(options=options, value=value, description=description or name,
@@ -210,6 +242,7 @@ def controls(sliders, on_change):
 
 def panel(controls):
     """A box of ``controls`` that wraps them into rows, descriptions widened to the longest."""
+    _need_widgets()
     described = [c for c in controls if c.description and not isinstance(c, widgets.Checkbox)]
     label_em = max([LABEL_EM] + [CHAR_EM * len(c.description) + 0.5 for c in described])
     for control in described:
@@ -227,6 +260,7 @@ def app(control_panel, live_figure, *below):
     Beside a narrow figure the controls stand in a column on its left; above a wide one they
     run in rows across the page, so that the whole demo fits one screen (a projector's 1080
     rows at the demo's scale) instead of a column of controls pushing the figure down."""
+    _need_widgets()
     top = widgets.HBox([control_panel, live_figure.widget])
     figure_width, _height = live_figure.figure.get_size_inches()
     if figure_width <= BESIDE_FIGURES_UP_TO_IN:
