@@ -3,6 +3,7 @@
 ipympl's front end replaces its picture with a full frame and draws a diff frame over it at
 the top left corner (a transparent pixel leaves what is there); the demo page's
 figure-frames.js puts each rectangle of a raw diff in place as it is (putImageData).
+``shown`` answers a draw request as the browser's ipympl front end asks for it.
 """
 
 import io
@@ -58,3 +59,29 @@ def painted(screen, frame, mode):
     drawn = image[:, :, 3] > 0
     part[drawn] = image[drawn]
     return screen
+
+
+def shown(live_figure):
+    """Answer the browser's draw request; return the pixels it would be sent."""
+    canvas = live_figure.figure.canvas
+    canvas.handle_draw({})
+    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+
+
+def differing_pixels(a, b):
+    return int((a != b).any(axis=2).sum())
+
+
+class BrowserScreen:
+    """The picture a browser shows from the frames a live figure's canvas sends (the demo page's
+    front end, which reads pastes, or ipympl's own, which draws a diff at the top left)."""
+
+    def __init__(self, canvas, monkeypatch, takes_pastes):
+        self.canvas, self.picture = canvas, None
+        monkeypatch.setattr(canvas, "send_binary", self.paint)
+        canvas.syncing_data_url = False  # as once a front end shows the canvas
+        if takes_pastes:
+            canvas.handle_bpk_paste_frames({})
+
+    def paint(self, png):
+        self.picture = painted(self.picture, png, self.canvas._current_image_mode)

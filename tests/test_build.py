@@ -85,6 +85,14 @@ def test_student_notebook_is_clean_and_ends_with_check_all_and_export(name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_autograder_leaves_the_acceleration_layer_out(name, fresh_build):
+    with zipfile.ZipFile(fresh_build[name]["autograder"]) as autograder:
+        names = autograder.namelist()
+    assert "files/backprop_kit/live.py" in names
+    assert not [n for n in names if "acceleration" in n], "the zip carries the acceleration layer"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_autograder_ships_the_shared_package(name):
     with zipfile.ZipFile(building.outputs_for(name)["autograder"]) as autograder:
         names = autograder.namelist()

@@ -298,12 +298,13 @@ def test_the_check_lists_sentence_keeps_clear_of_its_lines_even_on_two_lines(dpi
         assert not sentence.overlaps(line.get_window_extent(renderer)), (line.get_text(), footer.get_text())
 
 
-def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch):
+def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch, ipympl_backend):
     """A drag of x: while the kernel waits for the next step, the surface at the next x (on in the
     direction of the drag, then back) is worked out and its picture made, so the step there neither
     evaluates the loss over the grid nor samples the picture, and draws what a demo that worked
-    nothing out ahead draws; x as the slider sends it (-3 + 38 x 0.1) is the x worked out (0.9 - 0.1)."""
-    from backprop_kit.images import GridImage
+    nothing out ahead draws; x as the slider sends it (-3 + 38 x 0.1) is the x worked out (0.9 - 0.1).
+    (Work ahead is the acceleration layer's: an accelerated figure's, each drawn in full.)"""
+    from backprop_kit.acceleration.images import GridImage
     from tests.conftest import run_on_own_loop, until_idle_work_done
 
     sampled = []
@@ -312,26 +313,27 @@ def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch
 
     async def drag():
         demo = nn.NeuralNetDemo(answers(), x=1.0)
-        canvas = FigureCanvasAgg(demo.figure.figure)
+        ahead = demo.figure.accelerator.ahead
+        canvas = demo.figure.figure.canvas
         canvas.draw()
         assert sampled, "the surface's picture is sampled when drawn: the count below could fail"
         settings = dict(demo.settings)
-        assert not demo._ahead.pending and list(demo._surfaces) == [(1.0, 1, nn.SQUARED)]
+        assert not ahead.pending and list(demo._surfaces) == [(1.0, 1, nn.SQUARED)]
         demo.update(**{**settings, "x": 0.9})
-        assert demo._ahead.pending, "x moved: its next surfaces are worked out while the kernel waits"
-        await until_idle_work_done(demo._ahead)
+        assert ahead.pending, "x moved: its next surfaces are worked out while the kernel waits"
+        await until_idle_work_done(ahead)
         assert [x for x, _, _ in demo._surfaces] == [1.0, 0.9, 0.8], "dragged down: 0.8 next (1.0 is kept)"
         canvas.draw()
         sampled.clear()
         demo.update(**{**settings, "x": -3 + 38 * 0.1})
         canvas.draw()
         assert len(demo._surfaces) == 3 and sampled == [], "the step to x = 0.8 found its surface made"
-        return np.asarray(canvas.buffer_rgba()).copy()
+        return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
 
     ahead = run_on_own_loop(drag)
     plain = nn.NeuralNetDemo(answers(), x=0.8)  # no running loop: nothing is worked out ahead
-    plain_canvas = FigureCanvasAgg(plain.figure.figure)
+    plain_canvas = plain.figure.figure.canvas
     plain_canvas.draw()
-    assert plain._surfaces and not plain._ahead.pending
-    assert np.array_equal(ahead, np.asarray(plain_canvas.buffer_rgba())), \
+    assert plain._surfaces and not plain.figure.accelerator.ahead.pending
+    assert np.array_equal(ahead, np.asarray(plain_canvas.get_renderer().buffer_rgba())), \
         "a surface worked out ahead is drawn as one worked out in the step"

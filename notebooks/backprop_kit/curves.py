@@ -12,6 +12,11 @@ from .values import round_up_nicely
 
 # Okabe-Ito colours, in the order curves are added.
 CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", INK)
+# Points larger than this (in size) are not drawn: a run that diverges reaches 1e300 and beyond, where
+# limits around it break the axis (on a log axis matplotlib's tick labels overflow and the figure
+# stops drawing).  The curve is cut there and its note says it diverged.  On a log axis points
+# below 1 / LARGEST_DRAWN are not drawn either.
+LARGEST_DRAWN = 1e100
 
 
 # How update() sets the y limits:
@@ -19,7 +24,7 @@ CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00
 #   "from_zero"  0 to a round number above the highest point (a loss, which is never negative)
 #   "symmetric"  -L to L, L a round number above the largest size (weights, gradients)
 # The last two hold while the curves move below the round number; limits that follow the data
-# change with most moves, and a change of limits redraws the whole figure (blitting.py).
+# change with most moves, and a change of limits redraws more (acceleration/blitting.py).
 Y_LIMITS = ("data", "from_zero", "symmetric")
 
 
@@ -56,18 +61,26 @@ class LiveCurves:
                                 color=QUIET_COLOUR, fontsize=fontsize)
 
     def update(self, data, note=""):
-        """``data`` maps names to (xs, ys); non-finite points are dropped, ``note`` shows if empty."""
+        """``data`` maps names to (xs, ys); missing (nan) points are dropped, and a curve that
+        diverges (an infinite point, or one past LARGEST_DRAWN) is cut there, with a line added
+        to ``note`` (shown if not empty) saying so."""
+        diverged = []
         for name, (xs, ys) in data.items():
             xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-            keep = np.isfinite(xs) & np.isfinite(ys)
-            if self.ax.get_yscale() == "log":
-                keep &= ys > 0
+            with np.errstate(invalid="ignore"):
+                huge = np.isinf(ys) | (np.abs(ys) > LARGEST_DRAWN)
+                keep = np.isfinite(xs) & np.isfinite(ys) & ~huge
+                if self.ax.get_yscale() == "log":
+                    keep &= ys >= 1 / LARGEST_DRAWN
+            if huge.any():
+                diverged.append(f"{name}: diverged at {self.ax.get_xlabel() or 'x'} {xs[np.argmax(huge)]:g} "
+                                f"(beyond {LARGEST_DRAWN:.0e}: not drawn)")
             line, xs, ys = self.lines[name], xs[keep], ys[keep]
             # the same data again (a curve that does not depend on the slider moved) is no change:
             # a live figure would repaint the curve and all it crosses
             if not (np.array_equal(line.get_xdata(), xs) and np.array_equal(line.get_ydata(), ys)):
                 line.set_data(xs, ys)
-        self.note.set_text(note)
+        self.note.set_text("\n".join(filter(None, [note, *diverged])))
         self.ax.relim()
         self.ax.autoscale_view()
         # y limits rounded out to a coarse grid: a small change keeps them, so a live figure redraws

@@ -250,7 +250,7 @@ def veiled_text(ax, x, y, text="", **style):
 
 def restyle(artist, **style):
     """Set only the properties that differ: an unchanged artist stays unchanged (not "stale"),
-    so a live figure need not redraw it (blitting.py)."""
+    so a live figure need not redraw it (acceleration/blitting.py)."""
     for name, value in style.items():
         if name == "color" and not hasattr(artist, "get_color"):  # a patch: set_color sets edge and face
             current = artist.get_edgecolor()

@@ -54,7 +54,7 @@ class GradientBars:
     def _fit_limits(self, tallest):
         """Symmetric y limits at the next round number above the tallest bar: they change only
         when a bar crosses a round number, so the axes stay put (and a live figure can redraw
-        just the bars, blitting.py), and the same inputs always give the same picture."""
+        just the bars: acceleration/blitting.py), and the same inputs always give the same picture."""
         if not np.isfinite(tallest):
             return  # an infinite gradient: keep the axes, the bar text says what it is
         limit = round_up_nicely(1.25 * tallest)
@@ -64,7 +64,7 @@ class GradientBars:
 
 
 def _set_height(bar, height):
-    # Only a real change marks the bar changed (a live figure redraws what changed, blitting.py); a
-    # finite-difference estimate wobbles in its last digits from one input to the next.
+    # Only a real change marks the bar changed (a live figure redraws what changed,
+    # acceleration/blitting.py); a finite-difference estimate wobbles in its last digits.
     if not np.isclose(bar.get_height(), height, rtol=1e-9, atol=1e-12):
         bar.set_height(height)

@@ -7,7 +7,7 @@ data, another loss) only gives the filled bands and the contour lines new data.
 The bands are an image coloured level by level (the look of ``contourf``) and the
 lines one collection of segments, because matplotlib's contour sets cannot be
 changed, only replaced, and a replaced artist makes a live figure redraw everything
-(blitting.py) where a changed one is redrawn alone.
+(acceleration/blitting.py) where a changed one is redrawn alone.
 
 Meaning never rests on colour alone: the start is a square, the path a line of
 small dots, the end a cross, the step an arrow.
@@ -21,7 +21,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, veiled_text
-from .images import show_grid
+from .images import prepare, show_grid
 
 SURFACE_COLOURMAP = "cividis"  # perceptually uniform and readable with colour-blindness
 PATH_COLOUR = "#E69F00"  # Okabe-Ito orange: stands out on cividis
@@ -122,8 +122,9 @@ class LossSurface:
 
     def prepare(self, heights, levels):
         """Make the bands' picture of ``heights`` (on the mesh from ``grid()``) between ``levels``
-        ahead of ``set_surface``, while the kernel waits: drawing them then costs no sampling."""
-        self._bands.prepare(np.asarray(heights, dtype=float), self._band_norm(np.asarray(levels, dtype=float)))
+        ahead of ``set_surface``, while the kernel waits: drawing them then costs no sampling (on an
+        accelerated figure; elsewhere nothing is made ahead)."""
+        prepare(self._bands, np.asarray(heights, dtype=float), self._band_norm(np.asarray(levels, dtype=float)))
 
     def _band_norm(self, levels):
         """The colour bands between ``levels``: the same norm for a picture made ahead and the one set."""

@@ -119,7 +119,7 @@ PROFILE_CELL = '''\
 import json, time
 from matplotlib.backends.backend_webagg_core import FigureManagerWebAgg
 from backprop_kit import live
-from backprop_kit.blitting import Blitter
+from backprop_kit.acceleration.blitting import Blitter
 
 _stamps = open("profile-stamps.jsonl", "a")
 

@@ -16,7 +16,6 @@ import matplotlib.pyplot as plt
 from .. import checks, live, twolayer
 from ..curves import CURVE_COLOURS, LiveCurves
 from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
-from ..idle import IdleWork, next_values
 from ..images import show_grid
 from ..layers import LayeredNetworkView, check_widths
 from ..values import format_number
@@ -147,7 +146,6 @@ class InitialisationDemo:
                                                color=WRONG_COLOUR, fontsize=10)
         self.readout = live.Readout()
         self.figure.figure.tight_layout(rect=(0, 0.03, 1, 1))
-        self._ahead = IdleWork()
         self.update(**self.settings)
 
     def _build_data_panel(self):
@@ -225,8 +223,8 @@ class InitialisationDemo:
         })
         self.figure.refresh()
         if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
-            self._ahead.start(functools.partial(train_all, next_c, learning_rate, epochs, activation)
-                              for next_c in next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
+            self.figure.work_ahead(functools.partial(train_all, next_c, learning_rate, epochs, activation)
+                                   for next_c in live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
 
     def app(self):
         s = self.settings

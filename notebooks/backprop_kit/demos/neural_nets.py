@@ -29,7 +29,6 @@ from ..drawing import GraphView
 from ..checklist import CheckList
 from ..gradcheck import GradientComparison, compare_gradients, derivative_through, summary
 from ..graph import ComputationGraph
-from ..idle import IdleWork, next_values
 from ..surfaces import LossSurface, contour_lines
 from ..values import format_value, is_missing
 
@@ -500,7 +499,6 @@ class NeuralNetDemo:
         self._output_curves = {}  # y* -> the two curves of dLoss/dz2 from the student's links
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
         self._grid = self.surface.grid()
-        self._ahead = IdleWork()
         self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
         self.figure.figure.tight_layout(h_pad=2.5)
@@ -533,8 +531,8 @@ class NeuralNetDemo:
         })
         self.figure.refresh()
         if moved_by:  # x is being moved: work out its next surfaces while the kernel waits
-            self._ahead.start(functools.partial(self._prepare_surface, next_x, y_star, loss)
-                              for next_x in next_values(x, moved_by, X_STEP, X_RANGE))
+            self.figure.work_ahead(functools.partial(self._prepare_surface, next_x, y_star, loss)
+                                   for next_x in live.next_values(x, moved_by, X_STEP, X_RANGE))
 
     def _update_checklist(self, x, y_star, w1, w2, kind):
         comparisons, _problem = link_comparisons(self.answers, x, y_star, w1, w2, kind)

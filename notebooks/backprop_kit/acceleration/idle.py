@@ -4,7 +4,8 @@ Between two slider steps the kernel is idle.  ``IdleWork.start(steps)`` runs ``s
 on the kernel's event loop once it has been idle a moment, one step a turn of the loop, so a
 message that comes meanwhile waits for the step being run at most; starting again (the next
 slider move) drops what is left.  Outside a running event loop (a script, a test, nbconvert)
-nothing is run: the work was only ever ahead of time, never needed.
+nothing is run: the work was only ever ahead of time, never needed.  ``LiveFigure.work_ahead``
+runs it for an accelerated figure; ``live.next_values`` names a drag's next values.
 """
 
 import asyncio
@@ -46,12 +47,3 @@ class IdleWork:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-
-
-def next_values(value, moved_by, step, bounds):
-    """The values a slider dragged by ``moved_by`` reaches next: one ``step`` on in the direction it
-    moved, then one back, within ``bounds`` (low, high); rounded to 9 places, as a kept value's key
-    should be (a slider sends -2 + 23 x 0.1 = 0.30000000000000027 for the 0.2 + 0.1 worked out)."""
-    step = step if moved_by > 0 else -step
-    ahead = [round(value + step, 9), round(value - step, 9)]
-    return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]

@@ -1,4 +1,4 @@
-"""backprop_kit.glyphs: text drawn from kept layouts and glyphs is matplotlib's own, pixel for pixel.
+"""backprop_kit.acceleration.glyphs: text drawn from kept layouts and glyphs is matplotlib's own, pixel for pixel.
 
 Independent truth: the same figure on a plain Agg canvas, drawn by matplotlib alone.
 """
@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from backprop_kit.glyphs import keep_glyphs
+from backprop_kit.acceleration.glyphs import keep_glyphs
 
 # What the demos draw: plain and bold numbers, rotated wire labels, the check table's monospace
 # rows with symbols from a fallback font, mathematical text, small italics, an aliased label.
@@ -95,7 +95,7 @@ def test_a_new_renderer_after_a_resize_keeps_glyphs_too():
 
 
 def test_the_kept_glyphs_are_forgotten_past_their_limit(monkeypatch):
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     figure, texts = text_figure()
     everything = _kept_after_drawing(figure, texts)
@@ -133,7 +133,7 @@ def test_a_turned_glyph_is_not_drawn_from_the_upright_one():
 
 
 def test_mathematical_text_alone_is_forgotten_past_the_limit_too(monkeypatch):
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     monkeypatch.setattr(glyphs, "MAX_KEPT", 10)
     figure = Figure(figsize=(4, 3), dpi=100)
@@ -221,7 +221,7 @@ def test_a_new_text_measured_and_drawn_is_laid_out_once(monkeypatch):
 
 def test_the_first_new_number_in_a_font_learns_every_pair_a_number_can_hold(monkeypatch):
     """FreeType lays out one string holding every pair of digits and signs, then no number at all."""
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     figure = Figure(figsize=(3, 2), dpi=130)
     FigureCanvasAgg(figure)
@@ -260,7 +260,7 @@ def test_a_text_with_spaces_is_laid_out_from_its_words_as_freetype_lays_it_out_w
     from matplotlib.backends.backend_agg import get_hinting_flag
     from matplotlib.font_manager import FontProperties
 
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     characters = "0123456789-+.,=()[]|/abcdefghijklmnopqrstuvwxyzAVTWYLfiTe\u2202\u2713\u2717\u00d7\u00b2\u2212\u03c3\u00e9" \
                  + " " * 12
@@ -295,7 +295,7 @@ def test_a_word_is_put_together_from_its_characters_as_freetype_lays_it_out_whol
     from matplotlib.backends.backend_agg import get_hinting_flag
     from matplotlib.font_manager import FontProperties
 
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     rng = random.Random(13)
     alphabets = ["0123456789-.", "0123456789-.\u2212e+",
@@ -333,7 +333,7 @@ def test_a_kerned_pair_is_never_put_together():
     from matplotlib.backends.backend_agg import get_hinting_flag
     from matplotlib.font_manager import FontProperties
 
-    from backprop_kit import glyphs
+    from backprop_kit.acceleration import glyphs
 
     canvas = FigureCanvasAgg(Figure(dpi=130))
     kept = keep_glyphs(canvas)

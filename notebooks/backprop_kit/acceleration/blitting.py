@@ -62,16 +62,10 @@ NOWHERE = np.empty((0, 4), int)  # a place without pixels
 
 
 class Blitter:
-    """Attach to an ipympl figure; call ``request()`` instead of ``canvas.draw_idle()``.
+    """Attach to an ipympl figure; call ``request()`` instead of ``canvas.draw_idle()``."""
 
-    ``blit=False`` draws every frame in full, text as matplotlib draws it (a figure whose
-    artists are replaced, not changed; the tests' reference), and keeps only the sending
-    of frames at once.
-    """
-
-    def __init__(self, figure, blit=True):
+    def __init__(self, figure):
         self.figure = figure
-        self.blit = blit
         self.canvas = figure.canvas
         self.dynamic = []  # animated artists, in the order they are drawn (z-order)
         self._drawn_at = {}  # animated artist -> its place when last drawn (see _place)
@@ -94,14 +88,13 @@ class Blitter:
         self.canvas.handle_draw = self._answer_draw_request
         self.canvas.draw_idle = self._draw_idle  # ipympl itself calls it too (a new browser view)
         self.canvas.mpl_connect("draw_event", self._after_full_draw)
-        if blit:
-            keep_glyphs(self.canvas)  # text drawn again is most of a step: draw it from kept glyphs
+        keep_glyphs(self.canvas)  # text drawn again is most of a step: draw it from kept glyphs
 
     def request(self):
         """Show the figure's current state: a blit when only animated artists changed."""
-        if self.blit and self._background is not None and self.figure.stale:
+        if self._background is not None and self.figure.stale:
             self._learn()
-        self._blit_requested = self.blit and self._background is not None and not self.figure.stale
+        self._blit_requested = self._background is not None and not self.figure.stale
         if self._browser_is_idle():
             self._answer_draw_request()  # send the frame now
         else:
@@ -140,8 +133,6 @@ class Blitter:
 
     def _after_full_draw(self, _event):
         """A full draw just rendered everything but the animated artists: keep it, then add them."""
-        if not self.blit:
-            return
         renderer = self.canvas.get_renderer()
         self._background = np.asarray(renderer.buffer_rgba()).copy()
         leaves = dict(_leaf_artists(self.figure))

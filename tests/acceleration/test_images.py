@@ -1,4 +1,5 @@
-"""Grid images (backprop_kit.images): the pixels matplotlib makes, made faster, and kept while unchanged."""
+"""Grid images (backprop_kit.acceleration.images): the pixels matplotlib makes, made faster, and kept
+while unchanged.  ``images.show_grid`` makes them here as it does on an accelerated figure."""
 
 import matplotlib
 
@@ -10,9 +11,22 @@ import pytest
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import AxesImage
 
-from backprop_kit.images import GridImage, show_grid
+from backprop_kit import live
+from backprop_kit.acceleration.images import GridImage
+from backprop_kit.images import show_grid
 
 RNG = np.random.default_rng(189)
+
+
+class GridImages:
+    """What show_grid asks an accelerated figure's Accelerator for."""
+
+    grid_image = GridImage
+
+
+@pytest.fixture(autouse=True)
+def accelerated_grids(monkeypatch):
+    monkeypatch.setattr(live, "accelerator_of", lambda figure: GridImages)
 
 
 def _both(data, figsize=(4.2, 3.4), limits=None, **settings):

@@ -1,8 +1,10 @@
-"""Blitting (backprop_kit.blitting) shows exactly what a full redraw would, only faster.
+"""Blitting (backprop_kit.acceleration.blitting) shows exactly what a full redraw would, only faster.
 
-Each test drives two live figures through the same changes, one blitting and one
-redrawing everything, answering draw requests as the browser's ipympl front end would
-(``canvas.handle_draw``), and compares the pixels after every change.
+Each test drives two live figures through the same changes, one accelerated and one plain
+(``blit=False``: redrawing everything), answering draw requests as the browser's ipympl front
+end would (``canvas.handle_draw``), and compares the pixels after every change.  The plain one
+draws its grids as the accelerated one does (GridImage, compared with matplotlib's own images
+in test_images.py), so that only blitting is compared.
 """
 
 import functools
@@ -12,39 +14,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from backprop_kit import blitting, live
+from backprop_kit import live
+from backprop_kit.acceleration import blitting
 from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
+from tests.acceleration.test_images import accelerated_grids  # noqa: F401 (an autouse fixture)
 from tests.conftest import NOTEBOOKS
 from tests.demos import another_value, demo_controls, solution_demos
-from tests.screens import painted
+from tests.screens import BrowserScreen, differing_pixels, shown
 from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
-
-
-def shown(live_figure):
-    """Answer the browser's draw request; return the pixels it would be sent."""
-    canvas = live_figure.figure.canvas
-    canvas.handle_draw({})
-    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-
-
-def differing_pixels(a, b):
-    return int((a != b).any(axis=2).sum())
-
-
-class BrowserScreen:
-    """The picture a browser shows from the frames a live figure's canvas sends (the demo page's
-    front end, which reads pastes, or ipympl's own, which draws a diff at the top left)."""
-
-    def __init__(self, canvas, monkeypatch, takes_pastes):
-        self.canvas, self.picture = canvas, None
-        monkeypatch.setattr(canvas, "send_binary", self.paint)
-        canvas.syncing_data_url = False  # as once a front end shows the canvas
-        if takes_pastes:
-            canvas.handle_bpk_paste_frames({})
-
-    def paint(self, png):
-        self.picture = painted(self.picture, png, self.canvas._current_image_mode)
 
 
 class TextAndBar:
@@ -74,7 +52,7 @@ def test_blitting_matches_a_full_redraw_and_uses_blits(ipympl_backend):
         blitted.set(height, top)
         redrawn.set(height, top)
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at height {height}"
-    blitter = blitted.live._blitter
+    blitter = blitted.live.accelerator.blitter
     assert blitter.blits >= 3, "changes of the text and bar alone should be blitted"
     assert blitter.full_draws == 2, "the first draw and learning the changing artists draw in full; new limits do not"
     assert blitted.label in blitter.dynamic and blitted.bar in blitter.dynamic
@@ -111,7 +89,7 @@ class RescaledCurves:
 def test_new_limits_redraw_only_their_axes_and_look_as_a_full_redraw(ipympl_backend):
     blitted, redrawn = RescaledCurves(blit=True), RescaledCurves(blit=False)
     assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0
-    blitter = blitted.live._blitter
+    blitter = blitted.live.accelerator.blitter
     # learn both curves; change one; new limits whose tick labels ("1000") reach into the left axes
     # and under the figure's text; then the curve that only moved with the limits changes
     steps = [(0.8, 0.6, 1), (1.5, 0.6, 2), (900, 0.6, 1000), (900, 300, 1000), (1.5, 0.6, 2)]
@@ -152,7 +130,7 @@ def test_new_limits_work_each_axis_ticks_out_once(ipympl_backend, monkeypatch):
     worked_out = []
     update_ticks = Axis._update_ticks
     monkeypatch.setattr(Axis, "_update_ticks", lambda axis: worked_out.append(axis) or update_ticks(axis))
-    blitter = blitted.live._blitter
+    blitter = blitted.live.accelerator.blitter
     draws = blitter.full_draws
     for number, top in enumerate((3, 5), start=blitter.background_redraws + 1):
         worked_out.clear()
@@ -168,7 +146,7 @@ def test_limits_seen_before_put_back_the_background_kept_for_them(ipympl_backend
     """A drag moves limits back and forth between round numbers: the background drawn for limits an
     axes had before is put back, not drawn again, and looks as a full redraw."""
     blitted, redrawn = TextAndBar(blit=True), TextAndBar(blit=False)
-    blitter = blitted.live._blitter
+    blitter = blitted.live.accelerator.blitter
     # ...; wider tick labels ("1000") widen the axes' zone: what was kept for the narrower one goes
     steps = [(0.8, 2), (1.3, 2), (2.5, 3), (1.0, 2), (2.6, 3), (5.0, 8), (1.1, 2), (2.4, 3), (800, 1000),
              (2.2, 3)]
@@ -189,7 +167,7 @@ def test_kept_backgrounds_are_bounded_in_bytes(ipympl_backend, monkeypatch):
         blitted.set(height, top)
         redrawn.set(height, top)
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(height, top)}"
-    assert blitted.live._blitter.background_redraws == 2, "past the limit nothing is kept: drawn again"
+    assert blitted.live.accelerator.blitter.background_redraws == 2, "past the limit nothing is kept: drawn again"
 
 
 def test_new_limits_under_a_layout_engine_draw_in_full(ipympl_backend):
@@ -203,12 +181,12 @@ def test_new_limits_under_a_layout_engine_draw_in_full(ipympl_backend):
             line.set_ydata([0, top])
             figure.refresh()
             canvas.handle_draw({})
-        draws = figure._blitter.full_draws
+        draws = figure.accelerator.blitter.full_draws
         line.set_ydata([0, 1000])
         figure.axes.set_ylim(0, 1000)
         figure.refresh()
         canvas.handle_draw({})
-        assert figure._blitter.full_draws - draws == draws_for_new_limits, layout
+        assert figure.accelerator.blitter.full_draws - draws == draws_for_new_limits, layout
 
 
 def forward(x, y, z):
@@ -226,15 +204,15 @@ def test_notebook_1_demo_looks_the_same_blitted(ipympl_backend, monkeypatch):
     blitted = staged.StagedComputationDemo(forward, backward, EDGES)
     monkeypatch.setattr(live, "LiveFigure", functools.partial(live.LiveFigure, blit=False))
     redrawn = staged.StagedComputationDemo(forward, backward, EDGES)
-    assert blitted.figure._blitter.blit and not redrawn.figure._blitter.blit
+    assert blitted.figure.accelerator is not None and redrawn.figure.accelerator is None, "blit=False: a plain figure"
     shown(blitted.figure), shown(redrawn.figure)
     for inputs in [dict(x=-1.5, y=5, z=-4), dict(x=-2, y=5, z=-4), dict(x=-2, y=5, z=0),
                    dict(x=-2, y=5, z=-4), dict(x=1, y=2, z=3.5), dict(x=1.5, y=2, z=3.5)]:
         blitted.update(**inputs)
         redrawn.update(**inputs)
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"at {inputs}"
-    assert blitted.figure._blitter.blits >= 2
-    assert redrawn.figure._blitter.blits == 0 and redrawn.figure._blitter.dynamic == []
+    assert blitted.figure.accelerator.blitter.blits >= 2
+    assert not any(artist.get_animated() for artist in redrawn.figure.figure.findobj())
     assert not blitted.figure.figure.stale, \
         "a draw must leave the figure fresh, or it asks the browser for frames again and again"
 
@@ -266,7 +244,7 @@ def test_a_line_paints_only_inside_its_place(ipympl_backend, style):
     assert painted.sum() > 300, "the line should paint something"
     height = painted.shape[0]
     inside = np.zeros_like(painted)
-    place = figure._blitter._place(line, canvas.get_renderer())
+    place = figure.accelerator.blitter._place(line, canvas.get_renderer())
     assert 8 <= len(place) <= blitting.MAX_LINE_BOXES
     for rectangle in place:
         inside[blitting._region(rectangle, height)] = True
@@ -277,7 +255,7 @@ def test_a_line_paints_only_inside_its_place(ipympl_backend, style):
 def test_without_ipympl_there_is_no_blitting():
     matplotlib.use("Agg")
     figure = live.LiveFigure()
-    assert figure._blitter is None
+    assert figure.accelerator is None
     figure.refresh()  # nothing to show outside a kernel, and no error
     plt.close(figure.figure)
 
@@ -287,7 +265,7 @@ def test_a_lone_change_is_sent_at_once_and_a_fast_drag_waits_for_the_browser(ipy
     clock = [100.0]
     monkeypatch.setattr(blitting.time, "monotonic", lambda: clock[0])
     figure, reference = TextAndBar(blit=True), TextAndBar(blit=False)
-    canvas, blitter = figure.live.figure.canvas, figure.live._blitter
+    canvas, blitter = figure.live.figure.canvas, figure.live.accelerator.blitter
     frames, asks = [], []
     monkeypatch.setattr(canvas, "send_binary", frames.append)
     monkeypatch.setattr(blitter, "_ask_browser", lambda: asks.append(clock[0]))
@@ -330,7 +308,7 @@ def test_notebook_5_demo_looks_the_same_blitted_when_its_contours_are_replaced(i
         blitted.update(**settings)
         redrawn.update(**settings)
         assert differing_pixels(shown(blitted.figure), shown(redrawn.figure)) == 0, f"after {change}"
-    assert blitted.figure._blitter.blits >= 1, "a move of w1 or w2 that keeps the loss curve's limits is blitted"
+    assert blitted.figure.accelerator.blitter.blits >= 1, "a move of w1 or w2 that keeps the loss curve's limits is blitted"
     assert not blitted.figure.figure.stale, "a draw must leave the figure fresh"
 
 
@@ -386,7 +364,7 @@ def test_a_legend_is_drawn_again_only_when_it_moves_or_what_it_covers_changes(ip
             figure.set(x, y)
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0, f"at {(x, y)}"
         draws.append(blitted.legend_draws)
-    assert blitted.live._blitter.blits >= 3
+    assert blitted.live.accelerator.blitter.blits >= 3
     assert draws[3] == draws[1], "the legend did not move and the curves it covers did not change"
     assert draws[4] > draws[3], "the moving curve took the legend's place: it must be drawn elsewhere"
     assert draws[5] > draws[4], "the corner is free again: the legend goes back"
@@ -422,7 +400,7 @@ def test_a_legend_redrawn_in_a_repaint_is_laid_out_and_placed_once(ipympl_backen
         assert not {"_find_best_position", "get_bbox"} & (set(vars(blitted.legend))
                                                           | set(vars(blitted.legend._legend_box))), \
             "what was worked out was kept after the repaint"
-    assert blitted.live._blitter.full_draws == 2
+    assert blitted.live.accelerator.blitter.full_draws == 2
 
 
 def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, monkeypatch):
@@ -430,7 +408,7 @@ def test_sending_a_frame_does_not_ask_the_browser_for_another(ipympl_backend, mo
     a legend's boxes moved by drawing) is drawn in full next time, and in Voila the browser was asked
     for frames for ever."""
     demo = staged.StagedComputationDemo(forward, backward, EDGES)
-    blitter = demo.figure._blitter
+    blitter = demo.figure.accelerator.blitter
     asks = []
     monkeypatch.setattr(blitter, "_ask_browser", lambda: asks.append(1))
     for inputs in [dict(x=-2, y=5, z=-4), dict(x=-1.9, y=5, z=-4), dict(x=-1.8, y=5, z=-4), dict(x=-1, y=5, z=0)]:
@@ -462,7 +440,7 @@ def test_every_demo_looks_the_same_blitted_whatever_the_controls_do(name, ipympl
             assert differing_pixels(shown(fast.figure), shown(full.figure)) == 0, what
             assert differing_pixels(screen.picture, shown(full.figure)) == 0, f"the browser's picture: {what}"
         assert not fast.figure.figure.stale
-    assert sum(demo.figure._blitter.blits for demo in blitted) > 0, "no change was blitted: nothing tested"
+    assert sum(demo.figure.accelerator.blitter.blits for demo in blitted) > 0, "no change was blitted: nothing tested"
 
 
 def test_the_browser_shows_the_figure_from_cut_diff_frames(ipympl_backend, monkeypatch):
@@ -520,7 +498,7 @@ def test_a_changed_text_is_laid_out_once_in_a_repaint_and_as_drawn_by_a_full_red
         assert differing_pixels(shown(blitted.live), shown(redrawn.live)) == 0
         assert layouts.count(blitted.label) == 1, "the changed label was laid out more than once"
         assert "_get_layout" not in vars(blitted.label), "the layout was kept after the repaint"
-    assert blitted.live._blitter.blits >= 2
+    assert blitted.live.accelerator.blitter.blits >= 2
 
 
 @pytest.mark.parametrize("boxstyle", ["round,pad=0.3", "square,pad=0.5", "round,pad=0.3,rounding_size=0.9",
@@ -545,7 +523,7 @@ def test_a_framed_text_paints_only_inside_its_place(ipympl_backend, boxstyle):
         assert painted.sum() > 500, "the frame should paint something"
         height = painted.shape[0]
         inside = np.zeros_like(painted)
-        for rectangle in figure._blitter._place(note, renderer):
+        for rectangle in figure.accelerator.blitter._place(note, renderer):
             inside[blitting._region(rectangle, height)] = True
         assert not (painted & ~inside).any(), f"{(painted & ~inside).sum()} pixels outside at {rotation} degrees"
         exact = note.get_bbox_patch().get_window_extent(renderer)
@@ -572,4 +550,4 @@ def test_an_artist_hidden_where_nothing_else_is_drawn_is_wiped_away(ipympl_backe
             figure.live.refresh()
         mine, theirs = (shown(f.live) for f in figures)
         assert differing_pixels(mine, theirs) == 0, f"{text!r} visible={visible}"
-    assert figures[0].live._blitter.blits >= 2, "the note's changes should be blits"
+    assert figures[0].live.accelerator.blitter.blits >= 2, "the note's changes should be blits"

@@ -1,9 +1,9 @@
-"""backprop_kit.idle: work run while the kernel waits, one step a turn of its event loop."""
+"""backprop_kit.acceleration.idle: work run while the kernel waits, one step a turn of its event loop."""
 
 import asyncio
 import concurrent.futures
 
-from backprop_kit.idle import IdleWork
+from backprop_kit.acceleration.idle import IdleWork
 from tests.conftest import run_on_own_loop, until_idle_work_done
 
 

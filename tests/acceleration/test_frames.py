@@ -1,4 +1,4 @@
-"""backprop_kit.frames: diff frames cut to the changes, as a PNG whose blank rows are written
+"""backprop_kit.acceleration.frames: diff frames cut to the changes, as a PNG whose blank rows are written
 from kept deflated zeros (diff_png) or as raw rectangles (raw_pastes, for the demo page).
 
 Independent truth: Pillow's PNG decoder and zlib's own inflate, which checks the Adler-32
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.transforms import Bbox
 
-from backprop_kit.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png
+from backprop_kit.acceleration.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png
 from tests.screens import chunks, decoded, painted, raw_places
 
 
