@@ -128,13 +128,14 @@ class LiveFigure:
     def refresh(self):
         if self.accelerator is not None:
             try:
-                self.accelerator.request()
-                return
+                if self.accelerator.attached:  # (a failure answering the browser detaches it)
+                    self.accelerator.request()
+                    return
             except Exception:  # the layer failed on this figure: from now on it is drawn plainly
                 log.debug("the acceleration layer failed: the figure is drawn plainly", exc_info=True)
                 self.accelerator.detach()
-                _accelerators.pop(self.figure, None)
-                self.accelerator = None
+            _accelerators.pop(self.figure, None)
+            self.accelerator = None
         if self.interactive:
             self.figure.canvas.draw_idle()
         elif self.widget is not None and _in_kernel():
@@ -167,7 +168,8 @@ def _accelerated(figure):
 def accelerator_of(figure):
     """The Accelerator on ``figure`` (a live figure's), or None: it is drawn plainly."""
     accelerator = _accelerators.get(figure)
-    return accelerator() if accelerator is not None else None
+    accelerator = accelerator() if accelerator is not None else None
+    return accelerator if accelerator is not None and accelerator.attached else None
 
 
 def slider(name, value, low, high, step=0.1, description=None, integer=False):
