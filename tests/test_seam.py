@@ -146,7 +146,11 @@ def test_a_kit_without_the_layer_draws_plainly(ipympl_backend, monkeypatch, caps
     assert capsys.readouterr() == ("", "")
 
 
-def test_a_layer_that_fails_later_detaches_and_the_figure_goes_on_plainly(ipympl_backend, monkeypatch, capsys):
+@pytest.mark.parametrize("sent", ["at once", "when the browser asks"])
+def test_a_layer_that_fails_later_detaches_and_the_figure_goes_on_plainly(sent, ipympl_backend, monkeypatch,
+                                                                          capsys):
+    """A repaint raises, in a refresh (the frame sent at once) or in answering the browser's request:
+    the layer lets go of the figure, which shows the picture a plain figure shows from then on."""
     from backprop_kit.acceleration import blitting
 
     figure, reference = live.LiveFigure(figsize=(4, 3)), live.LiveFigure(figsize=(4, 3), blit=False)
@@ -164,14 +168,20 @@ def test_a_layer_that_fails_later_detaches_and_the_figure_goes_on_plainly(ipympl
         raise RuntimeError("a repaint went wrong")
 
     monkeypatch.setattr(blitting.Blitter, "_repaint_changes", broken)
-    monkeypatch.setattr(blitting.time, "monotonic", lambda: 1e9)  # the browser is idle: sent at once
-    figure.figure.canvas.syncing_data_url = False
+    if sent == "at once":
+        monkeypatch.setattr(blitting.time, "monotonic", lambda: 1e9)  # the browser is idle
+        figure.figure.canvas.syncing_data_url = False
     for live_figure, line in zip((figure, reference), lines):
         line.set_ydata([0, 0.5])
         live_figure.refresh()
-    assert figure.accelerator is None and not accelerator.attached and plain(figure)
+    assert differing_pixels(shown(figure), shown(reference)) == 0
+    assert not accelerator.attached and live.accelerator_of(figure.figure) is None
     assert not CANVAS_HOOKS & set(vars(figure.figure.canvas)) and not lines[0].get_animated()
     assert not hasattr(figure.figure.canvas.get_renderer(), "_keeps_glyphs"), "the renderer still keeps glyphs"
+    for live_figure, line in zip((figure, reference), lines):
+        line.set_ydata([0, 0.7])
+        live_figure.refresh()
+    assert figure.accelerator is None and plain(figure)
     assert differing_pixels(shown(figure), shown(reference)) == 0
     assert capsys.readouterr() == ("", "")
 

@@ -16,10 +16,12 @@ import weakref
 
 from . import needs
 
-needs.check(["numpy", "matplotlib"])  # before importing them: one sentence instead of a traceback
-
-import matplotlib  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+try:  # a student's stack may lack them: one sentence naming what to install, not a traceback
+    import matplotlib
+    import matplotlib.pyplot as plt
+except ImportError as error:
+    raise needs.missing("numpy", "matplotlib") from error
+needs.check(["numpy", "matplotlib"])  # too old (read from the modules just imported)
 
 try:  # widgets are optional: the drawing and checks work without them
     import ipywidgets as widgets
@@ -38,7 +40,9 @@ CHAR_EM = 0.6
 BESIDE_FIGURES_UP_TO_IN = 8
 # Set by projector_mode(): how much larger than normal figures and widget text are drawn.
 _projector_scale = None
-_accelerators = weakref.WeakKeyDictionary()  # figure -> the acceleration layer's Accelerator on it
+# figure -> a weak reference to the Accelerator on it (which holds the figure: held strongly here,
+# it would keep every figure alive)
+_accelerators = weakref.WeakKeyDictionary()
 log = logging.getLogger(__name__)
 
 
@@ -124,13 +128,14 @@ class LiveFigure:
     def refresh(self):
         if self.accelerator is not None:
             try:
-                self.accelerator.request()
-                return
+                if self.accelerator.attached:  # (a failure answering the browser detaches it)
+                    self.accelerator.request()
+                    return
             except Exception:  # the layer failed on this figure: from now on it is drawn plainly
                 log.debug("the acceleration layer failed: the figure is drawn plainly", exc_info=True)
                 self.accelerator.detach()
-                _accelerators.pop(self.figure, None)
-                self.accelerator = None
+            _accelerators.pop(self.figure, None)
+            self.accelerator = None
         if self.interactive:
             self.figure.canvas.draw_idle()
         elif self.widget is not None and _in_kernel():
@@ -156,13 +161,15 @@ def _accelerated(figure):
         log.debug("no acceleration for this figure", exc_info=True)
         return None
     if accelerator is not None:
-        _accelerators[figure] = accelerator
+        _accelerators[figure] = weakref.ref(accelerator)
     return accelerator
 
 
 def accelerator_of(figure):
     """The Accelerator on ``figure`` (a live figure's), or None: it is drawn plainly."""
-    return _accelerators.get(figure)
+    accelerator = _accelerators.get(figure)
+    accelerator = accelerator() if accelerator is not None else None
+    return accelerator if accelerator is not None and accelerator.attached else None
 
 
 def slider(name, value, low, high, step=0.1, description=None, integer=False):

@@ -74,10 +74,12 @@ def check(packages=tuple(NEEDED)):
         raise MissingPackage(sentence)
 
 
-def missing(package):
-    """MissingPackage for ``package``, installed or not: it could not be imported."""
-    return MissingPackage(problem([package]) or _sentence([f"{package}, which did not import"],
-                                                         [f'"{requirement(package)}"']))
+def missing(*packages):
+    """MissingPackage for ``packages`` when one of them could not be imported: those missing or
+    too old, else the first, named as not importing."""
+    first = packages[0]
+    return MissingPackage(problem(packages) or _sentence([f"{first}, which did not import"],
+                                                        [f'"{requirement(first)}"']))
 
 
 def _sentence(wrong, named):

@@ -551,3 +551,22 @@ def test_an_artist_hidden_where_nothing_else_is_drawn_is_wiped_away(ipympl_backe
         mine, theirs = (shown(f.live) for f in figures)
         assert differing_pixels(mine, theirs) == 0, f"{text!r} visible={visible}"
     assert figures[0].live.accelerator.blitter.blits >= 2, "the note's changes should be blits"
+
+
+def test_the_tested_matplotlib_leaves_animated_images_out_of_a_full_draw():
+    """The blitter animates a changing image and draws it over the background itself, which holds
+    only where Axes.draw leaves animated images out (matplotlib 3.11; up to 3.10 it drew them, so a
+    blitted image was drawn twice): acceleration.TESTED must name only such releases."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    pictures = []
+    for animated in (False, True):
+        figure = Figure(figsize=(2, 2), dpi=50)
+        FigureCanvasAgg(figure)
+        ax = figure.add_subplot()
+        image = ax.imshow(np.eye(3), alpha=0.5, visible=animated)  # (the reference: no image drawn)
+        image.set_animated(animated)
+        figure.canvas.draw()
+        pictures.append(np.asarray(figure.canvas.buffer_rgba()).copy())
+    assert differing_pixels(*pictures) == 0, "an animated image was drawn by a full draw"
