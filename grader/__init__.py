@@ -1,1 +1,1 @@
-"""TA tools: build the notebooks from their masters and grade submissions with Otter."""
+"""TA tools: build the notebooks from their Otter masters and grade submissions, each in a sandbox."""

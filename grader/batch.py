@@ -297,7 +297,7 @@ _shared_pool = None
 
 
 def _pool():
-    """One warm engine per process for ``grade_files`` (tests, the single-file command)."""
+    """One grading pool per process for ``grade_files`` (tests, the single-file command)."""
     global _shared_pool
     if _shared_pool is None or _shared_pool.closed:
         _shared_pool = Pool()

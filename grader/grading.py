@@ -225,7 +225,7 @@ def _cell_error(error, cells):
 def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G"):
     """Grade one submission (.ipynb or export .zip) with ``autograder_zip``; return a ``Grade``.
 
-    Uses a warm engine kept for the life of this process (started on first use).
+    Uses a grading pool kept for the life of this process.
     """
     from . import batch
 
