@@ -17,6 +17,7 @@ hands students, ``ANSWER_HELPERS``) scores 0, with the function named; one whose
 answer differentiated the student's own function numerically is flagged for a TA.
 """
 
+import inspect
 import json
 import os
 import shutil
@@ -136,8 +137,8 @@ def run_tests(test_files, session):
     """Run every test file against the student's process: ``{question: {score, possible, checks}}``."""
     from otter.test_files.abstract_test import TestCaseResult
 
-    names = sorted({p for f in test_files.values() for case in f.test_cases for p in case.body._get_func_params()
-                    if p != "env"})
+    names = sorted({p for f in test_files.values() for case in f.test_cases
+                    for p in inspect.signature(case.body.test_func).parameters if p != "env"})
     environment = {}
     try:
         kinds = session.kinds(names)
