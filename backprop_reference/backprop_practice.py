@@ -7,7 +7,7 @@ definition the student's package holds; the problems themselves (``random_units`
 
 import numpy as np
 
-from backprop_kit.gradcheck import numerical_gradient
+from backprop_kit.model.gradcheck import numerical_gradient
 
 
 def sigmoid(z):

@@ -305,6 +305,16 @@ def _pool():
     return _shared_pool
 
 
+def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G"):
+    """Grade one submission (.ipynb or export .zip) with ``autograder_zip``; return a ``Grade``.
+
+    Uses a grading pool kept for the life of this process.
+    """
+    name = grading.assignment_of(autograder_zip)
+    return grade_files([Path(submission)], {name: Path(autograder_zip)}, time_limit=time_limit,
+                       memory_limit=memory_limit)[0]
+
+
 def grade_files(paths, autograders, *, time_limit=120, memory_limit="4G", workers=1):
     """Grade the given files (no output folder); return their Grades in the same order."""
     planned = []

@@ -27,10 +27,11 @@ from .build import master_names, outputs_for
 
 DEFAULT_PORT = 8866
 DEFAULT_SCALE = 1.3
-# The demo page's Voila template (Voila's lab template plus one script; see its files), found
-# by Voila through the Jupyter data path.
+# The demo page's Voila template: Voila's lab template (demo_page/) plus the acceleration layer's
+# script that draws its frames (kept with that layer), put together where Voila's data path finds it.
 TEMPLATE = "backprop-kit"
-TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
+PAGE = Path(__file__).resolve().parent / "demo_page"
+FRAMES_SCRIPT = "figure-frames.js"
 # Front-end extensions in the environment that the demos do not use: in Voila's page they only
 # add start-up time and console errors (they expect JupyterLab's menus and editors).
 UNUSED_EXTENSIONS = ["ipylab", "jupyterlab-jupytext", "@jupyter-notebook/lab-extension",
@@ -49,7 +50,7 @@ def demo_notebook(solution):
     """The demo copy of one solution notebook (an nbformat notebook), for Voila."""
     notebook = nbformat.read(solution, as_version=4)
     cells = [nbformat.v4.new_code_cell(
-        "from backprop_kit import live\n"
+        "from backprop_kit.widgets import live\n"
         "live.projector_mode(PROJECTOR_SCALE)  # big type for a projector")]
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -110,10 +111,23 @@ def voila_command(target, port=DEFAULT_PORT, extra=()):
             *(f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS), *extra]
 
 
-def voila_environment(environment=None):
-    """Voila's environment variables (``os.environ`` by default) with the kit's template on the data path."""
+def write_template(folder):
+    """Put the demo page's Voila template together under ``folder``; return the data path to give Voila."""
+    from backprop_kit import acceleration
+
+    root = Path(folder) / "jupyter"
+    template = root / "voila" / "templates" / TEMPLATE
+    (template / "static").mkdir(parents=True, exist_ok=True)
+    for part in PAGE.iterdir():
+        shutil.copy(part, template / part.name)
+    shutil.copy(Path(acceleration.__file__).parent / FRAMES_SCRIPT, template / "static" / FRAMES_SCRIPT)
+    return root
+
+
+def voila_environment(template_root, environment=None):
+    """Voila's environment variables (``os.environ`` by default) with ``template_root`` first on the data path."""
     environment = dict(os.environ if environment is None else environment)
-    paths = [str(TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(os.pathsep))]
+    paths = [str(template_root), *filter(None, environment.get("JUPYTER_PATH", "").split(os.pathsep))]
     environment["JUPYTER_PATH"] = os.pathsep.join(paths)
     return environment
 
@@ -136,11 +150,12 @@ def main(argv=None):
     # a plain `kill` stops the server too, and the scratch folder goes with it
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        paths = prepare(names, folder, args.scale)
-        target = paths[0] if len(args.names) == 1 else folder  # one name: that app; else a list
+        paths = prepare(names, folder / "notebooks", args.scale)
+        template_root = write_template(folder / "page")
+        target = paths[0] if len(args.names) == 1 else folder / "notebooks"  # one name: that app; else a list
         print(f"Serving {', '.join(names)} at http://127.0.0.1:{args.port}/  (Ctrl+C stops)", flush=True)
-        server = subprocess.Popen(voila_command(target, args.port, voila_options), cwd=folder,
-                                  env=voila_environment())
+        server = subprocess.Popen(voila_command(target, args.port, voila_options), cwd=folder / "notebooks",
+                                  env=voila_environment(template_root))
         return server.wait()
     except KeyboardInterrupt:  # Voila got the Ctrl+C too and is stopping
         return 0

@@ -1,4 +1,4 @@
-"""Grades: what grading one submission found, in plain words, and ``grade()`` for one file.
+"""Grades: what grading one submission found, in plain words.
 
 ``grader.engine`` runs Otter's tests against the student's sandboxed process; this
 module turns what came back into a ``Grade`` a test or a TA can read, and checks it
@@ -220,15 +220,3 @@ def _cell_error(error, cells):
     return f"{place} raised {error['error'].strip()}"
 
 
-# ---------------------------------------------------------------------------- one submission
-
-def grade(submission, autograder_zip, *, time_limit=120, memory_limit="4G"):
-    """Grade one submission (.ipynb or export .zip) with ``autograder_zip``; return a ``Grade``.
-
-    Uses a grading pool kept for the life of this process.
-    """
-    from . import batch
-
-    name = assignment_of(autograder_zip)
-    return batch.grade_files([Path(submission)], {name: Path(autograder_zip)}, time_limit=time_limit,
-                             memory_limit=memory_limit)[0]

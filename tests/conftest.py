@@ -3,7 +3,7 @@
 import pytest
 
 from grader.build import ROOT, master_names, outputs_for
-from grader.grading import grade
+from grader.batch import grade
 
 NOTEBOOKS = master_names()
 

@@ -14,15 +14,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from backprop_kit import live
+from backprop_kit.widgets import live
 from backprop_kit.acceleration import blitting
 from backprop_kit.demos import neural_nets
 from backprop_kit.demos import staged_computation as staged
-from tests.acceleration.test_images import accelerated_grids  # noqa: F401 (an autouse fixture)
 from tests.conftest import NOTEBOOKS
-from tests.demos import another_value, demo_controls, solution_demos
-from tests.screens import BrowserScreen, differing_pixels, shown
-from tests.test_neural_nets_demo import answers as neural_net_answers  # a reference implementation
+from tests.support.driving import another_value, demo_controls, solution_demos
+from tests.support.screens import BrowserScreen, differing_pixels, shown
+from tests.support.neural_nets_reference import answers as neural_net_answers
+
+pytestmark = pytest.mark.usefixtures("accelerated_grids")  # grids drawn as on an accelerated figure
 
 
 class TextAndBar:
@@ -333,7 +334,7 @@ class CurvesWithLegend:
     """LiveCurves with a legend at loc="best": a curve that stays, a short one that moves."""
 
     def __init__(self, blit):
-        from backprop_kit.curves import LiveCurves
+        from backprop_kit.views.curves import LiveCurves
 
         self.live = live.LiveFigure(figsize=(4, 3), blit=blit)
         self.curves = LiveCurves(self.live.axes, ["still", "moving"], y_limits="from_zero")

@@ -13,7 +13,7 @@ import pytest
 from matplotlib.transforms import Bbox
 
 from backprop_kit.acceleration.frames import MAX_PIECES, TILE_PX, DiffFrames, changed_rectangles, diff_png
-from tests.screens import chunks, decoded, painted, raw_places
+from tests.support.screens import chunks, decoded, painted, raw_places
 
 
 def image_data(png):

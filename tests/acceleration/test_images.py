@@ -11,22 +11,14 @@ import pytest
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import AxesImage
 
-from backprop_kit import live
+from backprop_kit.widgets import live
 from backprop_kit.acceleration.images import GridImage
-from backprop_kit.images import show_grid
+from backprop_kit.views.images import show_grid
 
 RNG = np.random.default_rng(189)
 
 
-class GridImages:
-    """What show_grid asks an accelerated figure's Accelerator for."""
-
-    grid_image = GridImage
-
-
-@pytest.fixture(autouse=True)
-def accelerated_grids(monkeypatch):
-    monkeypatch.setattr(live, "accelerator_of", lambda figure: GridImages)
+pytestmark = pytest.mark.usefixtures("accelerated_grids")
 
 
 def _both(data, figsize=(4.2, 3.4), limits=None, **settings):

@@ -114,8 +114,9 @@ def demo_server(names, folder, home, log_path, scale=demo.DEFAULT_SCALE):
     """``./kit demo`` for ``names``: the demo copies in ``folder``, one Voila server listing them all."""
     demo.prepare(names, folder, scale)
     port = free_port()
+    template_root = demo.write_template(Path(home) / "demo-page")
     return Server(demo.voila_command(folder, port, ["--no-browser"]), port, folder, home, log_path,
-                  environment=demo.voila_environment)
+                  environment=lambda env: demo.voila_environment(template_root, env))
 
 
 def demo_url(server, name):

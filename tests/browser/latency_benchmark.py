@@ -98,7 +98,7 @@ new MutationObserver(changes => {
 BASELINE_CELL = '''\
 import ipywidgets as widgets
 from IPython import get_ipython
-from backprop_kit import live
+from backprop_kit.widgets import live
 
 def _inline_backend():
     get_ipython().run_line_magic("matplotlib", "inline")
@@ -118,7 +118,7 @@ live.controls = _interact_controls
 PROFILE_CELL = '''\
 import json, time
 from matplotlib.backends.backend_webagg_core import FigureManagerWebAgg
-from backprop_kit import live
+from backprop_kit.widgets import live
 from backprop_kit.acceleration.blitting import Blitter
 
 _stamps = open("profile-stamps.jsonl", "a")
@@ -301,8 +301,9 @@ def main(argv=None):
         prepare(names, folder, args.scale, args.profile)
         port = harness.free_port()
         command = demo.voila_command(folder, port, ["--no-browser"])
+        template_root = demo.write_template(Path(tmp) / "demo-page")
         with harness.Server(command, port, folder, home, Path(tmp) / "voila.log",
-                            environment=demo.voila_environment) as server, \
+                            environment=lambda env: demo.voila_environment(template_root, env)) as server, \
                 sync_playwright() as playwright:
             browser = harness.launch(playwright)
             for name in names:

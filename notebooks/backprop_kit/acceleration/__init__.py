@@ -1,9 +1,11 @@
 """The acceleration layer: a live ipympl figure redrawn in a few ms a slider step.
 
 The teaching package draws with public matplotlib only; this layer makes its live figures
-fast by re-doing private parts of matplotlib and ipympl (``blitting``: redraw only what
+fast by re-doing private parts of matplotlib and ipympl (``accelerator``: one figure's parts
+put together, and taken apart if they ever fail; ``blitting``: redraw only what
 changed; ``glyphs``: text from kept glyphs; ``frames``: frames cut to the changed pixels;
-``images``: grid images sampled with numpy; ``idle``: work done while the kernel waits).
+``images``: grid images sampled with numpy; ``idle``: work done while the kernel waits;
+``figure-frames.js``: the demo page's script that draws those frames in the browser).
 Those parts change between releases, so it switches itself on only on the stack it was
 tested on (``TESTED``) and only for an ipympl figure; ``live.py`` imports it lazily and
 draws the figure plainly (changed artists, ``draw_idle``) wherever it is off or fails.

@@ -21,12 +21,13 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import checks, live
-from ..curves import LiveCurves
-from ..drawing import GraphView
-from ..gradcheck import compare_gradients, numerical_gradient, summary
-from ..graph import ComputationGraph
-from ..heatmaps import GradientHeatmap
+from .. import checks
+from ..widgets import live
+from ..views.curves import LiveCurves
+from ..views.drawing import GraphView
+from ..model.gradcheck import compare_gradients, numerical_gradient, summary
+from ..model.graph import ComputationGraph
+from ..views.heatmaps import GradientHeatmap
 from ..values import format_value, is_missing
 
 SUBSCRIPTS = str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089")

@@ -19,12 +19,13 @@ from html import escape
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import checks, live
-from ..drawing import GraphView
-from ..gradbars import GradientBars
-from ..gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
-from ..graph import ComputationGraph
-from ..regions import DecisionRegions
+from .. import checks
+from ..widgets import live
+from ..views.drawing import GraphView
+from ..views.gradbars import GradientBars
+from ..model.gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
+from ..model.graph import ComputationGraph
+from ..views.regions import DecisionRegions
 from ..values import format_value, is_missing
 
 MINUS = "\u2212"
@@ -533,8 +534,6 @@ class ClassifierBuilder:
         self.figure.refresh()
 
     def app(self):
-        import ipywidgets as widgets
-
         return live.app(live.panel([*self.dropdowns.values(), self.none_valid]), self.figure,
                         self.readout.widget, self.code)
 

@@ -13,11 +13,13 @@ import functools
 import numpy as np
 import matplotlib.pyplot as plt
 
-from .. import checks, live, twolayer
-from ..curves import CURVE_COLOURS, LiveCurves
-from ..drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
-from ..images import show_grid
-from ..layers import LayeredNetworkView, check_widths
+from .. import checks
+from ..widgets import live
+from ..model import twolayer
+from ..views.curves import CURVE_COLOURS, LiveCurves
+from ..views.drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
+from ..views.images import show_grid
+from ..views.layers import LayeredNetworkView, check_widths
 from ..values import format_number
 
 

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import checks, live
-from ..curves import LiveCurves
-from ..drawing import GraphView
-from ..checklist import CheckList
-from ..gradcheck import GradientComparison, compare_gradients, derivative_through, summary
-from ..graph import ComputationGraph
-from ..surfaces import LossSurface, contour_lines
+from .. import checks
+from ..widgets import live
+from ..views.curves import LiveCurves
+from ..views.drawing import GraphView
+from ..views.checklist import CheckList
+from ..model.gradcheck import GradientComparison, compare_gradients, derivative_through, summary
+from ..model.graph import ComputationGraph
+from ..views.surfaces import LossSurface, contour_lines
 from ..values import format_value, is_missing
 
 SQUARED, CROSS_ENTROPY = "squared error", "cross-entropy"
@@ -85,7 +86,6 @@ LINKS = (
     Link("da1_dz1", "\u2202a1/\u2202z1", ("z1", "a1"), ("z1", "a1"), ("w1", "x")),
     Link("dz1_dw1", "\u2202z1/\u2202w1", ("x", "w1"), ("w1", "z1"), ("w1",)),
 )
-LINKS_BY_NAME = {link.name: link for link in LINKS}
 WEIGHT_LABELS = {"w2": "\u2202Loss/\u2202w2", "w1": "\u2202Loss/\u2202w1"}
 
 

@@ -8,11 +8,12 @@ own forward pass, as a gradient check does.  Nothing here computes f itself.
 
 import matplotlib.pyplot as plt
 
-from .. import checks, live
-from ..drawing import GraphView
-from ..gradbars import GradientBars
-from ..gradcheck import compare_gradients, derivative_through, summary
-from ..graph import ComputationGraph
+from .. import checks
+from ..widgets import live
+from ..views.drawing import GraphView
+from ..views.gradbars import GradientBars
+from ..model.gradcheck import compare_gradients, derivative_through, summary
+from ..model.graph import ComputationGraph
 from ..values import format_value
 
 WORKSHEET_INPUTS = {"x": -2.0, "y": 5.0, "z": -4.0}

@@ -1,0 +1,264 @@
+"""Drawing a computation graph with matplotlib, updated in place.
+
+``GraphView`` draws the nodes and wires once and keeps every artist; a slider
+move only changes texts and styles and asks for a redraw, so one persistent
+figure serves a whole live demo (no new figure per change, no flicker).
+
+Colours are from the Okabe-Ito palette, which stays distinct under the common
+forms of colour blindness; meaning never rests on colour alone (forward values
+sit above a wire, gradients below, zero-gradient wires are dashed, wrong wires
+are thick and marked with a cross).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.colors import same_color
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+from . import wirelabels
+from ..values import MISSING, is_missing, is_zero, value_texts
+
+FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
+GRADIENT_COLOUR = "#D55E00"  # vermillion: gradients, below the wire
+WRONG_COLOUR = "#CC79A7"  # reddish purple: a wire the gradient check flagged
+QUIET_COLOUR = "#9A9A9A"  # grey: zero-gradient paths, inactive units, missing numbers
+INK = "#222222"
+NODE_FILL = "#F4F4F4"
+WRONG_MARK = " \u2717"
+
+
+@dataclass
+class _Wire:
+    arrow: FancyArrowPatch
+    value_text: object
+    grad_text: object
+    local_text: object
+
+
+class GraphView:
+    """Draws ``graph`` on ``ax``; call ``refresh()`` after changing numbers on the graph."""
+
+    def __init__(self, graph, ax, *, spacing=(3.0, 1.7), node_radius=0.42, fontsize=12,
+                 show_legend=True, no_gradient=(), label_at=0.32):
+        self.graph = graph
+        # Nodes nothing is differentiated with respect to (data such as x or a label, or every
+        # node of a forward-only drawing): their wires show the forward value only.
+        self.no_gradient = frozenset(no_gradient)
+        unknown = self.no_gradient - set(graph.nodes)
+        if unknown:
+            raise ValueError(f"no_gradient names {sorted(unknown)}, which are not nodes of the graph")
+        # how far along a wire its value and gradient sit: one fraction, or {(src, dst): fraction}
+        # for chosen wires (the rest at 0.32), so fan-outs and crossing wires keep their labels apart
+        self.label_at = label_at
+        self.ax = ax
+        self.fontsize = fontsize
+        self.node_radius = node_radius
+        sx, sy = spacing
+        self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
+        self._nodes = {}
+        self._wires = {}
+        self._placer = wirelabels.LabelPlacer(ax, self._node_shapes)
+        self._stub_length = 0.55 * sx
+        ax.set_aspect("equal")
+        ax.axis("off")
+        if graph.title:
+            ax.set_title(graph.title, fontsize=fontsize + 2, pad=24)
+        for node in graph.nodes.values():
+            self._draw_node(node)
+        for edge in graph.edges:
+            self._wires[edge.key] = self._draw_wire(edge.src, self.positions[edge.dst], edge.local,
+                                                    at=self._label_fraction(edge.key))
+        for node in graph.sinks():
+            x, y = self.positions[node.name]
+            end = (x + self.node_radius + self._stub_length, y)
+            self._wires[(node.name, None)] = self._draw_wire(node.name, end, "", stub=True)
+        self._message = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top",
+                                fontsize=fontsize - 1, color=WRONG_COLOUR, wrap=True)
+        if show_legend:
+            self._draw_legend()
+        self._fit_limits()
+        self.refresh()
+
+    # ---- building artists once ---------------------------------------------------------
+
+    def _draw_node(self, node):
+        x, y = self.positions[node.name]
+        r = self.node_radius
+        if node.kind in ("input", "param"):
+            patch = FancyBboxPatch((x - r, y - r), 2 * r, 2 * r, boxstyle="round,pad=0,rounding_size=0.12",
+                                   facecolor=NODE_FILL, edgecolor=INK, linewidth=1.5, zorder=3)
+        else:
+            patch = Circle((x, y), r, facecolor=NODE_FILL, edgecolor=INK, linewidth=1.5, zorder=3)
+        self.ax.add_patch(patch)
+        label = self.ax.text(x, y, node.label, ha="center", va="center", zorder=4,
+                             fontsize=self.fontsize + (2 if len(node.label) <= 2 else -2), color=INK)
+        # on a veil of the background: a wire passing under a caption stays visible but off its letters
+        caption = self.ax.text(x, y - r - 0.12, node.caption, ha="center", va="top", zorder=4,
+                               fontsize=self.fontsize - 3, color=INK, style="italic",
+                               bbox=dict(boxstyle="round,pad=0.1", facecolor=self.ax.get_facecolor(),
+                                         edgecolor="none", alpha=0.75))
+        self._nodes[node.name] = (patch, label, caption)
+
+    def _label_fraction(self, key):
+        if isinstance(self.label_at, dict):
+            return self.label_at.get(key, 0.32)
+        return self.label_at
+
+    def _draw_wire(self, src, end_centre, local, stub=False, at=0.32):
+        start = np.array(self.positions[src], dtype=float)
+        end = np.array(end_centre, dtype=float)
+        direction = (end - start) / max(np.linalg.norm(end - start), 1e-9)
+        a = start + direction * self.node_radius
+        b = end if stub else end - direction * self.node_radius
+        arrow = FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>", mutation_scale=14,
+                                color=INK, linewidth=1.6, zorder=2, shrinkA=0, shrinkB=0)
+        self.ax.add_patch(arrow)
+        # each label goes near its fraction of the way, where it touches nothing else (wirelabels.py)
+        number = dict(fontsize=self.fontsize, fontweight="bold", zorder=5)
+        local_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=0.68, above=True,
+                                          fontsize=self.fontsize - 3, color="#555555", style="italic", zorder=5)
+        local_text.set_text(local)
+        at = 0.5 if stub else at
+        value_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=True, color=FORWARD_COLOUR,
+                                          **number)
+        grad_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=False, color=GRADIENT_COLOUR,
+                                         **number)
+        return _Wire(arrow, value_text, grad_text, local_text)
+
+    def _node_shapes(self, renderer):
+        """What every wire label keeps clear of, in display pixels: the nodes and their captions."""
+        shapes = []
+        for patch, _label, caption in self._nodes.values():
+            if isinstance(patch, Circle):
+                (x, y), (edge_x, _) = self.ax.transData.transform([patch.center, (patch.center[0] + patch.radius,
+                                                                                  patch.center[1])])
+                shapes.append(wirelabels.Circle(x, y, edge_x - x))
+            else:
+                shapes.append(wirelabels.Polygon.box(*patch.get_window_extent(renderer).extents))
+            if caption.get_text():
+                shapes.append(wirelabels.Polygon.box(*caption.get_window_extent(renderer).extents))
+        return shapes
+
+    def _draw_legend(self):
+        common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
+        self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
+        if not set(self.graph.nodes) <= self.no_gradient:
+            self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
+                         ha="right", **common)
+
+    def _fit_limits(self):
+        xs = [p[0] for p in self.positions.values()]
+        ys = [p[1] for p in self.positions.values()]
+        pad = self.node_radius + 0.9
+        self.ax.set_xlim(min(xs) - pad, max(xs) + self.node_radius + self._stub_length + 0.6)
+        self.ax.set_ylim(min(ys) - pad, max(ys) + pad)
+
+    # ---- updating in place ---------------------------------------------------------------
+
+    def refresh(self):
+        """Write the graph's current values, gradients and marks onto the artists."""
+        for key, wire in self._wires.items():
+            src = self.graph.nodes[key[0]]
+            edge = self.graph.edge(*key) if key[1] is not None else None
+            grad = self._shown_grad(edge) if edge is not None else src.grad
+            # a flagged wire with no gradient to show is still to write, not wrong: no cross, not purple
+            wrong = edge.wrong if edge is not None and not is_missing(grad) else ""
+            no_gradient = key[0] in self.no_gradient
+            # offered, not set: the placer sets the one that fits (set in full and then shortened on
+            # every refresh, a label would count as changed each time and a live figure repaint it)
+            wire.value_text.offer(value_texts(src.value))
+            mark = WRONG_MARK if wrong else ""
+            wire.grad_text.offer(("",) if no_gradient else tuple(text + mark for text in value_texts(grad)))
+            restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            if no_gradient:
+                self._style_no_gradient_wire(wire, src, edge)
+                continue
+            if wrong:
+                colour, style, width = WRONG_COLOUR, "-", 3.2
+            elif is_zero(grad) or src.inactive:
+                colour, style, width = QUIET_COLOUR, "--", 1.4
+            else:
+                colour, style, width = INK, "-", 1.6
+            restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
+            quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
+            restyle(wire.grad_text,
+                    color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
+        for name, (patch, label, _caption) in self._nodes.items():
+            inactive = self.graph.nodes[name].inactive
+            restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
+            restyle(label, color=QUIET_COLOUR if inactive else INK)
+        flagged = [self._shown_grad(e) for e in self.graph.edges if e.wrong]
+        wrong = sum(1 for grad in flagged if not is_missing(grad))
+        to_write = len(flagged) - wrong
+        # the full sentences go to the check's printed report
+        if wrong:
+            more = f" {to_write} more have no gradient yet." if to_write else ""
+            self.set_message(f"\u2717 {wrong} wire(s) carry a gradient that disagrees with finite differences.{more}")
+        elif to_write:
+            self.set_message(f"? {to_write} wire(s) have no gradient yet: finish the backward pass to check them.")
+        self._place_labels()
+
+    def _shown_grad(self, edge):
+        """The gradient a wire shows: its own share where it has one, else its source's."""
+        return edge.grad if edge.grad is not None else self.graph.nodes[edge.src].grad
+
+    def _place_labels(self):
+        """Place the labels for their new texts now: one that moves without a new text of its own
+        (to make room for another) is marked changed, so a live figure draws it again."""
+        get_renderer = getattr(self.ax.figure.canvas, "get_renderer", None)
+        if get_renderer is None:  # a canvas that cannot measure text yet: placed when drawn
+            return
+        for label in self._placer.place(get_renderer()):
+            label.stale = True
+
+    def _style_no_gradient_wire(self, wire, src, edge):
+        """A wire without a gradient label: quiet when no gradient can flow (out of or into an inactive unit)."""
+        into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
+        quiet = src.inactive or into_inactive
+        restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
+                linewidth=1.4 if quiet else 1.6)
+
+    def set_message(self, text):
+        """A line under the drawing, for a check result or a student function that failed."""
+        self._message.set_text(text)
+
+    @property
+    def message(self):
+        return self._message.get_text()
+
+    def annotations(self):
+        """{(src, dst): {"value", "grad", "local", "style", "colour"}} as drawn; dst None for output stubs."""
+        return {
+            key: {
+                "value": wire.value_text.get_text(),
+                "grad": wire.grad_text.get_text(),
+                "local": wire.local_text.get_text(),
+                "style": wire.arrow.get_linestyle(),
+                "colour": wire.arrow.get_edgecolor(),
+            }
+            for key, wire in self._wires.items()
+        }
+
+
+def veiled_text(ax, x, y, text="", **style):
+    """Text over a plot (what to fix, why a curve is empty) on a veil of the axes' background:
+    readable over bars, curves or a dark surface, which stay faintly visible under it."""
+    return ax.text(x, y, text, bbox=dict(boxstyle="round,pad=0.3", facecolor=ax.get_facecolor(),
+                                         edgecolor="none", alpha=0.85), **style)
+
+
+def restyle(artist, **style):
+    """Set only the properties that differ: an unchanged artist stays unchanged (not "stale"),
+    so a live figure need not redraw it (acceleration/blitting.py)."""
+    for name, value in style.items():
+        if name == "color" and not hasattr(artist, "get_color"):  # a patch: set_color sets edge and face
+            current = artist.get_edgecolor()
+        else:
+            current = getattr(artist, f"get_{name}")()
+        same = same_color(current, value) if name in ("color", "edgecolor") else current == value
+        if not same:
+            getattr(artist, f"set_{name}")(value)
+
+
+__all__ = ["GraphView", "FORWARD_COLOUR", "GRADIENT_COLOUR", "WRONG_COLOUR", "QUIET_COLOUR", "MISSING"]

@@ -1,0 +1,70 @@
+"""Bars of the student's gradients beside finite-difference estimates, updated in place."""
+
+import numpy as np
+
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, restyle
+from ..values import MISSING, format_value, is_missing, round_up_nicely
+
+
+class GradientBars:
+    """One pair of bars per gradient entry: yours (solid) and finite differences (hatched)."""
+
+    def __init__(self, ax, labels, title="your gradients vs. finite differences", fontsize=11):
+        self.ax = ax
+        self.labels = list(labels)
+        self._limit = None
+        positions = np.arange(len(self.labels))
+        width = 0.38
+        zeros = np.zeros(len(self.labels))
+        self.yours = ax.bar(positions - width / 2, zeros, width, color=GRADIENT_COLOUR, label="yours")
+        self.estimates = ax.bar(positions + width / 2, zeros, width, facecolor="white",
+                                edgecolor=FORWARD_COLOUR, hatch="///", linewidth=1.4,
+                                label="finite differences")
+        self.value_texts = [ax.text(x - width / 2, 0, "", ha="center", fontsize=fontsize - 2)
+                            for x in positions]
+        ax.axhline(0, color=INK, linewidth=0.8)
+        ax.set_xticks(positions, self.labels, fontsize=fontsize)
+        # The legend sits between the title and the plot: inside the axes a tall bar ran into it.
+        ax.set_title(title, fontsize=fontsize, pad=2.2 * fontsize)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=fontsize - 2,
+                  frameon=False, borderaxespad=0.2)
+        ax.spines[["top", "right"]].set_visible(False)
+
+    def update(self, yours, estimates):
+        """``yours`` and ``estimates``: sequences of numbers (or ``...``/None where missing)."""
+        tallest = 1.0
+        known = [not is_missing(e) for e in estimates]  # no estimate (no forward pass): no hatched bar
+        estimates = [float(e) if k else 0.0 for e, k in zip(estimates, known)]
+        for bar, text, value, estimate, checked in zip(self.yours, self.value_texts, yours, estimates, known):
+            missing = is_missing(value) or not np.isscalar(value) and np.ndim(value) != 0
+            height = 0.0 if missing else float(value)
+            off = not missing and checked and not np.isclose(height, estimate, rtol=1e-4, atol=1e-6)
+            _set_height(bar, height)
+            restyle(bar, color=WRONG_COLOUR if off else QUIET_COLOUR if missing else GRADIENT_COLOUR)
+            text.set_text(MISSING if missing else format_value(height, 3) + (" \u2717" if off else ""))
+            if text.get_position()[1] != height:
+                text.set_y(height)
+            restyle(text, verticalalignment="bottom" if height >= 0 else "top")
+            tallest = max(tallest, abs(height))
+        for bar, estimate in zip(self.estimates, estimates):
+            _set_height(bar, estimate)
+            tallest = max(tallest, abs(estimate))
+        self._fit_limits(tallest)
+
+    def _fit_limits(self, tallest):
+        """Symmetric y limits at the next round number above the tallest bar: they change only
+        when a bar crosses a round number, so the axes stay put (and a live figure can redraw
+        just the bars: acceleration/blitting.py), and the same inputs always give the same picture."""
+        if not np.isfinite(tallest):
+            return  # an infinite gradient: keep the axes, the bar text says what it is
+        limit = round_up_nicely(1.25 * tallest)
+        if limit != self._limit:
+            self._limit = limit
+            self.ax.set_ylim(-limit, limit)
+
+
+def _set_height(bar, height):
+    # Only a real change marks the bar changed (a live figure redraws what changed,
+    # acceleration/blitting.py); a finite-difference estimate wobbles in its last digits.
+    if not np.isclose(bar.get_height(), height, rtol=1e-9, atol=1e-12):
+        bar.set_height(height)

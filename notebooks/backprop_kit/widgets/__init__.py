@@ -1,0 +1,5 @@
+"""Widgets: the live figure and its controls.
+
+- ``live``  one persistent figure plus sliders (ipympl, inline pictures without it)
+- ``needs`` what the kit needs installed, said in one sentence when it is missing or too old
+"""

@@ -1,0 +1,357 @@
+"""One persistent figure plus sliders: the live-demo pattern every notebook uses.
+
+With ipympl the figure is itself a widget: a slider move changes artists and asks
+for a redraw (``draw_idle``); ipympl sends the new frame when the browser asks, so
+drags coalesce instead of queueing.  Where the acceleration layer supports the stack
+(``acceleration/``, imported here only, when a live figure is made) it takes the
+figure over: only what changed is redrawn and only the changed pixels are sent.
+Without ipympl (a plain nbconvert run, some hosted notebooks) the same figure is
+re-rendered as a PNG into an Output widget: slower, same code.
+"""
+
+import html
+import importlib.util
+import logging
+import weakref
+
+from . import needs
+
+try:  # a student's stack may lack them: one sentence naming what to install, not a traceback
+    import matplotlib
+    import matplotlib.pyplot as plt
+except ImportError as error:
+    raise needs.missing("numpy", "matplotlib") from error
+needs.check(["numpy", "matplotlib"])  # too old (read from the modules just imported)
+
+try:  # widgets are optional: the drawing and checks work without them
+    import ipywidgets as widgets
+    from IPython.display import clear_output, display
+except ImportError:  # pragma: no cover - the kit's requirements include them
+    widgets = None
+
+IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
+SLIDER_WIDTH_PX = 320  # a slider with its description and readout: the width of one control
+# ipywidgets gives a description 80 px of its 15 px type (5.3 em, ~9 characters) and cuts what is
+# longer; a panel with longer names widens every description to the longest (CHAR_EM per
+# character: a generous average for the widget font) and every control with it.
+LABEL_EM = 80 / 15
+CHAR_EM = 0.6
+# A figure up to this wide has its controls beside it; a wider one has them above it.
+BESIDE_FIGURES_UP_TO_IN = 8
+# Set by projector_mode(): how much larger than normal figures and widget text are drawn.
+_projector_scale = None
+# figure -> a weak reference to the Accelerator on it (which holds the figure: held strongly here,
+# it would keep every figure alive)
+_accelerators = weakref.WeakKeyDictionary()
+log = logging.getLogger(__name__)
+
+
+def _in_kernel():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def use_live_backend():
+    """Switch to ipympl where it is installed and we run in a kernel (in Colab, with the widget
+    manager ipympl needs there); say which backend.  A package missing or too old for the
+    figures and controls gets one printed sentence naming what to install."""
+    sentence = needs.problem()
+    if sentence is not None:
+        print(sentence)
+    if not _in_kernel():
+        return matplotlib.get_backend()
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    _enable_colab_widgets()
+    if widgets is not None and importlib.util.find_spec("ipympl") is not None:
+        try:
+            shell.run_line_magic("matplotlib", "widget")
+            return "ipympl"
+        except Exception as error:  # an ipympl that does not fit this matplotlib: pictures still work
+            print(f"ipympl could not start ({type(error).__name__}: {error}), so figures are redrawn as "
+                  f'pictures: run  pip install --upgrade ipympl  and then restart the kernel.')
+    shell.run_line_magic("matplotlib", "inline")
+    return "inline"
+
+
+def _enable_colab_widgets():
+    """In Colab, let third-party widgets (ipympl's figures) show: Colab draws only its own otherwise."""
+    try:
+        from google.colab import output
+    except ImportError:  # not Colab
+        return False
+    output.enable_custom_widget_manager()
+    return True
+
+
+def is_ipympl():
+    """True when pyplot draws with ipympl.
+
+    ``%matplotlib widget`` names the backend "widget" (matplotlib >= 3.9), ``matplotlib.use``
+    with the module path keeps the path: both mean ipympl.
+    """
+    return matplotlib.get_backend() in (IPYMPL_BACKEND, "widget", "ipympl")
+
+
+class LiveFigure:
+    """A figure that is drawn once and refreshed in place.
+
+    ``LiveFigure(ncols=2, width_ratios=[2, 1])`` makes the figure and its axes;
+    ``widget`` is what to put in a layout; ``refresh()`` shows the changes.
+    With ipympl the acceleration layer redraws only the artists that changed, where
+    it supports the stack (``accelerator``; None: drawn plainly); ``blit=False``
+    keeps it off (a plain ipympl figure, the tests' reference).
+    """
+
+    def __init__(self, nrows=1, ncols=1, figsize=(11, 4.5), blit=True, **subplot_kw):
+        with plt.ioff():  # shown by our layout, not by the cell's automatic display
+            self.figure, self.axes = plt.subplots(nrows, ncols, figsize=figsize, **subplot_kw)
+        self.interactive = is_ipympl()
+        self.accelerator = _accelerated(self.figure) if self.interactive and blit else None
+        if self.interactive:
+            canvas = self.figure.canvas
+            canvas.header_visible = False
+            canvas.footer_visible = False
+            canvas.toolbar_visible = False
+            canvas.resizable = False
+            self.widget = canvas
+        else:
+            plt.close(self.figure)  # keep it out of pyplot's list so inline shows it only once
+            self.widget = widgets.Output() if widgets is not None else None
+        self.refresh()
+
+    def refresh(self):
+        if self.accelerator is not None:
+            try:
+                if self.accelerator.attached:  # (a failure answering the browser detaches it)
+                    self.accelerator.request()
+                    return
+            except Exception:  # the layer failed on this figure: from now on it is drawn plainly
+                log.debug("the acceleration layer failed: the figure is drawn plainly", exc_info=True)
+                self.accelerator.detach()
+            _accelerators.pop(self.figure, None)
+            self.accelerator = None
+        if self.interactive:
+            self.figure.canvas.draw_idle()
+        elif self.widget is not None and _in_kernel():
+            with self.widget:
+                clear_output(wait=True)
+                display(self.figure)
+
+    def work_ahead(self, steps):
+        """Run ``steps`` (callables) while the kernel waits, dropping what was left from the last
+        call: what the next slider values will need.  Only an accelerated figure does; elsewhere
+        nothing runs (the work is only ever ahead of need).  Returns whether they will run."""
+        return self.accelerator is not None and self.accelerator.work_ahead(steps)
+
+
+def _accelerated(figure):
+    """The acceleration layer's Accelerator on ``figure``, or None where the layer is off, not
+    tested on this stack, not shipped (an autograder's copy of the kit) or fails to set up."""
+    try:
+        from .. import acceleration
+
+        accelerator = acceleration.accelerate(figure)
+    except Exception:  # the figure works without it: a student sees no traceback
+        log.debug("no acceleration for this figure", exc_info=True)
+        return None
+    if accelerator is not None:
+        _accelerators[figure] = weakref.ref(accelerator)
+    return accelerator
+
+
+def accelerator_of(figure):
+    """The Accelerator on ``figure`` (a live figure's), or None: it is drawn plainly."""
+    accelerator = _accelerators.get(figure)
+    accelerator = accelerator() if accelerator is not None else None
+    return accelerator if accelerator is not None and accelerator.attached else None
+
+
+def slider(name, value, low, high, step=0.1, description=None, integer=False):
+    """A labelled slider whose readout can also be typed into."""
+    _need_widgets()
+    kind = widgets.IntSlider if integer else widgets.FloatSlider
+    width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
+    options = dict(value=value, min=low, max=high, step=step, description=description or name,
+                   continuous_update=True, layout=widgets.Layout(width=f"{width}px"))
+    if not integer:
+        options["readout_format"] = ".2f"
+    return kind(**options)
+
+
+def next_values(value, moved_by, step, bounds):
+    """The values a slider dragged by ``moved_by`` reaches next: one ``step`` on in the direction it
+    moved, then one back, within ``bounds`` (low, high); rounded to 9 places, as a kept value's key
+    should be (a slider sends -2 + 23 x 0.1 = 0.30000000000000027 for the 0.2 + 0.1 worked out)."""
+    step = step if moved_by > 0 else -step
+    ahead = [round(value + step, 9), round(value - step, 9)]
+    return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]
+
+
+def _need_widgets():
+    """Controls need ipywidgets (figures and checks do not): one sentence naming it if it is missing."""
+    if widgets is None:
+        raise needs.missing("ipywidgets")
+
+
+def _choice(kind, name, options, value):
+    """``options`` as a list and the chosen one (the first by default), or a ValueError saying what is wrong."""
+    options = list(options)
+    if not options:
+        raise ValueError(f"{kind} {name!r} needs at least one option")
+    value = options[0] if value is None else value
+    if value not in options:
+        raise ValueError(f"{kind} {name!r}: {value!r} is not one of {options}")
+    return options, value
+
+
+def dropdown(name, options, value=None, description=None):
+    """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
+    _need_widgets()
+    options, value = _choice("dropdown", name, options, value)
+    width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
+    return widgets.Dropdown(options=options, value=value, description=description or name,
+                            layout=widgets.Layout(width=f"{width}px"))
+
+
+def toggle(name, options, value=None, description=None):
+    """A row of buttons, one per option (e.g. which loss), each wide enough for the longest name."""
+    _need_widgets()
+    options, value = _choice("toggle", name, options, value)
+    button_em = CHAR_EM * max(len(str(option)) for option in options) + 1  # the name and the padding
+    buttons = widgets.ToggleButtons(options=options, value=value, description=description or name,
+                                    style={"button_width": f"{button_em:.1f}em"},
+                                    layout=widgets.Layout(width="max-content"))
+    # ipywidgets 8 puts a toggle's description above its buttons: beside them, as a slider's, it
+    # takes one row, not two
+    buttons.add_class("widget-inline-hbox")
+    return buttons
+
+
+def controls(sliders, on_change):
+    """Call ``on_change(**values)`` whenever any control in {name: widget} moves; return the panel.
+
+    The panel lays its controls out in rows as wide as it is: one column beside a narrow
+    figure, rows across the page above a wide one (see ``app``)."""
+
+    def changed(_event=None):
+        on_change(**{name: s.value for name, s in sliders.items()})
+
+    for s in sliders.values():
+        s.observe(changed, names="value")
+    return panel(list(sliders.values()))
+
+
+def panel(controls):
+    """A box of ``controls`` that wraps them into rows, descriptions widened to the longest."""
+    _need_widgets()
+    described = [c for c in controls if c.description and not isinstance(c, widgets.Checkbox)]
+    label_em = max([LABEL_EM] + [CHAR_EM * len(c.description) + 0.5 for c in described])
+    for control in described:
+        control.style.description_width = f"{label_em:.1f}em"
+        # a width in px is widened by the description's extra room (once: controls may share a Layout)
+        if label_em > LABEL_EM and (control.layout.width or "").endswith("px"):
+            control.layout.width = f"calc({control.layout.width} + {label_em - LABEL_EM:.1f}em)"
+    return widgets.Box(controls, layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                         align_items="flex-start", align_content="flex-start"))
+
+
+def app(control_panel, live_figure, *below):
+    """The controls and the live figure, the widgets in ``below`` under them.
+
+    Beside a narrow figure the controls stand in a column on its left; above a wide one they
+    run in rows across the page, so that the whole demo fits one screen (a projector's 1080
+    rows at the demo's scale) instead of a column of controls pushing the figure down."""
+    _need_widgets()
+    top = widgets.HBox([control_panel, live_figure.widget])
+    figure_width, _height = live_figure.figure.get_size_inches()
+    if figure_width <= BESIDE_FIGURES_UP_TO_IN:
+        control_panel.layout.flex_flow = "column"
+        control_panel.layout.flex = "0 0 auto"
+    else:
+        control_panel.layout.width = "100%"
+    # where even a column and a narrow figure do not fit (a narrow notebook) the figure goes under
+    top.layout.flex_flow = "row wrap"
+    return widgets.VBox([top, *below]) if below else top
+
+
+class Readout:
+    """The current numbers as text beside the figure: readable by screen readers and by browser tests.
+
+    ``show({"f": "-12", "df/dx": "-4"})`` renders one line of name = value pairs; each pair
+    is a ``<span data-name=...>`` so a test can find a number without parsing the figure.
+    """
+
+    def __init__(self):
+        self.widget = widgets.HTML() if widgets is not None else None
+        self.values = {}
+
+    def show(self, values):
+        self.values = dict(values)
+        if self.widget is not None:
+            spans = " &nbsp; ".join(
+                f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
+                f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
+            self.widget.value = f'<div style="font-size: 1.1em">{spans}</div>'
+
+
+def projector_css(scale):
+    """Style rules that make widget text, sliders and headings ``scale`` times their usual size."""
+
+    def px(size):
+        return f"{round(size * scale)}px"
+
+    return f"""<style>
+:root, body {{
+  --jp-widgets-font-size: {px(15)};
+  --jp-widgets-inline-height: {px(28)};
+  --jp-widgets-inline-label-width: {px(80)};
+  --jp-widgets-slider-handle-size: {px(16)};
+  --jp-content-font-size1: {px(14)};
+  --jp-ui-font-size1: {px(13)};
+  --jp-code-font-size: {px(13)};
+}}
+/* ipympl draws a resize handle on its top canvas whenever it is live: no use on a projector */
+.jupyter-matplotlib-canvas-div canvas + canvas {{ opacity: 0; }}
+.jp-RenderedMarkdown h1 {{ font-size: {px(26)}; }}
+.jp-RenderedMarkdown h2 {{ font-size: {px(20)}; }}
+.jp-RenderedMarkdown h3 {{ font-size: {px(17)}; }}
+.jp-OutputArea-output pre {{ font-size: {px(13)}; line-height: 1.35; }}
+</style>"""
+
+
+def projector_mode(scale=1.3):
+    """Big type for a projector, for every figure and widget made after this call.
+
+    Figures are drawn at ``scale`` times the usual dpi (text, lines and canvas all
+    grow together and stay sharp) without ipympl's header, footer, toolbar and resize
+    handle; sliders get ``scale`` times wider; a style rule scales widget text.  The
+    demo app (``./kit demo``) calls this first.  Returns the style as a widget to
+    display (a widget, because notebook HTML outputs lose their <style> when untrusted).
+    """
+    global _projector_scale
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.5 <= scale <= 3:
+        raise ValueError(f"projector_mode(scale): scale must be a number from 0.5 to 3; got {scale!r}")
+    _projector_scale = float(scale)
+    matplotlib.rcParams["figure.dpi"] = 100 * _projector_scale
+    hook = f"{__name__}:plain_canvas"
+    if hook not in matplotlib.rcParams["figure.hooks"]:
+        matplotlib.rcParams["figure.hooks"] = [*matplotlib.rcParams["figure.hooks"], hook]
+    if widgets is None:
+        return None
+    return widgets.HTML(projector_css(_projector_scale))
+
+
+def plain_canvas(figure):
+    """Only the plot: no ipympl title bar, toolbar, status line or resize handle (a pyplot figure hook)."""
+    canvas = figure.canvas
+    if hasattr(canvas, "header_visible"):  # an ipympl canvas
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.toolbar_visible = False
+        canvas.resizable = False
