@@ -113,6 +113,13 @@ live.controls = _interact_controls
 '''
 
 
+# --plain: the same demo with the acceleration layer switched off, as on any untested stack.
+PLAIN_CELL = '''\
+import os
+os.environ["BACKPROP_KIT_ACCELERATION"] = "off"
+'''
+
+
 # --profile: the kernel appends [what, start, end] (wall clock, ms) for every slider callback,
 # figure render and image send to a file beside the notebook, to split the latency into parts.
 PROFILE_CELL = '''\
@@ -142,11 +149,15 @@ FigureManagerWebAgg.refresh_all = _timed("send", FigureManagerWebAgg.refresh_all
 
 
 def prepare(names, folder, scale, profile=False):
-    """NAME.ipynb (the demo as served) and NAME-baseline.ipynb for each notebook, in ``folder``."""
+    """NAME.ipynb (the demo as served), NAME-plain.ipynb (the same with the acceleration layer off)
+    and NAME-baseline.ipynb for each notebook, in ``folder``."""
     demo.prepare(names, folder, scale)
     for name in names:
         served = folder / f"{name}.ipynb"
         notebook = nbformat.read(served, as_version=4)
+        plain = nbformat.from_dict(notebook)
+        plain.cells.insert(0, nbformat.v4.new_code_cell(PLAIN_CELL))
+        nbformat.write(plain, folder / f"{name}-plain.ipynb")
         if profile:
             notebook.cells.insert(1, nbformat.v4.new_code_cell(PROFILE_CELL))
             nbformat.write(notebook, served)
@@ -282,6 +293,9 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=1,
                         help="measure each persistent figure this many times, each on a new page with a new "
                              "kernel; its figures pool the runs' changes (default 1; the baseline runs once)")
+    parser.add_argument("--plain", action="store_true",
+                        help="also measure each figure with the acceleration layer off (the plain ipympl "
+                             "figure every stack outside the tested one gets)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs must be at least 1; got {args.runs}")
@@ -307,8 +321,11 @@ def main(argv=None):
                 sync_playwright() as playwright:
             browser = harness.launch(playwright)
             for name in names:
-                for kind, notebook, runs in (("ipympl, persistent figure", name, args.runs),
-                                             ("interact + inline", f"{name}-baseline", 1)):
+                kinds = [("ipympl, persistent figure", name, args.runs)]
+                if args.plain:
+                    kinds.append(("ipympl, plain (layer off)", f"{name}-plain", args.runs))
+                kinds.append(("interact + inline", f"{name}-baseline", 1))
+                for kind, notebook, runs in kinds:
                     timings, one_way, settles, run_medians = [], [], [], []
                     for _ in range(runs):
                         page = harness.new_page(browser)
