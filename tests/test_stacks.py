@@ -100,6 +100,23 @@ def test_the_stack_here_needs_nothing(kernel, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_without_ipympl_a_live_figure_is_a_picture_drawn_anew_at_each_refresh(monkeypatch):
+    """A PNG in an Image widget, never the figure displayed in an Output widget: nbclient's imitation
+    of an Output widget (Otter's run of the notebook behind grader.export()) now and then hangs for
+    ever, jupyter/nbclient#312."""
+    import ipywidgets
+
+    monkeypatch.setattr(live, "is_ipympl", lambda: False)  # pyplot on the inline backend, ipympl or not
+    monkeypatch.setattr(live, "_in_kernel", lambda: True)  # (outside a kernel nothing is drawn)
+    figure = live.LiveFigure(figsize=(3, 2))
+    assert type(figure.widget) is ipywidgets.Image and figure.widget.format == "png"
+    first = bytes(figure.widget.value)  # (ipywidgets 8 holds a memoryview)
+    assert first.startswith(b"\x89PNG")
+    figure.axes.plot([0, 1], [0, 1], linewidth=5)
+    figure.refresh()
+    assert bytes(figure.widget.value).startswith(b"\x89PNG") and bytes(figure.widget.value) != first
+
+
 def run_python(code, **env):
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                           cwd=NOTEBOOKS_DIR, env={**os.environ, "MPLBACKEND": "agg", **env})
