@@ -2,6 +2,7 @@
 for a package missing or too old, and the ranges pyproject.toml declares, which hold the lock."""
 
 import importlib.util
+import io
 import os
 import re
 import subprocess
@@ -10,11 +11,15 @@ import textwrap
 import tomllib
 import types
 
+import ipywidgets
+import numpy as np
 import pytest
 from packaging.requirements import Requirement
 
 from backprop_kit import live, needs
 from grader.build import ROOT
+from tests.conftest import NOTEBOOKS
+from tests.demos import another_value, demo_controls, solution_demos
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 # what use_live_backend switches to on this stack: ipympl where it is installed, pictures elsewhere
@@ -110,8 +115,6 @@ def test_without_ipympl_a_live_figure_is_a_picture_drawn_anew_at_each_refresh(mo
     """A PNG in an Image widget, never the figure displayed in an Output widget: nbclient's imitation
     of an Output widget (Otter's run of the notebook behind grader.export()) now and then hangs for
     ever, jupyter/nbclient#312."""
-    import ipywidgets
-
     monkeypatch.setattr(live, "is_ipympl", lambda: False)  # pyplot on the inline backend, ipympl or not
     monkeypatch.setattr(live, "_in_kernel", lambda: True)  # (outside a kernel nothing is drawn)
     figure = live.LiveFigure(figsize=(3, 2))
@@ -121,6 +124,37 @@ def test_without_ipympl_a_live_figure_is_a_picture_drawn_anew_at_each_refresh(mo
     figure.axes.plot([0, 1], [0, 1], linewidth=5)
     figure.refresh()
     assert bytes(figure.widget.value).startswith(b"\x89PNG") and bytes(figure.widget.value) != first
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_without_ipympl_every_demo_redraws_its_picture_as_its_controls_move(name, monkeypatch):
+    """The pictures a stack without ipympl shows (checked on every stack): each demo of the worked
+    solution draws its picture anew when a control moves, and ends showing the picture of the same
+    demo built anew and set to those values at once."""
+    monkeypatch.setattr(live, "is_ipympl", lambda: False)
+    monkeypatch.setattr(live, "_in_kernel", lambda: True)
+    demos, fresh = solution_demos(name, monkeypatch, blit=True), solution_demos(name, monkeypatch, blit=True)
+    assert demos and len(demos) == len(fresh)
+    rng = np.random.default_rng(sum(map(ord, name)))
+    for number, (demo, anew) in enumerate(zip(demos, fresh), start=1):
+        figure = demo.figure
+        assert figure.accelerator is None and type(figure.widget) is ipywidgets.Image, f"demo {number}"
+        drawn = []
+        monkeypatch.setattr(figure, "refresh", lambda refresh=figure.refresh: (drawn.append(1), refresh()))
+        controls = demo_controls(demo.app())
+        for _ in range(5):
+            control = controls[rng.integers(len(controls))]
+            moved = control.value != (value := another_value(control, rng))
+            control.value = value
+            assert drawn or not moved, f"demo {number} ({type(demo).__name__}) after {control.description} = " \
+                                       f"{value}: no picture drawn"
+            drawn.clear()
+        for control, anew_control in zip(controls, demo_controls(anew.app())):
+            anew_control.value = control.value
+        picture = io.BytesIO()  # the figure built anew, drawn here (not by the kit)
+        anew.figure.figure.savefig(picture, format="png", bbox_inches="tight")
+        assert bytes(figure.widget.value) == picture.getvalue(), \
+            f"demo {number} ({type(demo).__name__}): its picture is not the same demo's built anew at its values"
 
 
 def run_python(code, **env):
