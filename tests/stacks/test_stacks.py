@@ -1,6 +1,8 @@
 """What a student's own stack gets: Colab's widget manager turned on, one sentence (not a traceback)
 for a package missing or too old, and the ranges pyproject.toml declares, which hold the lock."""
 
+import importlib.util
+import io
 import os
 import re
 import subprocess
@@ -9,13 +11,20 @@ import textwrap
 import tomllib
 import types
 
+import ipywidgets
+import numpy as np
 import pytest
 from packaging.requirements import Requirement
 
 from backprop_kit.widgets import live, needs
 from grader.build import ROOT
+from tests.conftest import NOTEBOOKS
+from tests.demos import another_value, demo_controls, solution_demos
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
+# what use_live_backend switches to on this stack: ipympl where it is installed, pictures elsewhere
+LIVE_BACKEND, LIVE_MAGIC = (("ipympl", "%matplotlib widget") if importlib.util.find_spec("ipympl")
+                            else ("inline", "%matplotlib inline"))
 
 
 class Shell:
@@ -53,17 +62,19 @@ def fake_colab(monkeypatch):
     return calls
 
 
-def test_in_colab_the_custom_widget_manager_is_turned_on_for_ipympl(kernel, monkeypatch):
+def test_in_colab_the_custom_widget_manager_is_turned_on_for_ipympl(kernel, monkeypatch, capsys):
     calls = fake_colab(monkeypatch)
-    assert live.use_live_backend() == "ipympl"
-    assert calls == [1] and kernel.magics == ["%matplotlib widget"]
+    assert live.use_live_backend() == LIVE_BACKEND
+    assert calls == [1] and kernel.magics == [LIVE_MAGIC]
+    assert capsys.readouterr().out == "", "ipympl is optional: its absence is not a problem to report"
 
 
 def test_elsewhere_there_is_no_colab_to_turn_on(kernel, monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", None)  # importing it fails, as outside Colab
-    assert live.use_live_backend() == "ipympl" and kernel.magics == ["%matplotlib widget"]
+    assert live.use_live_backend() == LIVE_BACKEND and kernel.magics == [LIVE_MAGIC]
 
 
+@pytest.mark.skipif(LIVE_BACKEND != "ipympl", reason="this stack has no ipympl to fail to start: figures are pictures")
 def test_an_ipympl_that_cannot_start_leaves_pictures_and_one_sentence(kernel, monkeypatch, capsys):
     def widget_fails(name, line):
         if line == "widget":
@@ -98,6 +109,52 @@ def test_the_stack_here_needs_nothing(kernel, capsys):
     assert needs.problem() is None
     live.use_live_backend()
     assert capsys.readouterr().out == ""
+
+
+def test_without_ipympl_a_live_figure_is_a_picture_drawn_anew_at_each_refresh(monkeypatch):
+    """A PNG in an Image widget, never the figure displayed in an Output widget: nbclient's imitation
+    of an Output widget (Otter's run of the notebook behind grader.export()) now and then hangs for
+    ever, jupyter/nbclient#312."""
+    monkeypatch.setattr(live, "is_ipympl", lambda: False)  # pyplot on the inline backend, ipympl or not
+    monkeypatch.setattr(live, "_in_kernel", lambda: True)  # (outside a kernel nothing is drawn)
+    figure = live.LiveFigure(figsize=(3, 2))
+    assert type(figure.widget) is ipywidgets.Image and figure.widget.format == "png"
+    first = bytes(figure.widget.value)  # (ipywidgets 8 holds a memoryview)
+    assert first.startswith(b"\x89PNG")
+    figure.axes.plot([0, 1], [0, 1], linewidth=5)
+    figure.refresh()
+    assert bytes(figure.widget.value).startswith(b"\x89PNG") and bytes(figure.widget.value) != first
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_without_ipympl_every_demo_redraws_its_picture_as_its_controls_move(name, monkeypatch):
+    """The pictures a stack without ipympl shows (checked on every stack): each demo of the worked
+    solution draws its picture anew when a control moves, and ends showing the picture of the same
+    demo built anew and set to those values at once."""
+    monkeypatch.setattr(live, "is_ipympl", lambda: False)
+    monkeypatch.setattr(live, "_in_kernel", lambda: True)
+    demos, fresh = solution_demos(name, monkeypatch, blit=True), solution_demos(name, monkeypatch, blit=True)
+    assert demos and len(demos) == len(fresh)
+    rng = np.random.default_rng(sum(map(ord, name)))
+    for number, (demo, anew) in enumerate(zip(demos, fresh), start=1):
+        figure = demo.figure
+        assert figure.accelerator is None and type(figure.widget) is ipywidgets.Image, f"demo {number}"
+        drawn = []
+        monkeypatch.setattr(figure, "refresh", lambda refresh=figure.refresh: (drawn.append(1), refresh()))
+        controls = demo_controls(demo.app())
+        for _ in range(5):
+            control = controls[rng.integers(len(controls))]
+            moved = control.value != (value := another_value(control, rng))
+            control.value = value
+            assert drawn or not moved, f"demo {number} ({type(demo).__name__}) after {control.description} = " \
+                                       f"{value}: no picture drawn"
+            drawn.clear()
+        for control, anew_control in zip(controls, demo_controls(anew.app())):
+            anew_control.value = control.value
+        picture = io.BytesIO()  # the figure built anew, drawn here (not by the kit)
+        anew.figure.figure.savefig(picture, format="png", bbox_inches="tight")
+        assert bytes(figure.widget.value) == picture.getvalue(), \
+            f"demo {number} ({type(demo).__name__}): its picture is not the same demo's built anew at its values"
 
 
 def run_python(code, **env):

@@ -6,11 +6,12 @@ drags coalesce instead of queueing.  Where the acceleration layer supports the s
 (``acceleration/``, imported here only, when a live figure is made) it takes the
 figure over: only what changed is redrawn and only the changed pixels are sent.
 Without ipympl (a plain nbconvert run, some hosted notebooks) the same figure is
-re-rendered as a PNG into an Output widget: slower, same code.
+re-rendered as a PNG into an Image widget: slower, same code.
 """
 
 import html
 import importlib.util
+import io
 import logging
 import weakref
 
@@ -25,7 +26,6 @@ needs.check(["numpy", "matplotlib"])  # too old (read from the modules just impo
 
 try:  # widgets are optional: the drawing and checks work without them
     import ipywidgets as widgets
-    from IPython.display import clear_output, display
 except ImportError:  # pragma: no cover - the kit's requirements include them
     widgets = None
 
@@ -122,7 +122,10 @@ class LiveFigure:
             self.widget = canvas
         else:
             plt.close(self.figure)  # keep it out of pyplot's list so inline shows it only once
-            self.widget = widgets.Output() if widgets is not None else None
+            # a picture of the figure in an Image widget, not the figure displayed in an Output widget:
+            # nbclient's imitation of an Output widget (in Otter's run of the notebook behind
+            # grader.export(), in nbconvert --execute) now and then hangs for ever (jupyter/nbclient#312)
+            self.widget = widgets.Image(format="png") if widgets is not None else None
         self.refresh()
 
     def refresh(self):
@@ -139,9 +142,9 @@ class LiveFigure:
         if self.interactive:
             self.figure.canvas.draw_idle()
         elif self.widget is not None and _in_kernel():
-            with self.widget:
-                clear_output(wait=True)
-                display(self.figure)
+            picture = io.BytesIO()  # what the inline backend would show: the figure, cropped to its ink
+            self.figure.savefig(picture, format="png", bbox_inches="tight")
+            self.widget.value = picture.getvalue()
 
     def work_ahead(self, steps):
         """Run ``steps`` (callables) while the kernel waits, dropping what was left from the last
