@@ -7,7 +7,8 @@ widgets, drawn large for a projector.  One NAME opens that notebook as the app; 
 
 The app runs demo copies made in a scratch folder, never the built files themselves:
 grading cells are removed (an Otter grader would look for tests and ``grader.export``
-would write a zip), markdown is cut down to its headings, and a first cell turns on
+would write a zip), markdown is cut down to its headings (their TeX typeset by the MathJax
+Voila bundles), and a first cell turns on
 ``live.projector_mode``.
 """
 
@@ -40,10 +41,6 @@ UNUSED_EXTENSIONS = ["ipylab", "jupyterlab-jupytext", "@jupyter-notebook/lab-ext
 GRADING_LINE = re.compile(r"^\s*(import otter\b|from otter\b|grader\s*=\s*otter\.|grader\.\w+\()")
 # The set-up call that names the backend it chose: useful to a student, noise on a projector.
 BACKEND_CALL = re.compile(r"^(\s*live\.use_live_backend\(\))(\s*(#.*)?)$")
-# Inline TeX in a heading, rendered as plain text (MathJax comes from a CDN a classroom may not reach).
-TEX_WORDS = {r"\,": " ", r"\ ": " ", r"\;": " ", r"\cdot": "\u00b7", r"\times": "\u00d7",
-             r"\partial": "\u2202", r"\sigma": "\u03c3", r"\nabla": "\u2207", r"\to": "\u2192"}
-SYMBOL_NAMES = {r"\partial", r"\sigma", r"\nabla"}
 
 
 def demo_notebook(solution):
@@ -59,27 +56,13 @@ def demo_notebook(solution):
             if any(line.strip() and not line.lstrip().startswith("#") for line in kept):
                 cells.append(nbformat.v4.new_code_cell("\n".join(kept)))
         elif cell.cell_type == "markdown" and cell.metadata.get("editable", True):
-            headings = [plain_heading(line) for line in cell.source.splitlines() if line.startswith("#")]
+            # headings keep their TeX: the page typesets it with the MathJax Voila bundles (no CDN)
+            headings = [line for line in cell.source.splitlines() if line.startswith("#")]
             if headings:
                 cells.append(nbformat.v4.new_markdown_cell("\n\n".join(headings)))
         # Otter's own markdown (submission instructions) is not editable: dropped.
     notebook.cells = cells
     return notebook
-
-
-def plain_heading(line):
-    """A markdown heading with its inline TeX turned into plain text."""
-
-    def untex(match):
-        text = match.group(1)
-        for word, plain in TEX_WORDS.items():
-            if word in SYMBOL_NAMES:  # \partial f: the space only ends the command's name
-                text = re.sub(re.escape(word) + r"(?![A-Za-z]) ?", lambda _: plain, text)
-            else:
-                text = text.replace(word, plain)
-        return text.replace("{", "").replace("}", "")
-
-    return re.sub(r"\$([^$]+)\$", untex, line)
 
 
 def prepare(names, folder, scale=DEFAULT_SCALE):

@@ -141,9 +141,27 @@ def _same_twice(read, pause=0.4):
     return first == read()
 
 
+# A heading's text as the page shows it, while its TeX is still source: "$", or a backslash command.
+UNRENDERED_HEADINGS = """() => [...document.querySelectorAll(
+    '.jp-RenderedMarkdown h1, .jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3, .jp-RenderedMarkdown h4')]
+  .map(h => { const c = h.cloneNode(true); c.querySelectorAll('mjx-container').forEach(m => m.remove());
+              return c.textContent; })
+  .filter(text => /\\$|\\\\[A-Za-z]/.test(text))"""
+TYPESET_HEADINGS = ("() => document.querySelectorAll('.jp-RenderedMarkdown :is(h1, h2, h3, h4) mjx-container')"
+                    ".length")
+
+
+def assert_headings_render_their_mathematics(page, name):
+    """Headings keep their TeX and the page typesets it (Voila's bundled MathJax: no CDN)."""
+    harness.wait_until(lambda: not page.evaluate(UNRENDERED_HEADINGS), REDRAW_TIMEOUT,
+                       f"{name}: headings show TeX source: {page.evaluate(UNRENDERED_HEADINGS)}")
+    assert page.evaluate(TYPESET_HEADINGS) > 0, f"{name}: no heading's mathematics was typeset"
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_live_demo_in_voila(name, demo_server, page):
     apps = open_demo(page, demo_server, name)
+    assert_headings_render_their_mathematics(page, name)
     for number, (app, defaults) in enumerate(zip(apps, expected_readouts(name, len(apps)))):
         wait_for_readout(app, defaults, f"{name}: the readout at the default sliders is not the worksheet's")
         harness.wait_until(lambda: harness.figures_drawn(app), REDRAW_TIMEOUT, f"{name}: the live figure stays blank")
