@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from backprop_kit.widgets import live, needs
 from grader.build import ROOT
 from tests.conftest import NOTEBOOKS
-from tests.demos import another_value, demo_controls, solution_demos
+from tests.support.driving import another_value, demo_controls, solution_demos
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 # what use_live_backend switches to on this stack: ipympl where it is installed, pictures elsewhere
