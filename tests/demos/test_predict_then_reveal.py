@@ -53,6 +53,17 @@ def test_a_hidden_part_shows_a_button_and_a_sentence_never_the_text_until_clicke
     assert block.button.layout.display == "none"
 
 
+def test_a_click_still_reveals_once_nothing_but_its_button_holds_the_block(monkeypatch):
+    import gc
+
+    shown = []
+    monkeypatch.setattr(reveal, "_display_text", shown.append)
+    button = reveal._HiddenBlock("q4b_backward", "(b)", "dy/da = 0.21").button  # as after display()
+    gc.collect()
+    button.click()
+    assert shown == ["dy/da = 0.21"]
+
+
 def test_reveal_all_shows_every_hidden_block_at_once(monkeypatch):
     shown = []
     monkeypatch.setattr(reveal, "_display_text", shown.append)

@@ -93,8 +93,13 @@ class _HiddenBlock:
         self.output = widgets.Output()
         self.widget = widgets.VBox([self.button, self.output])
         self.shown = False
-        self.button.on_click(lambda _button: show(part))
+        # the button holds this block (its callback is a bound method): once displayed, nothing else
+        # does, and the registry below holds it weakly
+        self.button.on_click(self._clicked)
         _hidden.add(self)
+
+    def _clicked(self, _button):
+        show(self.part)
 
     def show(self):
         if self.shown:
