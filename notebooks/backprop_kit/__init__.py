@@ -6,7 +6,8 @@ The folders say what a module is, one small idea per module:
                (a two-layer network trained by gradient descent)
 - ``views``    drawing, wirelabels, layers, gradbars, heatmaps, checklist, curves, surfaces,
                regions, images: matplotlib drawings of the model, updated in place
-- ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence)
+- ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
+               reveal (worked values hidden until the student has tried the part)
 - ``demos``    one module per notebook that wires the pieces to its problem
 - ``checks``   one-line answer checks that the autograder tests call
 - ``values``   compact text for scalars, vectors and matrices, shared by all of the above

@@ -1,7 +1,9 @@
 """Compact text for the numbers written on a drawing.
 
 A scalar prints with four significant digits, a short vector in full, and a
-larger array as its shape and norm, so a 3x4 matrix fits on a wire.
+larger array as its shape and norm, so a 3x4 matrix fits on a wire.  A value and the
+reference a check compared it with are written by ``format_pair``: one number, one
+rounding, so two values a check calls equal never read differently (-0.95 beside -0.94).
 """
 
 import numbers
@@ -41,6 +43,24 @@ def format_value(value, digits=4):
         return "[" + ", ".join(format_number(v, digits - 1) for v in array.ravel()) + "]"
     shape = "\u00d7".join(str(n) for n in array.shape)
     return f"{shape}, \u2016\u00b7\u2016={format_number(np.linalg.norm(array), digits - 1)}"
+
+
+def format_pair(yours, reference, equal, digits=4):
+    """Texts for a value and the reference a check compared it with (``equal``: the check's verdict).
+
+    Called equal, both are written from ``yours`` alone, so they read the same: two nearly equal
+    floats on either side of a rounding boundary (-0.9450000001 and -0.9449999999) would otherwise
+    round apart.  Called different, they get more digits (up to 12) until they read differently.
+    """
+    if equal:
+        text = format_value(yours, digits)
+        return text, text
+    texts = format_value(yours, digits), format_value(reference, digits)
+    more = digits
+    while texts[0] == texts[1] and texts[0] != MISSING and more < 12:
+        more += 1
+        texts = format_value(yours, more), format_value(reference, more)
+    return texts
 
 
 def value_texts(value):

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live
+from ..widgets import live, reveal
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..model.gradcheck import compare_gradients, numerical_gradient, summary
@@ -224,6 +224,8 @@ class ChainRuleDemo:
         height = chain.composite(self.w)
         reference = numerical_gradient(chain.composite, {"w": self.w})["w"]  # the drawn curve's own slope
         data = {"f(g(w))": (ws, values), "(w, f(g(w)))": ([self.w], [height])}
+        if is_missing(total) and not reveal.is_revealed("q2a_chain_rule"):
+            reference = ...  # predict, then compare: no reference tangent before your own (widgets/reveal.py)
         for name, slope in (("tangent, your df/dw", total), ("tangent, finite differences", reference)):
             if is_missing(slope):
                 data[name] = ([], [])
@@ -432,6 +434,12 @@ def _units_reference_curve(seed, eps, steps):
     return tuple(losses)
 
 
+def _after_yours(reference, losses, part):
+    """The reference curve once your own steps exist (more than the starting loss), or when ``part``
+    was revealed (widgets/reveal.py); before that, none: predict, then compare."""
+    return reference if len(losses) > 1 or reveal.is_revealed(part) else np.array([])
+
+
 @lru_cache(maxsize=32)
 def _units_estimate(seed):
     """Finite differences of the worksheet's f at the demo's problem ``seed``: what its heatmaps
@@ -501,7 +509,8 @@ class UnitsDemo:
         self.curves = LiveCurves(curve_ax, ["your steps (d)", "finite-difference steps"],
                                  xlabel="step", ylabel="f", logy=True,
                                  styles={"finite-difference steps": dict(linestyle="--", linewidth=1.6)})
-        self.heatmaps = {"W": GradientHeatmap(w_ax, (2, 3), "df/dW"), "b": GradientHeatmap(b_ax, (2,), "df/db")}
+        self.heatmaps = {"W": GradientHeatmap(w_ax, (2, 3), "df/dW", part="q2c_sigmoid_grads"),
+                         "b": GradientHeatmap(b_ax, (2,), "df/db", part="q2c_sigmoid_grads")}
         self.readout = live.Readout()
         self.figure.figure.tight_layout()
         self.update(seed=seed, eps=eps, steps=steps)
@@ -516,6 +525,7 @@ class UnitsDemo:
         self.view.set_message(self.graph_problem or problem)
         losses, step_problem = self._your_losses(p)
         reference = _units_reference_curve(self.settings["seed"], self.settings["eps"], self.settings["steps"])
+        reference = _after_yours(reference, losses, "q2d_sigmoid_step")
         self.curves.update({"your steps (d)": (np.arange(len(losses)), losses),
                             "finite-difference steps": (np.arange(len(reference)), reference)},
                            note=short_note(step_problem))
@@ -707,7 +717,8 @@ class TwoLayerDemo:
         self.curves = LiveCurves(axes[1, 0], ["your steps", "finite-difference steps"],
                                  xlabel="step", ylabel="\u2113", logy=True,
                                  styles={"finite-difference steps": dict(linestyle="--", linewidth=1.6)})
-        self.heatmaps = {name: GradientHeatmap(ax, EXAMPLE_TWO_LAYER[name].shape, TWO_LAYER_LABELS[name])
+        self.heatmaps = {name: GradientHeatmap(ax, EXAMPLE_TWO_LAYER[name].shape, TWO_LAYER_LABELS[name],
+                                               part="q2e_backward")
                          for name, ax in zip(("W1", "W2", "x", "b"), axes[1, 1:])}
         self.readout = live.Readout()
         self.figure.figure.tight_layout()
@@ -729,6 +740,7 @@ class TwoLayerDemo:
         losses, step_problem, rule = self._your_losses(p)
         curve = _two_layer_reference_curve(self.settings["seed"], phi, self.settings["eps"],
                                            self.settings["steps"])
+        curve = _after_yours(curve, losses, "q2f_identity_step" if phi == "identity" else "q2e_backward")
         self.curves.update({"your steps": (np.arange(len(losses)), losses),
                             "finite-difference steps": (np.arange(len(curve)), curve)},
                            note=short_note(step_problem))

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live
+from ..widgets import live, reveal
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
 from ..model.gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
@@ -142,8 +142,10 @@ class ForwardNetworkDemo:
         values, problem = a_evaluate(self.forward_a, x)
         self.graph.set_values({"x": x, **values})
         # a ReLU is drawn off when the student's own input to it, (i) or (ii), is not positive
-        self.graph.nodes["iii"].inactive = _off(values["i"])
-        self.graph.nodes["iv"].inactive = _off(values["ii"])
+        # once the student's own output of that ReLU, (iii) or (iv), exists: drawn off before, the
+        # hatching would answer it (predict, then compare)
+        self.graph.nodes["iii"].inactive = _off(values["i"]) and not is_missing(values["iii"])
+        self.graph.nodes["iv"].inactive = _off(values["ii"]) and not is_missing(values["iv"])
         self.view.refresh()
         self.view.set_message(problem)
         self.readout.show({label: format_value(values[name]) for name, label in zip(A_OUTPUTS, A_LABELS)})
@@ -274,10 +276,16 @@ def worksheet_comparison(backward_b):
         except AssertionError:
             return "?"
 
-    rows = [["worksheet (s1 rounded to 0.9)", *[f"{WORKSHEET_ROUNDED[w]:.2f}" for w in WEIGHT_NAMES]],
-            ["exact (s1 = \u03c3(2) = 0.8808)", *[shown(exact[w]) for w in WEIGHT_NAMES]],
+    # predict, then compare: the worksheet's and the exact values once all six of yours exist
+    attempted = not problem and not any(is_missing(yours.get(w)) for w in WEIGHT_NAMES)
+    hidden = not (attempted or reveal.is_revealed("q4b_backward"))
+    rows = [["worksheet (s1 rounded to 0.9)", *["?" if hidden else f"{WORKSHEET_ROUNDED[w]:.2f}" for w in WEIGHT_NAMES]],
+            ["exact (s1 = \u03c3(2) = 0.8808)", *["?" if hidden else shown(exact[w]) for w in WEIGHT_NAMES]],
             ["your backward_b", *[shown(yours.get(w, ...)) for w in WEIGHT_NAMES]]]
     note = f"<p><i>{escape(problem)}</i></p>" if problem else ""
+    if hidden:
+        note += ("<p><i>The worksheet's and the exact values appear once your backward_b returns all six "
+                 "(or after reveal.show('q4b_backward')).</i></p>")
     return _display_html(_html_table(["", *[GRADIENT_LABELS[w] for w in WEIGHT_NAMES]], rows) + note)
 
 
@@ -294,7 +302,8 @@ class ReluSigmoidDemo:
         self.figure = live.LiveFigure(1, 2, figsize=(13, 6.2), gridspec_kw={"width_ratios": [2.4, 1]})
         self.view = GraphView(self.graph, self.figure.axes[0], no_gradient=B_INPUT_NAMES, fontsize=11,
                               spacing=(3.2, 1.5))
-        self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[w] for w in WEIGHT_NAMES])
+        self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[w] for w in WEIGHT_NAMES],
+                                 part="q4b_backward")
         self.readout = live.Readout()
         self.figure.figure.tight_layout()
         self.update(**self.point)

@@ -24,14 +24,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live
+from ..widgets import live, reveal
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..views.checklist import CheckList
 from ..model.gradcheck import GradientComparison, compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
 from ..views.surfaces import LossSurface, contour_lines
-from ..values import format_value, is_missing
+from ..values import format_pair, format_value, is_missing
 
 SQUARED, CROSS_ENTROPY = "squared error", "cross-entropy"
 LOSSES = (SQUARED, CROSS_ENTROPY)
@@ -78,6 +78,10 @@ class Link:
 
 
 # In the order backpropagation meets them, from the loss back to w1.
+# The graded part each line of the check list belongs to (widgets/reveal.py).
+LINE_PARTS = {"dloss_da2": "q5_4a_dloss_da2", "da2_dz2": "q5_4b_da2_dz2", "dz2_dw2": "q5_4c_dz2_dw2",
+              "dz2_da1": "q5_6a_dz2_da1", "da1_dz1": "q5_6b_da1_dz1", "dz1_dw1": "q5_6c_dz1_dw1",
+              "w2": "q5_4d_dloss_dw2", "w1": "q5_6d_dloss_dw1"}
 LINKS = (
     Link("dloss_da2", "\u2202Loss/\u2202a2", ("a2", "y_star"), ("a2", "L"), ("w2", "w1", "x")),
     Link("da2_dz2", "\u2202a2/\u2202z2", ("z2", "a2"), ("z2", "a2"), ("w2", "w1", "x")),
@@ -534,11 +538,19 @@ class NeuralNetDemo:
             self.figure.work_ahead(functools.partial(self._prepare_surface, next_x, y_star, loss)
                                    for next_x in live.next_values(x, moved_by, X_STEP, X_RANGE))
 
+    @staticmethod
+    def _pair(comparison):
+        """Yours and the finite-difference reference as written on a line: one rounding when they
+        match, and no reference before your own value exists (unless revealed: widgets/reveal.py)."""
+        yours, reference = comparison.analytic, comparison.numeric
+        if is_missing(yours) and not reveal.is_revealed(LINE_PARTS.get(comparison.key)):
+            reference = ...
+        return format_pair(yours, reference, comparison.ok and not is_missing(yours))
+
     def _update_checklist(self, x, y_star, w1, w2, kind):
         comparisons, _problem = link_comparisons(self.answers, x, y_star, w1, w2, kind)
         rows = [("missing" if is_missing(c.analytic) or is_missing(c.numeric) else "ok" if c.ok else "wrong",
-                 f"{c.name:<10}{format_value(c.analytic):>10} |{format_value(c.numeric):>10}")
-                for c in comparisons]
+                 "{:<10}{:>10} |{:>10}".format(c.name, *self._pair(c))) for c in comparisons]
         self.checklist.update(rows, footer=first_wrong_link(comparisons))
 
     def _update_surface(self, x, y_star, kind):

@@ -123,7 +123,8 @@ class StagedComputationDemo:
         self.graph, self.graph_problem = build_graph(edges)
         self.figure = live.LiveFigure(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [2.3, 1]})
         self.view = GraphView(self.graph, self.figure.axes[0])
-        self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[n] for n in GRADIENT_NAMES])
+        self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[n] for n in GRADIENT_NAMES],
+                                 part="q1c_backward")
         self.readout = live.Readout()
         self.figure.figure.tight_layout()
         self.update(**self.inputs)

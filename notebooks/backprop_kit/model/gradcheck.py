@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..values import format_value, is_missing
+from ..values import format_pair, is_missing
 
 DEFAULT_STEP = 1e-5
 RELATIVE_TOLERANCE = 1e-5
@@ -116,8 +116,8 @@ def _problem(label, got, estimate, tolerance):
     if got_array.shape != np.shape(estimate):
         return f"{label} has shape {got_array.shape}; it should be {np.shape(estimate)}."
     if relative_error(got_array, estimate) > tolerance:
-        return (f"{label} is off: you return {format_value(got)}, "
-                f"finite differences give {format_value(estimate)}.")
+        yours, theirs = format_pair(got, estimate, equal=False)  # written so that they differ
+        return f"{label} is off: you return {yours}, finite differences give {theirs}."
     return ""
 
 

@@ -4,13 +4,19 @@ import numpy as np
 
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, restyle
 from ..values import MISSING, format_value, is_missing, round_up_nicely
+from ..widgets.reveal import is_revealed
 
 
 class GradientBars:
-    """One pair of bars per gradient entry: yours (solid) and finite differences (hatched)."""
+    """One pair of bars per gradient entry: yours (solid) and finite differences (hatched).
 
-    def __init__(self, ax, labels, title="your gradients vs. finite differences", fontsize=11):
+    An entry you have not computed yet has no hatched bar either (predict, then compare), unless
+    ``part`` (the graded part the bars belong to, e.g. "q1c_backward") was revealed
+    (``widgets/reveal.py``)."""
+
+    def __init__(self, ax, labels, title="your gradients vs. finite differences", fontsize=11, part=None):
         self.ax = ax
+        self.part = part
         self.labels = list(labels)
         self._limit = None
         positions = np.arange(len(self.labels))
@@ -33,10 +39,13 @@ class GradientBars:
     def update(self, yours, estimates):
         """``yours`` and ``estimates``: sequences of numbers (or ``...``/None where missing)."""
         tallest = 1.0
-        known = [not is_missing(e) for e in estimates]  # no estimate (no forward pass): no hatched bar
+        yours, estimates = list(yours), list(estimates)
+        revealed = is_revealed(self.part)
+        # no estimate (no forward pass), or no answer of yours to compare it with: no hatched bar
+        known = [not is_missing(e) and (revealed or not _missing(v)) for e, v in zip(estimates, yours)]
         estimates = [float(e) if k else 0.0 for e, k in zip(estimates, known)]
         for bar, text, value, estimate, checked in zip(self.yours, self.value_texts, yours, estimates, known):
-            missing = is_missing(value) or not np.isscalar(value) and np.ndim(value) != 0
+            missing = _missing(value)
             height = 0.0 if missing else float(value)
             off = not missing and checked and not np.isclose(height, estimate, rtol=1e-4, atol=1e-6)
             _set_height(bar, height)
@@ -61,6 +70,10 @@ class GradientBars:
         if limit != self._limit:
             self._limit = limit
             self.ax.set_ylim(-limit, limit)
+
+
+def _missing(value):
+    return is_missing(value) or not np.isscalar(value) and np.ndim(value) != 0
 
 
 def _set_height(bar, height):

@@ -5,7 +5,9 @@ student's entries on the left and the centred finite differences on the right,
 each cell coloured by its value and written out as a number, so the picture is
 readable without colour.  Entries that disagree get a cross and a thick outline.
 Like ``GraphView`` it builds its artists once; ``update`` changes them in place.
-A vector of length d is shown as a d x 1 column.
+A vector of length d is shown as a d x 1 column.  While the student's entries are not computed
+the estimate is blank too (predict, then compare), unless its ``part`` was revealed
+(``widgets/reveal.py``); an entry that matches is written from one number, so both sides read the same.
 """
 
 import matplotlib
@@ -14,7 +16,8 @@ from matplotlib.patches import Rectangle
 
 from .drawing import INK, QUIET_COLOUR, WRONG_COLOUR
 from .images import show_grid
-from ..values import MISSING, format_number, is_missing
+from ..values import MISSING, format_number, format_pair, is_missing
+from ..widgets.reveal import is_revealed
 
 COLOURMAP = "PuOr"  # diverging, readable with the common colour-vision deficiencies
 RTOL = 1e-4  # the same tolerance as GradientBars: finite differences are good to ~1e-8
@@ -37,8 +40,9 @@ def as_grid(shape):
 class GradientHeatmap:
     """``GradientHeatmap(ax, (3, 3), "dl/dW1")``; then ``update(yours, estimate)`` after each change."""
 
-    def __init__(self, ax, shape, label, *, fontsize=9, show_titles=True):
+    def __init__(self, ax, shape, label, *, fontsize=9, show_titles=True, part=None):
         self.ax = ax
+        self.part = part
         self.label = label
         self.shape = tuple(int(n) for n in shape)
         self.rows, self.cols = as_grid(self.shape)
@@ -82,7 +86,9 @@ class GradientHeatmap:
         mine, self.status = self._usable(yours)
         grid = np.full((self.rows, 2 * self.cols + 1), np.nan)
         estimate_grid = estimate.reshape(self.rows, self.cols)
-        grid[:, self.cols + 1:] = estimate_grid
+        hidden = mine is None and not is_revealed(self.part)  # nothing of yours to compare yet
+        if not hidden:
+            grid[:, self.cols + 1:] = estimate_grid
         wrong = np.zeros((self.rows, self.cols), dtype=bool)
         if mine is not None:
             mine = mine.reshape(self.rows, self.cols)
@@ -96,12 +102,17 @@ class GradientHeatmap:
         self.image.set_clim(-largest, largest)
         for r in range(self.rows):
             for c in range(self.cols):
-                self._write(self.estimate_texts[r][c], estimate_grid[r, c], largest)
                 if mine is None:
-                    self.your_texts[r][c].set_text(MISSING)
-                    self.your_texts[r][c].set_color(QUIET_COLOUR)
+                    for text in (self.your_texts[r][c], self.estimate_texts[r][c]):
+                        text.set_text(MISSING)
+                        text.set_color(QUIET_COLOUR)
+                    if not hidden:
+                        self._write(self.estimate_texts[r][c], estimate_grid[r, c], None, largest)
                 else:
-                    self._write(self.your_texts[r][c], mine[r, c], largest, wrong[r, c])
+                    yours_text, estimate_text = format_pair(_shown(mine[r, c]), _shown(estimate_grid[r, c]),
+                                                            not wrong[r, c], digits=2)
+                    self._write(self.your_texts[r][c], mine[r, c], yours_text, largest, wrong[r, c])
+                    self._write(self.estimate_texts[r][c], estimate_grid[r, c], estimate_text, largest)
                 self.outlines[r][c].set_visible(bool(wrong[r, c]))
         self.note.set_text("" if mine is not None else f"{self.label} {self.status}")
         return self.status
@@ -120,8 +131,12 @@ class GradientHeatmap:
             return None, "has entries that are not finite numbers"
         return array, ""
 
-    def _write(self, text, value, largest, wrong=False):
-        shown = 0.0 if abs(value) <= ATOL else value  # finite-difference noise around 0 reads as 0
-        text.set_text(format_number(shown, 2) + (WRONG_MARK if wrong else ""))
+    def _write(self, text, value, written, largest, wrong=False):
+        written = format_number(_shown(value), 2) if written is None else written
+        text.set_text(written + (WRONG_MARK if wrong else ""))
         # white ink on the darkest cells, dark ink elsewhere
         text.set_color("white" if abs(value) > 0.6 * largest else INK)
+
+
+def _shown(value):
+    return 0.0 if abs(value) <= ATOL else value  # finite-difference noise around 0 reads as 0

@@ -2,4 +2,5 @@
 
 - ``live``  one persistent figure plus sliders (ipympl, inline pictures without it)
 - ``needs`` what the kit needs installed, said in one sentence when it is missing or too old
+- ``reveal`` predict, then reveal: a graded part's worked values stay hidden until it is tried
 """
