@@ -124,6 +124,10 @@ def _write_notebook(source, target, strip_markers):
             cell["execution_count"] = None
             if strip_markers:
                 cell["source"] = _strip_solution_markers("".join(cell["source"]))
+                # Otter reads the public tests from the notebook it is given: the worked solution's own
+                # name, so that it runs top to bottom where it ships (grader/dist/)
+                cell["source"] = cell["source"].replace(f'otter.Notebook("{source.name}")',
+                                                        f'otter.Notebook("{target.name}")')
         cell["metadata"].pop("execution", None)
     nb["cells"] = [c for c in nb["cells"] if "".join(c["source"]).strip()]  # Otter's blank trailer
     target.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")

@@ -19,7 +19,7 @@ def run_notebook(path, folder):
     """Execute a copy of ``path`` beside a copy of the shared package; return the executed notebook."""
     shutil.copytree(ROOT / "notebooks" / "backprop_kit", folder / "backprop_kit",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    target = folder / path.name.replace("-solution", "")
+    target = folder / path.name  # under the name it ships with: a worked solution runs as NAME-solution
     shutil.copy(path, target)
     notebook = nbformat.read(target, as_version=4)
     # plain nbclient, as Otter's run of the notebook behind grader.export() is: its imitation of an
