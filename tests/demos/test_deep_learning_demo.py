@@ -127,6 +127,7 @@ def test_forward_demo_at_x_1_draws_values_and_an_inactive_relu():
     texts = [t.get_text() for t in demo.view.ax.texts]
     assert "above a wire: forward value" in texts
     assert "below a wire: gradient of the output" not in texts
+    assert "rebuilt" in demo.view.ax.get_title(), "the worksheet's figure is missing: the drawing says so"
 
 
 def test_forward_demo_slider_redraws_the_same_figure():

@@ -297,10 +297,11 @@ def test_the_message_over_the_singular_values_is_readable_not_crossed_by_bars():
     assert (np.abs(under - bar_edge).sum(axis=2) < 30).sum() == 0, "bars drawn in full under the message"
 
 
-def test_rebuilt_figure_shows_both_networks():
+def test_rebuilt_figure_shows_both_networks_and_says_it_is_rebuilt():
     figure = demo.draw_networks()
     titles = [ax.get_title() for ax in figure.axes]
-    assert titles[0] == "Network A" and "10 linear units" in titles[1]
+    assert titles[0] == "Network A (rebuilt)" and "10 linear units" in titles[1]
+    assert titles[1].startswith("Network B (rebuilt)"), "the worksheet's figure is missing: the drawing says so"
 
 
 # ---- shared pieces added with this notebook (checks.flag, live.dropdown) --------------------------

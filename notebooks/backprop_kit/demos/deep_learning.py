@@ -97,8 +97,11 @@ def a_evaluate(forward_a, x):
     return values, ""
 
 
+A_TITLE = "Part (a) network, rebuilt from the text (the worksheet's figure is missing)"
+
+
 def a_build_graph():
-    graph = ComputationGraph()
+    graph = ComputationGraph(A_TITLE)
     for name, (label, kind, caption, pos) in A_NODES.items():
         graph.add_node(name, label, kind=kind, caption=caption, pos=pos)
     for (src, dst), weight in A_WIRES.items():

@@ -309,6 +309,9 @@ class ParameterCountDemo:
 
 # ---- (c) network A versus network B ------------------------------------------------------
 
+# The worksheet's figure of networks A and B is missing from our copy: every drawing of them says so.
+REBUILT = "(rebuilt)"
+
 # The worksheet's figure is missing; these widths are our rebuild (the notebook says so).
 NETWORK_A = [40, 40, 1]
 ADDED_LINEAR_UNITS = 10
@@ -335,9 +338,9 @@ def first_maps(added=ADDED_LINEAR_UNITS, seed=3):
 def draw_networks(added=ADDED_LINEAR_UNITS):
     """The rebuilt worksheet figure: network A, and network B with the added layer of linear units."""
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.4))
-    LayeredNetworkView(axes[0], max_layers=4).update(NETWORK_A, KINDS_A, title="Network A")
+    LayeredNetworkView(axes[0], max_layers=4).update(NETWORK_A, KINDS_A, title=f"Network A {REBUILT}")
     LayeredNetworkView(axes[1], max_layers=4).update(
-        network_b(added), KINDS_B, title=f"Network B: A plus a layer of {added} linear units (hatched)")
+        network_b(added), KINDS_B, title=f"Network B {REBUILT}: A plus a layer of {added} linear units (hatched)")
     figure.tight_layout()
     return figure
 
@@ -380,8 +383,8 @@ class NetworksDemo:
         count_b, _ = _call_quietly(self.count_weights, widths_b, label="count_weights")
         text_a = "?" if count_a in (None, Ellipsis) else format_number(count_a, 8)
         text_b = "?" if count_b in (None, Ellipsis) else format_number(count_b, 8)
-        self.view_a.update(NETWORK_A, KINDS_A, title=f"Network A: {text_a} weights")
-        self.view_b.update(widths_b, KINDS_B, title=f"Network B: {text_b} weights")
+        self.view_a.update(NETWORK_A, KINDS_A, title=f"Network A {REBUILT}: {text_a} weights")
+        self.view_b.update(widths_b, KINDS_B, title=f"Network B {REBUILT}: {text_b} weights")
 
         sv_a = np.linalg.svd(W, compute_uv=False)
         collapsed, problem = _call_quietly(self.collapse, [V, U], label="collapse_linear_layers")
