@@ -298,3 +298,26 @@ def test_two_layer_demo_with_a_wrong_shape_or_an_unfinished_answer_does_not_cras
     assert blank.view.annotations()[("W2", "v")]["grad"] == "?"
     assert blank.readout.values["dl/dW2"] == "not computed yet"
     assert "dl/dx is not computed yet." in blank.check()
+
+
+def _legend(view):
+    return [t.get_text() for t in view.ax.texts if t.get_text().startswith("below a wire")]
+
+
+def test_a_fan_out_tells_each_wires_share_from_the_nodes_total():
+    """Part (a)'s lesson on (b)'s graph: the number under each x -> u_i wire is that path's share,
+    and x's total gradient, their sum, is written in the legend with its value."""
+    view = bp.draw_units(graph_edges(2), backward_c)
+    shares = [view.graph.edge("x", f"u{i}").grad for i in (1, 2)]
+    total = view.graph.nodes["x"].grad
+    np.testing.assert_allclose(total, shares[0] + shares[1], rtol=1e-12)
+    p = bp.units_problem(0)
+    reference = numerical_gradient(lambda x: bp.units_output(p["W"], p["b"], x, p["y"]), {"x": p["x"]})["x"]
+    np.testing.assert_allclose(total, reference, rtol=1e-5)  # the total is df/dx itself
+    (legend,) = _legend(view)
+    assert "share" in legend and f"total at x (the sum of its wires): {format_value(total)}" in legend
+    chain = bp.ChainRuleDemo(path_terms, total_derivative)
+    (legend,) = _legend(chain.views[3])
+    assert legend.endswith("total at w (the sum of its wires): 0.3047")  # the student's own total
+    (legend,) = _legend(bp.ChainRuleDemo(path_terms, unfinished).views[3])
+    assert legend.endswith("total at w (the sum of its wires): ?"), "no total before the student's own"

@@ -393,7 +393,8 @@ def draw_units_on(graph, seed, grads):
     inner["x_shares"] = numerical_gradient(
         lambda xs: (y - np.sum(sigmoid(np.sum(W * xs, axis=1) + b))) ** 2, {"xs": copies})["xs"]
     node_values = {"x": x, "y": y, "s": values["s"], "r": values["r"], "f": values["f"]}
-    node_grads = {"f": 1.0, "r": inner["r"], "s": inner["s"], "y": inner["y"], "x": ...}
+    # x's total gradient is the sum of its wires' shares (part (a)'s lesson), drawn under x
+    node_grads = {"f": 1.0, "r": inner["r"], "s": inner["s"], "y": inner["y"], "x": inner["x_shares"].sum(axis=0)}
     w_rows, b_entries = _rows(grads["W"], n), _entries(grads["b"], n)
     for i in range(1, n + 1):
         node_values.update({f"w{i}": W[i - 1], f"b{i}": b[i - 1], f"u{i}": values["u"][i - 1],

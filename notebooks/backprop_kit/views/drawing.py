@@ -58,6 +58,7 @@ class GraphView:
         self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
         self._nodes = {}
         self._wires = {}
+        self._gradient_legend = None  # the legend's gradient line, when it has one
         self._placer = wirelabels.LabelPlacer(ax, self._node_shapes)
         self._stub_length = 0.55 * sx
         ax.set_aspect("equal")
@@ -144,8 +145,22 @@ class GraphView:
         common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
         self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
         if not set(self.graph.nodes) <= self.no_gradient:
-            self.ax.text(1.0, 1.0, "below a wire: gradient of the output", color=GRADIENT_COLOUR,
-                         ha="right", **common)
+            self._gradient_legend = self.ax.text(1.0, 1.0, self._gradient_legend_text(), color=GRADIENT_COLOUR,
+                                                 ha="right", **common)
+
+    def _gradient_legend_text(self):
+        """What the gradient below a wire is; where a node fans out with each wire's own share,
+        a share told apart from the node's total, their sum, written with its value."""
+        fan_outs = sorted(self._fan_outs())
+        if not fan_outs:
+            return "below a wire: gradient of the output"
+        totals = "; ".join(f"total at {self.graph.nodes[n].label} (the sum of its wires): "
+                           f"{value_texts(self.graph.nodes[n].grad)[0]}" for n in fan_outs)
+        return f"below a wire: the share it carries back; {totals}"
+
+    def _fan_outs(self):
+        """The nodes whose wires out carry their own shares of the gradient (``Edge.grad``)."""
+        return {e.src for e in self.graph.edges if e.grad is not None and e.src not in self.no_gradient}
 
     def _fit_limits(self):
         xs = [p[0] for p in self.positions.values()]
@@ -184,6 +199,8 @@ class GraphView:
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
             restyle(wire.grad_text,
                     color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
+        if self._gradient_legend is not None and self._gradient_legend.get_text() != self._gradient_legend_text():
+            self._gradient_legend.set_text(self._gradient_legend_text())
         for name, (patch, label, _caption) in self._nodes.items():
             inactive = self.graph.nodes[name].inactive
             restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
