@@ -166,6 +166,7 @@ def test_b_demo_at_worksheet_values_shows_exact_numbers():
     assert drawn[("x1", "r1")]["grad"] == "" and drawn[("x1", "r1")]["value"] == "1"
     assert [bar.get_height() for bar in demo.bars.yours] == pytest.approx([0.20999, 0, 0.104994, 0, -0.104994, 0],
                                                                          abs=1e-5)
+    assert demo.bars.ax.get_ylim() == pytest.approx((-0.3, 0.3)), "the bar axis fits gradients under 0.21"
     assert demo.view.message == ""
 
 

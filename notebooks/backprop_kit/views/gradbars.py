@@ -6,6 +6,9 @@ from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_C
 from ..values import MISSING, format_value, is_missing, round_up_nicely
 from ..widgets.reveal import is_revealed
 
+# Bars all shorter than this are nothing to fit the axes to (a gradient of 0 estimated as 1e-11).
+NOTHING_TO_SHOW = 1e-6
+
 
 class GradientBars:
     """One pair of bars per gradient entry: yours (solid) and finite differences (hatched).
@@ -38,7 +41,7 @@ class GradientBars:
 
     def update(self, yours, estimates):
         """``yours`` and ``estimates``: sequences of numbers (or ``...``/None where missing)."""
-        tallest = 1.0
+        tallest = 0.0
         yours, estimates = list(yours), list(estimates)
         revealed = is_revealed(self.part)
         # no estimate (no forward pass), or no answer of yours to compare it with: no hatched bar
@@ -66,6 +69,8 @@ class GradientBars:
         just the bars: acceleration/blitting.py), and the same inputs always give the same picture."""
         if not np.isfinite(tallest):
             return  # an infinite gradient: keep the axes, the bar text says what it is
+        if tallest < NOTHING_TO_SHOW:
+            tallest = 1.0  # no bar yet (or only finite-difference noise about 0): a plain unit scale
         limit = round_up_nicely(1.25 * tallest)
         if limit != self._limit:
             self._limit = limit
