@@ -60,13 +60,24 @@ class GradientHeatmap:
                       ["yours", "finite diff."], fontsize=fontsize)
         ax.xaxis.set_ticks_position("top")
         ax.tick_params(length=0)
-        ax.set_yticks([])
+        # indices, so that a student can find W[1, 2]: rows on the left, columns under each block
+        ax.set_yticks(range(self.rows), [str(r) for r in range(self.rows)], fontsize=fontsize - 1,
+                      color=QUIET_COLOUR)
+        if len(self.shape) == 2:
+            columns = ax.secondary_xaxis("bottom")
+            columns.set_xticks([*range(self.cols), *range(self.cols + 1, 2 * self.cols + 1)],
+                               [str(c) for c in range(self.cols)] * 2, fontsize=fontsize - 1, color=QUIET_COLOUR)
+            columns.tick_params(length=0)
+            columns.spines["bottom"].set_visible(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
         if show_titles:
             ax.set_title(label, fontsize=fontsize + 2, pad=18)
-        self.note = ax.text(0.5, -0.04, "", transform=ax.transAxes, ha="center", va="top",
-                            fontsize=fontsize, color=WRONG_COLOUR, wrap=True)
+        # a colour bar: the colour's number scale (the cells also write their numbers out)
+        self.colour_bar = ax.figure.colorbar(self.image, ax=ax, fraction=0.04, pad=0.02)
+        self.colour_bar.ax.tick_params(labelsize=fontsize - 1)
+        self.note = ax.text(0.5, -0.04 if len(self.shape) < 2 else -0.12, "", transform=ax.transAxes,
+                            ha="center", va="top", fontsize=fontsize, color=WRONG_COLOUR, wrap=True)
 
     def _cell_text(self, row, column):
         return self.ax.text(column, row, "", ha="center", va="center", fontsize=self.fontsize, color=INK)
