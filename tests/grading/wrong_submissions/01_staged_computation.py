@@ -45,7 +45,7 @@ CASES = [
         "hard_coded_worksheet", "the worksheet's numbers typed in: right at x=-2, y=5, z=-4 only",
         {"forward": "def forward(x, y, z):\n    return 3.0, -12.0",
          "backward": 'def backward(x, y, z):\n    return {"q": -4.0, "x": -4.0, "y": -4.0, "z": 3.0}'},
-        {**FULL, "q1a_forward": 0, "q1c_backward": 0}),
+        {**FULL, "q1a_forward": 0, "q1c_backward": 0}, typed_in=True),
     WrongSubmission(
         "backward_missing", "forward right, backward left as the notebook gives it",
         {"backward": AS_GIVEN},

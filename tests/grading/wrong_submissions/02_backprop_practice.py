@@ -146,7 +146,7 @@ def gd_step_identity(W1, W2, b, x, y, eps):
     WrongSubmission(
         "hard_coded_public_values", "every answer typed in from the public checks' numbers",
         HARD_CODED,
-        {question: 0 for question in FULL}),
+        {question: 0 for question in FULL}, typed_in=True),
     # ---- more mistakes students make on this problem ---------------------------------------------
     WrongSubmission(
         "chain_rule_product_not_sum", "(a): the path terms multiplied instead of added",

@@ -59,7 +59,7 @@ CASES = [
         "counts_hard_coded", "the worksheet's 210 and 233 typed in",
         {"count_weights": "def count_weights(d):\n    return 210",
          "count_parameters": "def count_parameters(d):\n    return 233"},
-        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}),
+        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}, typed_in=True),
     WrongSubmission(
         "collapse_in_the_wrong_order", "the layers multiplied first-on-the-left (W1 W2 ... instead of ... W2 W1)",
         {"collapse_linear_layers": '''

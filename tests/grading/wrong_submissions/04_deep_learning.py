@@ -128,7 +128,7 @@ CASES = [
     WrongSubmission(
         "table_typed_in", "the table's values at x = 1 typed in",
         {"forward_a": "def forward_a(x):\n    return 3.0, -2.0, 3.0, 0.0, 1.0, 0.0, 0.5"},
-        {**FULL, "q4a_forward": 0}),
+        {**FULL, "q4a_forward": 0}, typed_in=True),
     WrongSubmission(
         "forward_a_six_outputs", "forward_a returns six values, (vii) left out",
         {"forward_a": "def forward_a(x):\n    v1 = 2 * x + 1\n    v2 = 2 - 4 * x\n    v3 = max(v1, 0)\n"

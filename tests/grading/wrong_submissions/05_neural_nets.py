@@ -87,7 +87,7 @@ CASES = [
          "loss": "def loss(x, y_star, w1, w2):\n    return 1 / 32",
          "dloss_dw2": "def dloss_dw2(x, y_star, w1, w2):\n    return -3 / 128",
          "dloss_dw1": "def dloss_dw1(x, y_star, w1, w2):\n    return -3 * math.log(3) / 128"},
-        {**FULL, "q5_1_forward": 0, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0}),
+        {**FULL, "q5_1_forward": 0, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0}, typed_in=True),
     WrongSubmission(
         "loss_without_half", "the loss written (a2 - y*)^2, without the 1/2 (its derivative still a2 - y*)",
         {"loss": "def loss(x, y_star, w1, w2):\n    z1, a1, z2, a2 = forward(x, w1, w2)\n"
