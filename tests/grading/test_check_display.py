@@ -41,7 +41,15 @@ def otter_as_shipped():
     otter_messages.install()
 
 
+def _tested_otter():
+    import otter
+
+    return otter.__version__ in otter_messages.TESTED
+
+
 def test_on_a_tested_otter_the_message_is_the_sentence_alone(otter_as_shipped):
+    if not _tested_otter():
+        pytest.skip("this stack's Otter is not one the wrapper was tested with: the fallback test covers it")
     assert otter_messages.install()
     message = _otter_message()
     assert SENTENCE in message and "(df/dx at x=-2: expected -4, got 1)" in message
@@ -58,6 +66,9 @@ def test_on_any_other_otter_it_keeps_otters_own_message(otter_as_shipped):
 def test_importing_the_checks_installs_it_once():
     from otter.test_files import ExceptionTestFile
 
+    if not _tested_otter():
+        assert not otter_messages.install()  # an untested Otter keeps its own method
+        return
     assert otter_messages.install() and otter_messages.install()
     method = ExceptionTestFile._generate_error_message
     assert getattr(method, "_backprop_kit_sentence", False)
@@ -75,4 +86,4 @@ def test_grader_check_in_a_real_kernel_shows_the_sentence(tmp_path):
     submission = write(compose(name, case), tmp_path / "in", f"{name}-solution")
     text = outputs_text(run_notebook(submission, tmp_path / "run"))
     assert "df/dx equals the local derivative dq/dx = 1 alone: multiply it by the upstream gradient df/dq = z" in text
-    assert "Error at line" not in text
+    assert ("Error at line" in text) != _tested_otter()  # Otter's own format only where the wrapper is off
