@@ -85,7 +85,9 @@ CASES = [
         "no_nonlinearity", "forward without the sigmoids (a1 = z1, a2 = z2): only z1 is right",
         {"forward": "def forward(x, w1, w2):\n    z1 = x * w1\n    a1 = z1\n    z2 = a1 * w2\n    a2 = z2\n"
                     "    return z1, a1, z2, a2"},
-        {**FULL, "q5_1_forward": 1, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0}),
+        {**FULL, "q5_1_forward": 1, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_2_loss": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs"),
+               "q5_6d_dloss_dw1": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs")}),
     WrongSubmission(
         "hard_coded_worked_example", "the worked example's numbers typed in; the links are general",
         {"forward": "def forward(x, w1, w2):\n    return 0.0, 0.5, math.log(3), 0.75",
