@@ -155,19 +155,22 @@ def run_tests(test_files, session):
     questions = {}
     for question, test_file in test_files.items():
         session.kit_used, session.nudged = [], []
-        results = []
+        results, mistakes = [], []
         for case in test_file.test_cases:
+            mistake = None
             try:
                 case.body.call_func(environment)
                 passed, message = True, ""
             except StudentGone as gone:
                 passed, message = False, str(gone)
             except Exception as error:  # noqa: BLE001 - a failed check, in the check's own words
-                passed, message = False, _sentence(error)
+                passed, message, mistake = False, _sentence(error), _mistake(error)
             results.append(TestCaseResult(test_case=case, message=message[:MESSAGE_LIMIT], passed=passed))
+            mistakes.append(mistake)
         test_file.test_case_results = results
         checks = [{"name": r.test_case.name, "hidden": bool(r.test_case.hidden), "passed": bool(r.passed),
-                   "message": r.message} for r in results]
+                   "message": r.message, **({"mistake": mistake} if mistake else {})}
+                  for r, mistake in zip(results, mistakes)]
         score = float(test_file.score)
         if session.kit_used:
             function, used = session.kit_used[0]
@@ -190,6 +193,12 @@ def _sentence(error):
     if isinstance(error, AssertionError) and text:
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _mistake(error):
+    """The catalogue name a kit check attached to its failure (``checks.Mistake``), if any."""
+    name = getattr(error, "mistake", None)
+    return name[:200] if isinstance(name, str) and name else None
 
 
 def code_cells(notebook):

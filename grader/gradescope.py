@@ -71,7 +71,7 @@ def results_json(grade):
     summary = f"Status: {grade.status}" + (f" ({grade.reason})" if grade.reason else "")
     notes = "".join(f"\n- {note}" for note in grade.notes)
     return {"score": grade.total, "tests": tests, "output": (summary + notes)[:FEEDBACK_LIMIT],
-            "extra_data": {"isolation": grade.isolation, "status": grade.status}}
+            "extra_data": {"isolation": grade.isolation, "status": grade.status, "mistakes": grade.mistakes}}
 
 
 if __name__ == "__main__":

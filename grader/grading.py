@@ -37,7 +37,8 @@ class Grade:
     scores: dict = field(default_factory=dict)  # question -> points earned
     possible: dict = field(default_factory=dict)  # question -> points available
     failures: dict = field(default_factory=dict)  # question -> first failing check, in its own words
-    checks: dict = field(default_factory=dict)  # question -> [{name, hidden, passed, message}]
+    checks: dict = field(default_factory=dict)  # question -> [{name, hidden, passed, message[, mistake]}]
+    mistakes: dict = field(default_factory=dict)  # question -> the catalogued mistakes its failed checks named
     notes: list = field(default_factory=list)  # cell errors and how the checks stopped, one sentence each
     sid: str = ""
     email: str = ""
@@ -160,6 +161,9 @@ def from_engine(grade, result, points, cells, time_limit=None):
         failed = [c for c in found["checks"] if not c["passed"]]
         if failed:
             grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
+        named = list(dict.fromkeys(c["mistake"] for c in failed if c.get("mistake")))
+        if named:
+            grade.mistakes[question] = named
     cell_errors = [note for note in (_cell_error(e, cells) for e in result.get("cell_errors", [])) if note]
     own_work = [f"{q}: {c['message']}" for q in points for c in questions[q]["checks"] if c["name"] == "own work"]
     own_work += [f"{q}: {questions[q]['numerical']}" for q in points if questions[q].get("numerical")]

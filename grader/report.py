@@ -4,7 +4,9 @@
   then total, out_of, status, reason and isolation (what kept the submission's code apart);
 - ``feedback/<notebook>/<student>.txt``: each student's grade in plain words;
 - ``summary.txt`` and ``histogram.png``: per notebook, statuses, score spread and
-  per-question means, and a histogram of total scores.
+  per-question means, and a histogram of total scores;
+- ``mistakes.csv`` and ``mistakes.png``: per notebook and question, how many submissions made
+  each catalogued mistake (the names the checks give, ``backprop_kit.checks``), also in the summary.
 """
 
 import csv
@@ -19,6 +21,8 @@ from .grading import GRADED_STATUSES, autograder_points, cap
 CSV_NAME = "grades.csv"
 SUMMARY_NAME = "summary.txt"
 HISTOGRAM_NAME = "histogram.png"
+MISTAKES_CSV_NAME = "mistakes.csv"
+MISTAKES_CHART_NAME = "mistakes.png"
 FEEDBACK_DIR = "feedback"
 LEADING_COLUMNS = ["student", "sid", "email", "notebook"]
 TRAILING_COLUMNS = ["total", "out_of", "status", "reason", "isolation", "submission"]
@@ -34,7 +38,74 @@ def write_all(grades, out, autograders):
     summary = summarize(grades)
     _atomic_write(Path(out) / SUMMARY_NAME, summary + "\n")
     write_histogram(grades, Path(out) / HISTOGRAM_NAME)
+    write_mistakes_csv(grades, Path(out) / MISTAKES_CSV_NAME)
+    write_mistakes_chart(grades, Path(out) / MISTAKES_CHART_NAME)
     return summary
+
+
+def mistake_counts(grades):
+    """``{notebook: {question: Counter({mistake: submissions})}}`` over the graded submissions.
+
+    A submission counts once per question and mistake, however many of its checks named it.
+    """
+    counts = defaultdict(lambda: defaultdict(Counter))
+    for grade in grades:
+        if grade.status in GRADED_STATUSES and grade.notebook:
+            for question, names in (grade.mistakes or {}).items():
+                counts[grade.notebook][question].update(set(names))
+    return {notebook: dict(questions) for notebook, questions in counts.items()}
+
+
+def mistake_rows(grades):
+    """``[(notebook, question, mistake, submissions)]``, commonest first within each question."""
+    rows = []
+    for notebook, questions in sorted(mistake_counts(grades).items()):
+        order = next((list(g.possible) for g in grades if g.notebook == notebook and g.possible), [])
+        for question in sorted(questions, key=lambda q: (order.index(q) if q in order else len(order), q)):
+            for mistake, count in sorted(questions[question].items(), key=lambda item: (-item[1], item[0])):
+                rows.append((notebook, question, mistake, count))
+    return rows
+
+
+def write_mistakes_csv(grades, path):
+    path = Path(path)
+    temporary = path.with_suffix(".csv.tmp")
+    with open(temporary, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["notebook", "question", "mistake", "submissions"])
+        for notebook, question, mistake, count in mistake_rows(grades):
+            writer.writerow([_text(notebook), _text(question), _text(mistake), count])
+    os.replace(temporary, path)
+    return path
+
+
+def write_mistakes_chart(grades, path):
+    """One horizontal bar chart per notebook: submissions per (question, mistake), saved as PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = mistake_rows(grades)
+    by_notebook = defaultdict(list)
+    for notebook, question, mistake, count in rows:
+        by_notebook[notebook].append((f"{question}: {mistake}", count))
+    names = sorted(by_notebook) or [""]
+    figure = Figure(figsize=(7.5, 1.2 + sum(0.32 * max(len(by_notebook.get(n, [])), 2) + 0.8 for n in names)),
+                    layout="constrained")
+    FigureCanvasAgg(figure)
+    heights = [max(len(by_notebook.get(n, [])), 2) for n in names]
+    for axes, name in zip(figure.subplots(len(names), 1, squeeze=False, height_ratios=heights)[:, 0], names):
+        bars = by_notebook.get(name, [])
+        if not bars:
+            axes.set_axis_off()
+            axes.set_title("no catalogued mistakes in this batch", fontsize=10)
+            continue
+        labels, counts = zip(*reversed(bars))
+        axes.barh(range(len(bars)), counts, color="#D55E00")
+        axes.set_yticks(range(len(bars)), labels, fontsize=8)
+        axes.set_title(name, fontsize=10)
+        axes.set_xlabel("submissions")
+        axes.xaxis.get_major_locator().set_params(integer=True)
+    return _save_png(figure, path)
 
 
 def question_columns(autograders, notebooks=None):
@@ -136,6 +207,12 @@ def summarize(grades):
                  for q, p in questions.items()]
         if means:
             lines.append("  mean per question: " + " · ".join(means))
+        mistakes = [row for row in mistake_rows(group) if row[0] == name]
+        if mistakes:
+            lines.append("  catalogued mistakes (submissions that made each):")
+            for question in dict.fromkeys(row[1] for row in mistakes):
+                made = " · ".join(f"{mistake} {count}" for _, q, mistake, count in mistakes if q == question)
+                lines.append(f"    {question}: {made}")
     return "\n".join(lines)
 
 
@@ -161,6 +238,10 @@ def write_histogram(grades, path):
         axes.set_xlabel(f"total score (out of {_number(out_of)})")
         axes.set_ylabel("submissions")
         axes.yaxis.get_major_locator().set_params(integer=True)
+    return _save_png(figure, path)
+
+
+def _save_png(figure, path):
     temporary = Path(path).with_suffix(".tmp.png")
     figure.savefig(temporary, dpi=100)
     os.replace(temporary, path)

@@ -35,6 +35,22 @@ def grade_with_otter():
     return run
 
 
+@pytest.fixture(scope="session")
+def grade_wrong_submission(grade_with_otter, tmp_path_factory):
+    """grade_wrong_submission(notebook_name, case) -> its Grade, graded once per run whichever test asks."""
+    from tests.support.submissions import compose, write
+
+    folder = tmp_path_factory.mktemp("wrong_submissions")
+
+    def run(notebook_name, case):
+        path = folder / f"{notebook_name}-{case.name}.ipynb"
+        if not path.exists():
+            write(compose(notebook_name, case), folder, path.stem)
+        return grade_with_otter(notebook_name, path)
+
+    return run
+
+
 @pytest.fixture
 def ipympl_backend():
     """pyplot on ipympl for one test (no browser needed), then back to what it was."""

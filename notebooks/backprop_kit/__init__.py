@@ -9,7 +9,8 @@ The folders say what a module is, one small idea per module:
 - ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
                reveal (worked values hidden until the student has tried the part)
 - ``demos``    one module per notebook that wires the pieces to its problem
-- ``checks``   one-line answer checks that the autograder tests call
+- ``checks``   one-line answer checks that the autograder tests call, naming catalogued mistakes
+- ``otter_messages``  grader.check shows a check's sentence without Otter's test source (version-gated)
 - ``values``   compact text for scalars, vectors and matrices, shared by all of the above
 
 Apart: ``acceleration``, the optional layer that makes a live ipympl figure fast on the

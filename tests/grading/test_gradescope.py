@@ -87,6 +87,12 @@ def test_gradescope_and_the_batch_grader_give_the_same_scores(tmp_path):
     for case, folder, grade in zip(cases, folders, batch_grades):
         on_gradescope = {t["name"]: t["score"] for t in results[folder]["tests"]}
         assert on_gradescope == grade.scores == {q: float(p) for q, p in case.expected.items()}, case.name
+        # the same sentences, naming the mistake, without Otter's test source; the names in extra_data
+        outputs = {t["name"]: t["output"] for t in results[folder]["tests"]}
+        for question, (mistake, begins) in case.named.items():
+            assert outputs[question].startswith(begins), (case.name, outputs[question])
+            assert "Error at line" not in outputs[question]
+            assert mistake in results[folder]["extra_data"]["mistakes"][question], case.name
 
 
 METADATA = """\

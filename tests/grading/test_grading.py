@@ -8,7 +8,7 @@ import pytest
 
 from grader.build import outputs_for
 from tests.conftest import NOTEBOOKS
-from tests.support.submissions import compose, corpus, write
+from tests.support.submissions import corpus
 
 MINIMUM_CORPUS = 6
 CASES = [(name, case) for name in NOTEBOOKS for case in corpus(name).CASES]
@@ -40,9 +40,8 @@ def test_every_notebook_has_a_wrong_answer_corpus(name):
 
 
 @pytest.mark.parametrize("name,case", CASES, ids=[f"{n}:{c.name}" for n, c in CASES])
-def test_wrong_submission_loses_exactly_its_points(name, case, grade_with_otter, tmp_path):
-    submission = write(compose(name, case), tmp_path, f"{name}-{case.name}")
-    result = grade_with_otter(name, submission)
+def test_wrong_submission_loses_exactly_its_points(name, case, grade_wrong_submission):
+    result = grade_wrong_submission(name, case)
     assert not result.error, result.error
     assert result.scores == {q: float(p) for q, p in case.expected.items()}, (
         f"{case.mistake}: got {result.scores}; failures: {result.failures}")

@@ -25,6 +25,9 @@ class WrongSubmission:
     mistake: str  # what a student did, in a sentence
     replace: dict  # function name -> its wrong source, or AS_GIVEN
     expected: dict = field(default_factory=dict)  # question -> points it must keep
+    typed_in: bool = False  # the public checks' numbers typed in: passes publicly, fails hidden (the exception)
+    # question -> (the catalogued mistake its checks must name, how its first failure must begin)
+    named: dict = field(default_factory=dict)
 
 
 def load_notebook(path):

@@ -26,26 +26,30 @@ CASES = [
     WrongSubmission(
         "sign_flip", "df/dq written as -z; the wrong sign flows on into df/dx and df/dy",
         {"backward": backward_returning("-df_df * z", "df_dq * 1.0", "df_dq * 1.0", "df_df * q")},
-        {**FULL, "q1c_backward": 1}),
+        {**FULL, "q1c_backward": 1},
+        named={"q1c_backward": ("sign flipped", "df/dq has the wrong sign")}),
     WrongSubmission(
         "upstream_gradient_forgotten",
         "the + node's gradients are its local derivatives alone (1), not times the upstream df/dq; "
         "on this network that is also 'local gradients only': each wire's local derivative, nothing chained",
         {"backward": backward_returning("df_df * z", "1.0", "1.0", "df_df * q")},
-        {**FULL, "q1c_backward": 2}),
+        {**FULL, "q1c_backward": 2},
+        named={"q1c_backward": ("local derivative only", "df/dx equals the local derivative dq/dx = 1 alone: multiply it by the upstream gradient df/dq = z")}),
     WrongSubmission(
         "upstream_value_not_gradient", "df/dx and df/dy multiply the forward value q instead of the gradient df/dq",
         {"backward": backward_returning("df_df * z", "q * 1.0", "q * 1.0", "df_df * q")},
-        {**FULL, "q1c_backward": 2}),
+        {**FULL, "q1c_backward": 2},
+        named={"q1c_backward": ("forward value used as the gradient", "df/dx multiplies the forward value q")}),
     WrongSubmission(
         "dx_dz_swapped", "df/dx and df/dz swapped",
         {"backward": backward_returning("df_df * z", "df_df * q", "df_dq * 1.0", "df_dq * 1.0")},
-        {**FULL, "q1c_backward": 2}),
+        {**FULL, "q1c_backward": 2},
+        named={"q1c_backward": ("two inputs swapped", "df/dx multiplies the forward value q")}),
     WrongSubmission(
         "hard_coded_worksheet", "the worksheet's numbers typed in: right at x=-2, y=5, z=-4 only",
         {"forward": "def forward(x, y, z):\n    return 3.0, -12.0",
          "backward": 'def backward(x, y, z):\n    return {"q": -4.0, "x": -4.0, "y": -4.0, "z": 3.0}'},
-        {**FULL, "q1a_forward": 0, "q1c_backward": 0}),
+        {**FULL, "q1a_forward": 0, "q1c_backward": 0}, typed_in=True),
     WrongSubmission(
         "backward_missing", "forward right, backward left as the notebook gives it",
         {"backward": AS_GIVEN},
@@ -53,7 +57,8 @@ CASES = [
     WrongSubmission(
         "forward_outputs_swapped", "forward returns (f, q); backward, which unpacks it, gets df/dz wrong too",
         {"forward": "def forward(x, y, z):\n    q = x + y\n    f = q * z\n    return f, q"},
-        {**FULL, "q1a_forward": 0, "q1c_backward": 3}),
+        {**FULL, "q1a_forward": 0, "q1c_backward": 3},
+        named={"q1a_forward": ("two outputs swapped", "forward returns (f, q)"), "q1c_backward": ("an earlier part is wrong", "q1a_forward (your forward) is wrong at these inputs")}),
     WrongSubmission(
         "network_missing_wire", "the wire from z into the × node left out",
         {"network_edges": 'def network_edges():\n    return [("x", "q"), ("y", "q"), ("q", "f")]'},

@@ -94,31 +94,38 @@ CASES = [
     WrongSubmission(
         "factor_two_dropped", "(c): the 2 from d(r^2)/dr = 2r dropped, in both gradients",
         {"backward_c": backward_c_with(df_dz="-r * sigmoid(z) * (1 - sigmoid(z))")},
-        {**FULL, "q2c_sigmoid_grads": 0}),
+        {**FULL, "q2c_sigmoid_grads": 0},
+        named={"q2c_sigmoid_grads": ("factor 2 dropped", "df/dW is half the gradient")}),
     WrongSubmission(
         "sigma_prime_written_as_sigma", "(c): sigma'(z) written as sigma(z)",
         {"backward_c": backward_c_with(df_dz="-2 * r * sigmoid(z)")},
-        {**FULL, "q2c_sigmoid_grads": 0}),
+        {**FULL, "q2c_sigmoid_grads": 0},
+        named={"q2c_sigmoid_grads": ("sigmoid used for its derivative", "df/dW uses sigma(z) where its derivative")}),
     WrongSubmission(
         "transposed_dW", "(c): df/dW returned as x times df/dz^T, shape d x n instead of n x d",
         {"backward_c": backward_c_with(df_dW="np.outer(x, df_dz)")},
-        {**FULL, "q2c_sigmoid_grads": 1}),
+        {**FULL, "q2c_sigmoid_grads": 1},
+        named={"q2c_sigmoid_grads": ("transposed gradient", "df/dW is transposed")}),
     WrongSubmission(
         "transposed_dW1", "(e): dl/dW1 returned transposed (x dl/dz^T); square, so only the values are off",
         {"backward_e": backward_e_with(dl_dW1="np.outer(x, dl_dz)")},
-        {**FULL, "q2e_backward": 3}),
+        {**FULL, "q2e_backward": 3},
+        named={"q2e_backward": ("transposed gradient", "dl/dW1 is transposed")}),
     WrongSubmission(
         "sign_flipped", "(c): the residual written s - y, so both gradients have the wrong sign",
         {"backward_c": backward_c_with(r="np.sum(sigmoid(z)) - y")},
-        {**FULL, "q2c_sigmoid_grads": 0}),
+        {**FULL, "q2c_sigmoid_grads": 0},
+        named={"q2c_sigmoid_grads": ("sign flipped", "df/dW has the wrong sign")}),
     WrongSubmission(
         "sign_flipped_residual_e", "(e): e written y - W2 h, which flips every gradient",
         {"backward_e": backward_e_with(e="y - W2 @ h")},
-        {**FULL, "q2e_backward": 0}),
+        {**FULL, "q2e_backward": 0},
+        named={"q2e_backward": ("sign flipped", "dl/dx has the wrong sign")}),
     WrongSubmission(
         "sum_over_wrong_axis", "(e): W2^T e written as a sum over the wrong axis of W2 * e; dl/dW2 is still right",
         {"backward_e": backward_e_with(dl_dh="np.sum(W2 * e[:, None], axis=1)")},
-        {**FULL, "q2e_backward": 1}),
+        {**FULL, "q2e_backward": 1},
+        named={"q2e_backward": ("summed over the wrong axis", "dl/dx sums W2 * e over the wrong axis")}),
     WrongSubmission(
         "update_adds_gradient", "(d): both parameters step along the gradient instead of against it",
         {"gd_step_sigmoid": '''
@@ -129,7 +136,8 @@ def gd_step_sigmoid(W, b, x, y, eps):
     b_next = b - eps * 2 * r * sigmoid(z) * (1 - sigmoid(z))
     return W_next, b_next
 '''},
-        {**FULL, "q2d_sigmoid_step": 0}),
+        {**FULL, "q2d_sigmoid_step": 0},
+        named={"q2d_sigmoid_step": ("update adds the gradient", "W after one step adds the gradient")}),
     WrongSubmission(
         "update_adds_gradient_identity", "(f): W1 and W2 both step along the gradient",
         {"gd_step_identity": '''
@@ -138,15 +146,17 @@ def gd_step_identity(W1, W2, b, x, y, eps):
     e = W2 @ h - y
     return W1 + eps * np.outer(W2.T @ e, x), W2 + eps * np.outer(e, h)
 '''},
-        {**FULL, "q2f_identity_step": 0}),
+        {**FULL, "q2f_identity_step": 0},
+        named={"q2f_identity_step": ("update adds the gradient", "W1 after one step adds the gradient")}),
     WrongSubmission(
         "phi_where_phi_prime_belongs", "(e): Phi(z) multiplied in where Phi'(z) belongs; dl/dW2 needs neither",
         {"backward_e": backward_e_with(dl_dz="phi(z) * dl_dh")},
-        {**FULL, "q2e_backward": 1}),
+        {**FULL, "q2e_backward": 1},
+        named={"q2e_backward": ("Phi used for Phi'", "dl/dx multiplies by Phi(z) where Phi'(z) belongs")}),
     WrongSubmission(
         "hard_coded_public_values", "every answer typed in from the public checks' numbers",
         HARD_CODED,
-        {question: 0 for question in FULL}),
+        {question: 0 for question in FULL}, typed_in=True),
     # ---- more mistakes students make on this problem ---------------------------------------------
     WrongSubmission(
         "chain_rule_product_not_sum", "(a): the path terms multiplied instead of added",

@@ -34,7 +34,8 @@ CASES = [
     WrongSubmission(
         "symmetry_exact_equality", "rows compared with == (no tolerance), and the tol argument ignored",
         {"hidden_units_symmetric": symmetric_returning("bool(np.all(W == W[0]))")},
-        {**FULL, "q3a_symmetry": 2}),
+        {**FULL, "q3a_symmetry": 2},
+        named={"q3a_symmetry": ("tolerance ignored", "hidden_units_symmetric ignores tol")}),
     WrongSubmission(
         "symmetry_compares_columns", "columns compared instead of rows (the hidden units are W's rows)",
         {"hidden_units_symmetric": symmetric_returning("bool(np.all(np.abs(W - W[:, :1]) <= tol))")},
@@ -46,20 +47,23 @@ CASES = [
     WrongSubmission(
         "weights_off_by_one_over_layers", "the loop over layers stops one early: the last weight matrix is missed",
         {"count_weights": "def count_weights(d):\n    return sum(d[i - 1] * d[i] for i in range(1, len(d) - 1))"},
-        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}),
+        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0},
+        named={"q3b_count_weights": ("last layer left out", "count_weights leaves out the last layer"), "q3b_count_parameters": ("an earlier part is wrong", "q3b_count_weights (your count_weights) is wrong")}),
     WrongSubmission(
         "biases_counted_as_weights", "count_weights adds a bias per unit (d[i-1] + 1 inputs per unit)",
         {"count_weights": "def count_weights(d):\n    return sum((d[i - 1] + 1) * d[i] for i in range(1, len(d)))"},
-        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}),
+        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0},
+        named={"q3b_count_weights": ("biases counted as weights", "count_weights counts a bias per unit")}),
     WrongSubmission(
         "biases_for_the_inputs_too", "count_parameters gives the input layer biases as well",
         {"count_parameters": "def count_parameters(d):\n    return count_weights(d) + sum(d)"},
-        {**FULL, "q3b_count_parameters": 0}),
+        {**FULL, "q3b_count_parameters": 0},
+        named={"q3b_count_parameters": ("biases for the inputs too", "count_parameters gives the input layer biases too")}),
     WrongSubmission(
         "counts_hard_coded", "the worksheet's 210 and 233 typed in",
         {"count_weights": "def count_weights(d):\n    return 210",
          "count_parameters": "def count_parameters(d):\n    return 233"},
-        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}),
+        {**FULL, "q3b_count_weights": 0, "q3b_count_parameters": 0}, typed_in=True),
     WrongSubmission(
         "collapse_in_the_wrong_order", "the layers multiplied first-on-the-left (W1 W2 ... instead of ... W2 W1)",
         {"collapse_linear_layers": '''
@@ -69,15 +73,18 @@ def collapse_linear_layers(weights):
         combined = combined @ W
     return combined
 '''},
-        {**FULL, "q3c_collapse": 0, "q3c_rank": 0}),
+        {**FULL, "q3c_collapse": 0, "q3c_rank": 0},
+        named={"q3c_collapse": ("layers multiplied in the wrong order", "collapse_linear_layers multiplies the layers in the wrong order")}),
     WrongSubmission(
         "rank_of_the_wrong_matrix", "the rank of the first layer's matrix instead of the collapsed one",
         {"collapsed_rank": "def collapsed_rank(weights):\n    return int(np.linalg.matrix_rank(weights[0]))"},
-        {**FULL, "q3c_rank": 0}),
+        {**FULL, "q3c_rank": 0},
+        named={"q3c_rank": ("rank of the first layer only", "collapsed_rank gives the rank of the first layer alone")}),
     WrongSubmission(
         "rank_is_the_narrowest_width", "the bound (the narrowest width) returned instead of the actual rank",
         {"collapsed_rank": "def collapsed_rank(weights):\n    return min(min(W.shape) for W in weights)"},
-        {**FULL, "q3c_rank": 0}),
+        {**FULL, "q3c_rank": 0},
+        named={"q3c_rank": ("the bound for the rank", "collapsed_rank returns the narrowest width")}),
     WrongSubmission(
         "collapse_missing", "(a) and (b) done, collapse left as the notebook gives it",
         {"collapse_linear_layers": AS_GIVEN},

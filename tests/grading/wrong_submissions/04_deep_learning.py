@@ -88,24 +88,28 @@ CASES = [
         "relu_derivative_one_everywhere",
         "the ReLU's slope taken as 1 even where the unit is off: dy/dc..dy/df wrong, dy/da and dy/db right",
         {"backward_b": backward_b_with(relu1="1.0", relu2="1.0")},
-        {**FULL, "q4b_backward": 2}),
+        {**FULL, "q4b_backward": 2},
+        named={"q4b_backward": ("ReLU slope 1 where the unit is off", "dy/dd takes the ReLU's slope as 1")}),
     WrongSubmission(
         "sigmoid_derivative_written_as_sigmoid",
         "sigmoid'(z) written as sigmoid(z) (s instead of s (1 - s)): every partial is wrong",
         {"backward_b": backward_b_with(sigmoid_slope1="s1", sigmoid_slope2="s2")},
-        {**FULL, "q4b_backward": 0}),
+        {**FULL, "q4b_backward": 0},
+        named={"q4b_backward": ("sigmoid used for its derivative", "dy/da uses the sigmoid s where its derivative")}),
     WrongSubmission(
         "x1_x2_swapped",
         "x1 and x2 swapped throughout (b): r1 = max(c x2 + e x1, 0), dy/dc uses x2, ...",
         {"forward_b": forward_b_with(r1="max(c * x2 + e * x1, 0)", r2="max(d * x2 + f * x1, 0)"),
          "backward_b": backward_b_with(x1="x2", x2="x1")},
-        {**FULL, "q4b_forward": 0, "q4b_backward": 0}),
+        {**FULL, "q4b_forward": 0, "q4b_backward": 0},
+        named={"q4b_backward": ("two inputs swapped", "q4b_forward (your forward_b) is wrong at these inputs")}),
     WrongSubmission(
         "s_rounded_to_one_decimal",
         "s1 and s2 rounded to one decimal, as the worksheet does, inside otherwise right code: "
         "r1 and r2 stay right, everything built on s is off",
         {"forward_b": forward_b_with(s1="round(float(sigmoid(a * r1)), 1)", s2="round(float(sigmoid(b * r2)), 1)")},
-        {**FULL, "q4b_forward": 2, "q4b_backward": 0}),
+        {**FULL, "q4b_forward": 2, "q4b_backward": 0},
+        named={"q4b_backward": ("an earlier part is wrong", "q4b_forward (your forward_b) is wrong at these inputs")}),
     WrongSubmission(
         "relu_left_out_of_forward_b",
         "r1 = c x1 + e x2 without the max: r and s wrong where a unit is off; dy/da, dy/db wrong "
@@ -128,7 +132,7 @@ CASES = [
     WrongSubmission(
         "table_typed_in", "the table's values at x = 1 typed in",
         {"forward_a": "def forward_a(x):\n    return 3.0, -2.0, 3.0, 0.0, 1.0, 0.0, 0.5"},
-        {**FULL, "q4a_forward": 0}),
+        {**FULL, "q4a_forward": 0}, typed_in=True),
     WrongSubmission(
         "forward_a_six_outputs", "forward_a returns six values, (vii) left out",
         {"forward_a": "def forward_a(x):\n    v1 = 2 * x + 1\n    v2 = 2 - 4 * x\n    v3 = max(v1, 0)\n"
