@@ -81,3 +81,13 @@ def test_the_grader_modules_import_each_other_without_a_circle():
 
     for name in graph:
         visit(name, [name])
+
+
+def test_no_test_module_imports_another():
+    """Shared test code lives in tests/support (or a folder's conftest and helpers), never in a test module."""
+    tests = Path(__file__).parent
+    for module in tests.rglob("test_*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests."):
+                imported = node.module.rsplit(".", 1)[-1]
+                assert not imported.startswith("test_"), f"{module.relative_to(tests)} imports {node.module}"

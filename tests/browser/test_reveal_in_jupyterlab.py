@@ -3,7 +3,7 @@ shows a button per graded part instead of its worked values, and one click shows
 values (and only that part's)."""
 
 from tests.browser import harness
-from tests.browser.test_jupyterlab import OPEN_TIMEOUT, RUN_TIMEOUT, errors, finished, state
+from tests.browser.lab import OPEN_TIMEOUT, RUN_TIMEOUT, errors, finished, state
 
 NAME = "01_staged_computation"
 FORWARD_TEXT = "the forward pass gives"  # the worked text of (a) and of (c), as rendered

@@ -77,7 +77,7 @@ def test_importing_the_checks_installs_it_once():
 
 
 def test_grader_check_in_a_real_kernel_shows_the_sentence(tmp_path):
-    from tests.stacks.test_notebooks_run import outputs_text, run_notebook
+    from tests.support.notebooks import outputs_text, run_notebook
 
     name = "01_staged_computation"
     case = next(c for c in corpus(name).CASES if c.name == "upstream_gradient_forgotten")

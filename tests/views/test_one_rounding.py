@@ -5,12 +5,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np
 
 from backprop_kit.demos import backprop_practice as bp
 from backprop_kit.model.gradcheck import compare_gradients
 from backprop_kit.values import format_pair
-from tests.demos.test_backprop_practice_demo import backward_e, gd_step_identity
+from tests.support.backprop_practice_reference import backward_e, gd_step_identity
 
 
 def test_nearly_equal_values_either_side_of_a_rounding_boundary_read_the_same():
