@@ -199,8 +199,10 @@ class GraphView:
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
             restyle(wire.grad_text,
                     color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
-        if self._gradient_legend is not None and self._gradient_legend.get_text() != self._gradient_legend_text():
-            self._gradient_legend.set_text(self._gradient_legend_text())
+        if self._gradient_legend is not None:
+            legend = self._gradient_legend_text()  # set only when it changes: a live figure redraws what changed
+            if self._gradient_legend.get_text() != legend:
+                self._gradient_legend.set_text(legend)
         for name, (patch, label, _caption) in self._nodes.items():
             inactive = self.graph.nodes[name].inactive
             restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
