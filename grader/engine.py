@@ -17,6 +17,7 @@ hands students, ``ANSWER_HELPERS``) scores 0, with the function named; one whose
 answer differentiated the student's own function numerically is flagged for a TA.
 """
 
+import atexit
 import inspect
 import json
 import os
@@ -66,6 +67,7 @@ class Autograder:
 
     @classmethod
     def discard_all(cls):
+        """Remove every unpacked copy (run at exit: a TA's batches would otherwise fill /tmp)."""
         with cls._lock:
             for autograder in cls._cache.values():
                 if autograder.folder != autograder.path:
@@ -208,3 +210,6 @@ def code_cells(notebook):
 
 def _source(cells, index):
     return cells[index] if 0 <= index < len(cells) else ""
+
+
+atexit.register(Autograder.discard_all)
