@@ -98,6 +98,7 @@ new MutationObserver(changes => {
 BASELINE_CELL = '''\
 import ipywidgets as widgets
 from IPython import get_ipython
+from IPython.display import display
 from backprop_kit.widgets import live
 
 def _inline_backend():
@@ -108,8 +109,13 @@ def _interact_controls(sliders, on_change):
     """What interact builds: on every change the callback runs inside an Output widget."""
     return widgets.VBox([*sliders.values(), widgets.interactive_output(on_change, sliders)])
 
+def _inline_refresh(figure):
+    """What the inline backend does under interact: the whole figure shown again, in the Output."""
+    display(figure.figure)
+
 live.use_live_backend = _inline_backend
 live.controls = _interact_controls
+live.LiveFigure.refresh = _inline_refresh
 '''
 
 
