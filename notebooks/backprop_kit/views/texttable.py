@@ -34,7 +34,9 @@ def table(caption, columns, rows):
         first, rest = row[0], row[1:]
         cells = "".join(f'<td style="{CELL}">{escape(str(v))}</td>' for v in rest)
         body.append(f'<tr><th scope="row" style="{CELL}">{escape(str(first))}</th>{cells}</tr>')
-    return (f'<table class="bpk-text-table" style="border-collapse: collapse; margin: 4px 0">'
+    # side by side where they fit (the page's line height is a slider's: too tall for rows of numbers)
+    return (f'<table class="bpk-text-table" style="display: inline-table; vertical-align: top; '
+            f'border-collapse: collapse; margin: 4px 24px 4px 0; line-height: 1.3">'
             f'<caption style="text-align: left; font-weight: bold">{escape(caption)}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
