@@ -1,6 +1,6 @@
 """Predict, then reveal, in JupyterLab in a real browser: an untouched notebook 1 run from the top
 shows a button per graded part instead of its worked values, and one click shows that part's
-values (and only that part's)."""
+values (and only that part's); another button, focused and pressed with Space, shows its own."""
 
 from tests.browser import harness
 from tests.browser.lab import OPEN_TIMEOUT, RUN_TIMEOUT, errors, finished, state
@@ -30,6 +30,13 @@ def test_one_click_reveals_one_parts_worked_values(lab_server, page):
         button.click()
         harness.wait_until(lambda: BACKWARD_TEXT in notebook.inner_text(), 20, "the click did not show (c)")
         assert FORWARD_TEXT not in notebook.inner_text(), "one click showed another part too"
+
+        # from the keyboard too: a button in the Tab order, pressed with Space
+        other = notebook.locator("button", has_text="Show the worked values of (a)")
+        assert other.evaluate("b => b.tabIndex") >= 0, "the reveal button is not in the Tab order"
+        other.focus()
+        other.press("Space")
+        harness.wait_until(lambda: FORWARD_TEXT in notebook.inner_text(), 20, "Space on the button did not show (a)")
     finally:
         harness.screenshot(page, f"{NAME}-reveal")
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")

@@ -173,7 +173,7 @@ def test_unfinished_or_wrong_wires_explain_themselves(edges, message):
 def test_units_demo_sliders_redraw_the_same_figure_and_survive_unfinished_answers():
     demo = bp.UnitsDemo(graph_edges(2), unfinished, unfinished)
     figure = demo.figure.figure
-    seed, eps, steps = demo.app().children[0].children[0].children
+    seed, eps, steps = demo.app().children[0].children[0].children[:3]  # then the table toggle
     seed.value = 4
     steps.value = 5
     assert demo.figure.figure is figure
@@ -212,7 +212,7 @@ def test_two_layer_demo_at_its_defaults():
 def test_two_layer_widgets_change_phi_and_seed_in_the_same_figure():
     demo = bp.TwoLayerDemo(backward_e, gd_step_identity)
     figure = demo.figure.figure
-    phi, seed, eps, steps = demo.app().children[0].children[0].children
+    phi, seed, eps, steps = demo.app().children[0].children[0].children[:4]  # then the table toggle
     phi.value = "ReLU"
     seed.value = 3
     assert demo.figure.figure is figure

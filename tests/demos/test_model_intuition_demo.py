@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets
 import numpy as np
 import pytest
 
@@ -46,7 +47,8 @@ def unfinished(*args, **kwargs):
 
 
 def controls_of(app):
-    return app.children[0].children[0].children
+    """The demo's own controls (the last in the panel is the readout's table toggle)."""
+    return [c for c in app.children[0].children[0].children if not isinstance(c, ipywidgets.ToggleButton)]
 
 
 # ---- the two-layer network -------------------------------------------------------------------

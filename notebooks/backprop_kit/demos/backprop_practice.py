@@ -28,6 +28,7 @@ from ..views.drawing import GraphView
 from ..model.gradcheck import compare_gradients, numerical_gradient, summary
 from ..model.graph import ComputationGraph
 from ..views.heatmaps import GradientHeatmap
+from ..views import texttable
 from ..values import format_value, is_missing
 
 SUBSCRIPTS = str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089")
@@ -188,7 +189,9 @@ class ChainRuleDemo:
         self.curves = LiveCurves(plot_ax, ["f(g(w))", "tangent, your df/dw", "tangent, finite differences",
                                            "(w, f(g(w)))"],
                                  xlabel="w", ylabel="f(g(w))",
-                                 styles={"tangent, finite differences": dict(linestyle="--", linewidth=1.6),
+                                 # your tangent thick, the reference dashed: told apart without colour
+                                 styles={"tangent, your df/dw": dict(linewidth=4),
+                                         "tangent, finite differences": dict(linestyle="--", linewidth=1.6),
                                          "(w, f(g(w)))": dict(marker="o", linestyle="", markersize=7)})
         self.readout = live.Readout()
         self._curves = {}  # n -> (ws, f(g(ws))) of chain_example(n)
@@ -213,7 +216,7 @@ class ChainRuleDemo:
         self._plot(chain, total)
         self.readout.show({"w": format_value(self.w), "n": str(self.n),
                            "f(g(w))": format_value(chain.composite(self.w)),
-                           "df/dw": format_value(total)})
+                           "df/dw": format_value(total)}, self._tables())
         self.figure.refresh()
 
     def _plot(self, chain, total):
@@ -233,6 +236,7 @@ class ChainRuleDemo:
             half = 0.7 / np.sqrt(1.0 + slope ** 2)  # a tangent of about the same length at any slope
             ts = np.array([self.w - half, self.w + half])
             data[name] = (ts, height + slope * (ts - self.w))
+        self.slopes = {"your tangent (solid, thick)": total, "finite-difference tangent (dashed)": reference}
         self.curves.update(data, note="" if not is_missing(total) else "finish (a) to see your tangent")
         # Limits from the curve alone (fixed for each n), not the moving tangent, so a move of w
         # redraws only the tangent and the texts (a blit) instead of rescaling the axes.
@@ -242,10 +246,17 @@ class ChainRuleDemo:
         self.curves.ax.set_title(f"df/dw = sum of the {self.n} path shares = {format_value(total)}",
                                  fontsize=11)
 
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph of n paths, then the tangents."""
+        point = [("w", format_value(self.w)), ("f(g(w))", format_value(chain_example(self.n).composite(self.w)))]
+        slopes = [(f"slope of the {name}", format_value(slope)) for name, slope in self.slopes.items()]
+        return [texttable.graph_table(self.views[self.n]),
+                texttable.rows_table("f(g(w)) at w and its tangents", point + slopes)]
+
     def app(self):
         widgets = {"w": live.slider("w", self.w, *self.W_RANGE, 0.05),
                    "n": live.slider("n", self.n, 1, self.N_MAX, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
 
 
 # ---- (b)-(d) n units, one output: f(W, x, y) = (y - sum_i phi(w_i^T x + b_i))^2 -----------------------
@@ -536,8 +547,14 @@ class UnitsDemo:
                     for name, heatmap in self.heatmaps.items()}
         self.readout.show({"f": format_value(losses[0]),
                            "f after steps": format_value(losses[-1]) if len(losses) > 1 else "?",
-                           **statuses})
+                           **statuses}, self._tables())
         self.figure.refresh()
+
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph, the descent, the two heatmaps."""
+        return [texttable.graph_table(self.view),
+                texttable.curves_table(self.curves, self.curves.ax.get_title()),
+                *(texttable.heatmap_table(h) for h in self.heatmaps.values())]
 
     def _your_losses(self, p):
         eps = self.settings["eps"]
@@ -564,6 +581,7 @@ class UnitsDemo:
                 if edge is not None:
                     edge.wrong = comparison.problem
         self.view.refresh()
+        self.readout.show(self.readout.values, self._tables())
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
@@ -571,7 +589,7 @@ class UnitsDemo:
         widgets = {"seed": live.slider("seed", self.settings["seed"], 0, 20, 1, integer=True),
                    "eps": live.slider("eps", self.settings["eps"], 0.01, 2.0, 0.01, description="\u03b5"),
                    "steps": live.slider("steps", self.settings["steps"], 1, 100, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
 
 
 # ---- (e)-(f) two layers: l = 1/2 ||W2 Phi(W1 x + b) - y||^2 ---------------------------------------
@@ -748,8 +766,15 @@ class TwoLayerDemo:
         self.curves.ax.set_title(f"\u2113 along {rule}, \u03b5 = {self.settings['eps']:g}", fontsize=10)
         self.readout.show({"Phi": phi, "loss": format_value(losses[0]),
                            "loss after steps": format_value(losses[-1]) if len(losses) > 1 else "?",
-                           **{TWO_LAYER_LABELS[n]: statuses[TWO_LAYER_LABELS[n]] for n in TWO_LAYER_NAMES}})
+                           **{TWO_LAYER_LABELS[n]: statuses[TWO_LAYER_LABELS[n]] for n in TWO_LAYER_NAMES}},
+                          self._tables())
         self.figure.refresh()
+
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph, the descent, the four heatmaps."""
+        return [texttable.graph_table(self.view),
+                texttable.curves_table(self.curves, self.curves.ax.get_title()),
+                *(texttable.heatmap_table(self.heatmaps[n]) for n in TWO_LAYER_NAMES)]
 
     def _your_losses(self, p):
         """Your update: (f) when Phi is the identity, else a step along your (e) gradients (b fixed)."""
@@ -791,6 +816,7 @@ class TwoLayerDemo:
         comparisons = with_hints(compare_gradients(grads, _two_layer_estimate(seed, phi), TWO_LAYER_LABELS))
         self.graph.mark_wires_from({name: c.problem for name, c in zip(TWO_LAYER_NAMES, comparisons)})
         self.view.refresh()
+        self.readout.show(self.readout.values, self._tables())
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
@@ -799,4 +825,4 @@ class TwoLayerDemo:
                    "seed": live.slider("seed", self.settings["seed"], 0, 20, 1, integer=True),
                    "eps": live.slider("eps", self.settings["eps"], 0.01, 0.5, 0.01, description="\u03b5"),
                    "steps": live.slider("steps", self.settings["steps"], 1, 100, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout)

@@ -26,6 +26,7 @@ from ..views.gradbars import GradientBars
 from ..model.gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
 from ..views.regions import DecisionRegions
+from ..views import texttable
 from ..values import format_value, is_missing
 
 MINUS = "\u2212"
@@ -34,13 +35,6 @@ MINUS = "\u2212"
 def sigmoid(z):
     """The logistic function 1 / (1 + exp(-z)), for numbers or arrays."""
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-
-
-def _html_table(header, rows):
-    head = "".join(f"<th style='padding: 2px 10px'>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='padding: 2px 10px; text-align: center'>{escape(str(v))}</td>"
-                                    for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _display_html(text):
@@ -121,8 +115,8 @@ def forward_table(forward_a, x=A_WORKSHEET_X):
     rows = [(label, operation, format_value(values[name]))
             for name, label, operation in zip(A_OUTPUTS, A_LABELS, A_OPERATIONS)]
     note = f"<p><i>{escape(problem)}</i></p>" if problem else ""
-    return _display_html(f"<p>Forward pass at x = {format_value(x)}:</p>"
-                         + _html_table(["output", "operation", "your value"], rows) + note)
+    return _display_html(texttable.table(f"Forward pass at x = {format_value(x)}",
+                                         ["output", "operation", "your value"], rows) + note)
 
 
 class ForwardNetworkDemo:
@@ -151,12 +145,13 @@ class ForwardNetworkDemo:
         self.graph.nodes["iv"].inactive = _off(values["ii"]) and not is_missing(values["iv"])
         self.view.refresh()
         self.view.set_message(problem)
-        self.readout.show({label: format_value(values[name]) for name, label in zip(A_OUTPUTS, A_LABELS)})
+        self.readout.show({label: format_value(values[name]) for name, label in zip(A_OUTPUTS, A_LABELS)},
+                          [texttable.graph_table(self.view)])
         self.figure.refresh()
 
     def app(self):
         slider = live.slider("x", self.x, -3.0, 3.0, 0.1)
-        return live.app(live.controls({"x": slider}, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls({"x": slider}, self.update), self.figure, self.readout)
 
 
 # =====================================================================================
@@ -289,7 +284,8 @@ def worksheet_comparison(backward_b):
     if hidden:
         note += ("<p><i>The worksheet's and the exact values appear once your backward_b returns all six "
                  "(or after reveal.show('q4b_backward')).</i></p>")
-    return _display_html(_html_table(["", *[GRADIENT_LABELS[w] for w in WEIGHT_NAMES]], rows) + note)
+    return _display_html(texttable.table("dy/da to dy/df: the worksheet's, the exact values and yours",
+                                         ["", *[GRADIENT_LABELS[w] for w in WEIGHT_NAMES]], rows) + note)
 
 
 class ReluSigmoidDemo:
@@ -326,8 +322,13 @@ class ReluSigmoidDemo:
         estimates, _, _ = your_finite_differences(self.forward_b, self.point)
         self.bars.update([grads[w] for w in WEIGHT_NAMES], [estimates[w] for w in WEIGHT_NAMES])
         self.readout.show({**{n: format_value(values[n]) for n in B_FORWARD_NAMES},
-                           **{GRADIENT_LABELS[w]: format_value(grads[w]) for w in WEIGHT_NAMES}})
+                           **{GRADIENT_LABELS[w]: format_value(grads[w]) for w in WEIGHT_NAMES}},
+                          self._tables())
         self.figure.refresh()
+
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph's nodes, then the bars."""
+        return [texttable.graph_table(self.view), texttable.bars_table(self.bars)]
 
     def check(self):
         """Mark every wire whose gradient disagrees with finite differences of the student's own
@@ -348,6 +349,7 @@ class ReluSigmoidDemo:
                                                  if n not in at_kink}, GRADIENT_LABELS)
         self.graph.mark_wires_from({c.key: c.problem for c in comparisons})
         self.view.refresh()
+        self.readout.show(self.readout.values, self._tables())
         self.figure.refresh()
         lines.append(summary(comparisons))
         unchecked = [GRADIENT_LABELS[n] for n in HIDDEN_NAMES if not problem and numeric[n] is ...]
@@ -363,7 +365,7 @@ class ReluSigmoidDemo:
     def app(self):
         sliders = {name: live.slider(name, self.point[name], -3.0, 3.0, 0.5) for name in B_INPUT_NAMES}
         sliders.update({name: live.slider(name, self.point[name], -5.0, 5.0, 0.5) for name in WEIGHT_NAMES})
-        return live.app(live.controls(sliders, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(sliders, self.update), self.figure, self.readout)
 
 
 # =====================================================================================
@@ -540,14 +542,16 @@ class ClassifierBuilder:
         wrong = self.regions.update(answer, note=note)
         total = len(wrong)
         self.readout.show({"f": _describe(answer).replace("f(x1, x2) = ", ""),
-                           "misclassified": f"{int(wrong.sum())} of {total}"})
+                           "misclassified": f"{int(wrong.sum())} of {total}"},
+                          [texttable.regions_table(self.regions, f"plot {self.plot} (rebuilt), "
+                                                   f"{_describe(answer)}, shaded where f \u2265 0")])
         line = "return NO_VALID_COMBINATION" if answer is None else answer.code()
         self.code.value = f"Your answer, for the cell below: <code>{escape(line)}</code>"
         self.figure.refresh()
 
     def app(self):
         return live.app(live.panel([*self.dropdowns.values(), self.none_valid]), self.figure,
-                        self.readout.widget, self.code)
+                        self.readout, self.code)
 
 
 def show_answer(plot, answer_function):

@@ -20,6 +20,7 @@ from ..views.curves import CURVE_COLOURS, LiveCurves
 from ..views.drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
 from ..views.images import show_grid
 from ..views.layers import LayeredNetworkView, check_widths
+from ..views import texttable
 from ..values import format_number
 
 
@@ -222,11 +223,32 @@ class InitialisationDemo:
             "distinct hidden units": counted,
             "|dL/dW1| at step 1": format_number(first_grad),
             "symmetric (your check)": verdict,
-        })
+        }, self._tables(chosen, probability, counted))
         self.figure.refresh()
         if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
             self.figure.work_ahead(functools.partial(train_all, next_c, learning_rate, epochs, activation)
                                    for next_c in live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
+
+    def _tables(self, chosen, probability_grid, counted):
+        """The figure as tables (its text alternative): the data panel, then the three curve panels."""
+        X, y = DATA
+        right = int(np.sum((twolayer.forward(chosen.final, X, self.settings["activation"])[2] >= 0.5) == (y == 1)))
+        label = init_label(self.settings["initialisation"], self.settings["constant"])
+        data = texttable.rows_table(f"the data (class 1 dots, class 0 crosses), shaded by the network trained "
+                                    f"from {label}", [
+                                        ("training points on their class's side", f"{right} of {len(y)}"),
+                                        ("shading", f"the network's probability of class 1, from "
+                                                    f"{format_number(np.min(probability_grid))} to "
+                                                    f"{format_number(np.max(probability_grid))}"),
+                                        ("distinct hidden units (your check)", counted)])
+        final = chosen.final
+        units = texttable.table(f"{label}: each hidden unit after training (its line w\u00b7x + b = 0)",
+                                ["hidden unit", "weight from x1", "weight from x2", "bias b"],
+                                [[f"unit {j + 1}", format_number(final.W1[j, 0]), format_number(final.W1[j, 1]),
+                                  format_number(final.b1[j])] for j in range(HIDDEN_UNITS)])
+        return [data, units, texttable.curves_table(self.loss, "training loss (cross-entropy)"),
+                texttable.curves_table(self.unit_curves, self.ax_units.get_title()),
+                texttable.curves_table(self.grads, "gradient reaching the first layer, \u2016dL/dW1\u2016")]
 
     def app(self):
         s = self.settings
@@ -239,7 +261,7 @@ class InitialisationDemo:
             "epochs": live.slider("epochs", s["epochs"], 0, 1000, 10, integer=True),
             "activation": live.dropdown("activation", tuple(twolayer.ACTIVATIONS), s["activation"]),
         }
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
 
 
 # ---- (b) parameter count -----------------------------------------------------------------
@@ -280,7 +302,7 @@ class ParameterCountDemo:
             "d": str(self.widths),
             "count_weights(d)": yours_w,
             "count_parameters(d)": yours_p,
-        })
+        }, [texttable.layers_table(self.view, self.view.describe()["title"])])
         self.figure.refresh()
 
     def update(self, inputs, hidden_layers, outputs, **hidden):
@@ -304,7 +326,7 @@ class ParameterCountDemo:
         }
         for index, s in enumerate(self._hidden_sliders.values()):
             s.disabled = index >= len(hidden_now)
-        return live.app(live.controls(sliders, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(sliders, self.update), self.figure, self.readout)
 
 
 # ---- (c) network A versus network B ------------------------------------------------------
@@ -412,10 +434,15 @@ class NetworksDemo:
             "B weights": text_b,
             "rank of A's map": str(int(np.linalg.matrix_rank(W))),
             "rank of B's map (yours)": rank_text,
-        })
+        }, [texttable.layers_table(self.view_a, self.view_a.describe()["title"]),
+            texttable.layers_table(self.view_b, self.view_b.describe()["title"]),
+            texttable.table("singular values of the input \u2192 hidden map, largest first",
+                            ["index", "A: W (hatched bars)", "B: your collapsed U V (solid bars)"],
+                            [[str(i + 1), format_number(a, 3), format_number(b, 3)]
+                             for i, (a, b) in enumerate(zip(sv_a, sv_b))])])
         self.figure.refresh()
 
     def app(self):
         added = live.slider("added", ADDED_LINEAR_UNITS, 1, NETWORK_A[1], 1,
                             description="linear units", integer=True)
-        return live.app(live.controls({"added": added}, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls({"added": added}, self.update), self.figure, self.readout)

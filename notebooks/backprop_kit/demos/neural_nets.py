@@ -28,6 +28,7 @@ from ..widgets import live, reveal
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..views.checklist import CheckList
+from ..views import texttable
 from ..model.gradcheck import GradientComparison, compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
 from ..views.surfaces import LossSurface, contour_lines
@@ -532,11 +533,37 @@ class NeuralNetDemo:
             "w1 after descent": format_value(end[0]),
             "w2 after descent": format_value(end[1]),
             "Loss after descent": format_value(self.losses[-1] if descended and len(self.losses) else ...),
-        })
+        }, self._tables())
         self.figure.refresh()
         if moved_by:  # x is being moved: work out its next surfaces while the kernel waits
             self.figure.work_ahead(functools.partial(self._prepare_surface, next_x, y_star, loss)
                                    for next_x in live.next_values(x, moved_by, X_STEP, X_RANGE))
+
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph, the check list, the surface with the
+        descent, the loss along it and the gradient reaching z2."""
+        s, drawn = self.settings, self.surface.drawn()
+
+        def pair(point):
+            return "?" if point is None else f"({format_value(point[0])}, {format_value(point[1])})"
+
+        levels = drawn["levels"]
+        path = drawn["path"]
+        surface = texttable.rows_table(self.surface.ax.get_title(), [
+            ("shading and contour lines", "no surface" if levels is None else
+             f"your loss from {format_value(levels[0])} to {format_value(levels[-1])} in {len(levels) - 1} bands"),
+            ("current (w1, w2), the square", pair(drawn["point"])),
+            ("Loss there", format_value(self.graph.nodes["L"].value)),
+            ("first step, the arrow, to", pair(None if drawn["arrow"] is None else drawn["arrow"][1])),
+            ("your descent, the dotted path", f"{max(len(path) - 1, 0)} steps, ending at (the cross) "
+                                              f"{pair(path[-1] if len(path) else None)}"),
+            ("note", drawn["note"] or "\u2014"),
+        ])
+        return [texttable.graph_table(self.view),
+                texttable.checklist_table(self.checklist, "your chain vs. finite differences (yours | finite "
+                                                          "differences)"),
+                surface, texttable.curves_table(self.loss_curve, self.loss_curve.ax.get_title()),
+                texttable.curves_table(self.output_curves, f"gradient reaching z2 at y* = {s['y_star']}")]
 
     @staticmethod
     def _pair(comparison):
@@ -649,6 +676,7 @@ class NeuralNetDemo:
             wire = self.graph.edge(name, "z" + name[1])  # w2 -> z2, w1 -> z1
             wire.wrong = wire.wrong or mark
         self.view.refresh()
+        self.readout.show(self.readout.values, self._tables())
         self.figure.refresh()
         head = first_wrong_link(comparisons) + "\n"
         return (problem + "\n" if problem else "") + head + check_lines(comparisons)
@@ -664,4 +692,4 @@ class NeuralNetDemo:
             "steps": live.slider("steps", s["steps"], 0, 200, 1, description="steps", integer=True),
             "loss": live.toggle("loss", LOSSES, s["loss"], description="Loss"),
         }
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(widgets, self.update), self.figure, self.readout)

@@ -12,6 +12,7 @@ from .. import checks
 from ..widgets import live
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
+from ..views import texttable
 from ..model.gradcheck import compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
 from ..values import format_value
@@ -141,20 +142,26 @@ class StagedComputationDemo:
         estimates, _ = your_finite_differences(self.forward, x, y, z)
         self.bars.update([grads[n] for n in GRADIENT_NAMES], [estimates[n] for n in GRADIENT_NAMES])
         self.readout.show({"q": format_value(values["q"]), "f": format_value(values["f"]),
-                           **{GRADIENT_LABELS[n]: format_value(grads[n]) for n in GRADIENT_NAMES}})
+                           **{GRADIENT_LABELS[n]: format_value(grads[n]) for n in GRADIENT_NAMES}},
+                          self._tables())
         self.figure.refresh()
+
+    def _tables(self):
+        """The figure as tables (its text alternative): the graph's nodes, then the bars."""
+        return [texttable.graph_table(self.view), texttable.bars_table(self.bars)]
 
     def check(self):
         """Mark every wire whose gradient disagrees with finite differences; return the report."""
         comparisons, problem = check_gradients(self.forward, self.backward, **self.inputs)
         self.graph.mark_wires_from({c.key: c.problem for c in comparisons})
         self.view.refresh()
+        self.readout.show(self.readout.values, self._tables())
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
     def app(self):
         sliders = {name: live.slider(name, self.inputs[name], -6.0, 6.0, 0.5) for name in INPUT_NAMES}
-        return live.app(live.controls(sliders, self.update), self.figure, self.readout.widget)
+        return live.app(live.controls(sliders, self.update), self.figure, self.readout)
 
 
 def draw(forward, backward, edges, **inputs):

@@ -22,6 +22,7 @@ class GradientBars:
         self.part = part
         self.labels = list(labels)
         self._limit = None
+        self.shown = []  # (label, yours, finite differences) as written: the figure's text alternative
         positions = np.arange(len(self.labels))
         width = 0.38
         zeros = np.zeros(len(self.labels))
@@ -61,6 +62,8 @@ class GradientBars:
         for bar, estimate in zip(self.estimates, estimates):
             _set_height(bar, estimate)
             tallest = max(tallest, abs(estimate))
+        self.shown = [(label, text.get_text(), format_value(estimate, 3) if checked else MISSING)
+                      for label, text, estimate, checked in zip(self.labels, self.value_texts, estimates, known)]
         self._fit_limits(tallest)
 
     def _fit_limits(self, tallest):

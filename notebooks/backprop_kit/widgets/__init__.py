@@ -1,6 +1,7 @@
 """Widgets: the live figure and its controls.
 
-- ``live``  one persistent figure plus sliders (ipympl, inline pictures without it)
+- ``live``  one persistent figure plus sliders (ipympl, inline pictures without it), and the
+            readout that carries the figure's text alternative
 - ``needs`` what the kit needs installed, said in one sentence when it is missing or too old
 - ``reveal`` predict, then reveal: a graded part's worked values stay hidden until it is tried
 """

@@ -269,8 +269,14 @@ def app(control_panel, live_figure, *below):
 
     Beside a narrow figure the controls stand in a column on its left; above a wide one they
     run in rows across the page, so that the whole demo fits one screen (a projector's 1080
-    rows at the demo's scale) instead of a column of controls pushing the figure down."""
+    rows at the demo's scale) instead of a column of controls pushing the figure down.  A
+    ``Readout`` in ``below`` is shown there with its toggle (its tables on screen) last among
+    the controls."""
     _need_widgets()
+    toggles = [item.toggle for item in below if isinstance(item, Readout) and item.toggle is not None]
+    if toggles:
+        control_panel.children = (*control_panel.children, *toggles)
+    below = [item.widget if isinstance(item, Readout) else item for item in below]
     top = widgets.HBox([control_panel, live_figure.widget])
     figure_width, _height = live_figure.figure.get_size_inches()
     if figure_width <= BESIDE_FIGURES_UP_TO_IN:
@@ -283,24 +289,59 @@ def app(control_panel, live_figure, *below):
     return widgets.VBox([top, *below]) if below else top
 
 
-class Readout:
-    """The current numbers as text beside the figure: readable by screen readers and by browser tests.
+# The tables of a Readout, while its toggle is off: out of sight but read by screen readers (the
+# usual "visually hidden" rules), so the projected demo keeps its one screen.
+VISUALLY_HIDDEN = ("position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; "
+                   "clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0")
 
-    ``show({"f": "-12", "df/dx": "-4"})`` renders one line of name = value pairs; each pair
-    is a ``<span data-name=...>`` so a test can find a number without parsing the figure.
+
+class Readout:
+    """The current numbers as text beside the figure, and the figure's text alternative.
+
+    ``show({"f": "-12", "df/dx": "-4"}, tables)`` renders one line of name = value pairs; each pair
+    is a ``<span data-name=...>`` so a test can find a number without parsing the figure.  ``tables``
+    (HTML from ``views/texttable.py``: what the figure shows, as captioned tables) follow the line
+    in a ``div.bpk-text-alternative``, always there for a screen reader and shown on screen while
+    ``toggle`` (a button "Table of values", which ``app`` puts among the controls) is on.
     """
 
     def __init__(self):
         self.widget = widgets.HTML() if widgets is not None else None
         self.values = {}
+        self.tables = ()
+        self.toggle = None
+        if widgets is not None:
+            self.toggle = widgets.ToggleButton(value=False, description="Table of values", icon="table",
+                                               tooltip="Show the figure's numbers as tables (always there "
+                                                       "for a screen reader)",
+                                               layout=widgets.Layout(width="auto"))
+            self.toggle.observe(lambda _change: self._render(), names="value")
 
-    def show(self, values):
+    def show(self, values, tables=None):
+        """Show ``values`` ({name: text}) and, when given, new ``tables`` (HTML strings)."""
         self.values = dict(values)
-        if self.widget is not None:
-            spans = " &nbsp; ".join(
-                f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
-                f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
-            self.widget.value = f'<div style="font-size: 1.1em">{spans}</div>'
+        if tables is not None:
+            self.tables = tuple(tables)
+        self._render()
+
+    @property
+    def text_alternative(self):
+        """The tables' HTML, as the page gets it."""
+        return "".join(self.tables)
+
+    def _render(self):
+        if self.widget is None:
+            return
+        spans = " &nbsp; ".join(
+            f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
+            f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
+        text = f'<div style="font-size: 1.1em">{spans}</div>'
+        if self.tables:
+            shown = self.toggle is not None and self.toggle.value
+            text += (f'<div class="bpk-text-alternative" role="region" aria-label="the figure as tables" '
+                     f'style="{"" if shown else VISUALLY_HIDDEN}">{self.text_alternative}</div>')
+        if self.widget.value != text:  # an unchanged readout sends nothing to the page
+            self.widget.value = text
 
 
 def projector_css(scale):
