@@ -36,7 +36,7 @@ class Grade:
     reason: str = ""  # one or two plain sentences
     scores: dict = field(default_factory=dict)  # question -> points earned
     possible: dict = field(default_factory=dict)  # question -> points available
-    failures: dict = field(default_factory=dict)  # question -> first failing check, in its own words
+    failures: dict = field(default_factory=dict)  # question -> the failing check to read first, in its own words
     checks: dict = field(default_factory=dict)  # question -> [{name, hidden, passed, message[, mistake]}]
     mistakes: dict = field(default_factory=dict)  # question -> the catalogued mistakes its failed checks named
     notes: list = field(default_factory=list)  # cell errors and how the checks stopped, one sentence each
@@ -160,7 +160,10 @@ def from_engine(grade, result, points, cells, time_limit=None):
         grade.checks[question] = found["checks"]
         failed = [c for c in found["checks"] if not c["passed"]]
         if failed:
-            grade.failures[question] = failed[0]["message"] or f"{failed[0]['name']} failed"
+            # what the student reads first: a failure that names the mistake, a hidden check's first
+            # (its sentence is the problem's own; a public check's only names the mistake and the rule)
+            first = min(failed, key=lambda c: (c["name"] != "own work", not c.get("mistake"), not c["hidden"]))
+            grade.failures[question] = first["message"] or f"{first['name']} failed"
         named = list(dict.fromkeys(c["mistake"] for c in failed if c.get("mistake")))
         if named:
             grade.mistakes[question] = named

@@ -11,6 +11,16 @@ message leads with the mistake's sentence and whose ``.mistake`` is its name, so
 grader can count it. ``earlier=[...]`` names earlier parts that are already wrong at the
 inputs: the failure names them first, since fixing them may fix this one.
 
+A mistake is named only when it tells the answer apart: one whose value here is the right
+answer is dropped; one whose value here is 0 (what a constant or unfinished answer also
+gives) is named only when a third element, ``confirm() -> (answer, its value)`` at inputs
+where it is not 0, agrees; and when two give this value, the failure names both.
+
+**What students see.** A public test runs in the student's notebook, so its whole source is
+theirs to read: it names mistakes with ``hints(label, {name: value})``, whose sentences
+(``HINTS``) say what the mistake is and the rule to apply, never this problem's formula. The
+problem-specific sentences live in the hidden tests, on the grading side only.
+
 ``otter_messages`` shows these sentences in ``grader.check`` without Otter's test source.
 """
 
@@ -46,8 +56,82 @@ RANK_BOUND = "the bound for the rank"
 FIRST_LAYER_ONLY = "rank of the first layer only"
 WRONG_ORDER = "layers multiplied in the wrong order"
 EARLIER_PART = "an earlier part is wrong"
+# names for notebook 2's parts (a), (b), (d), (f), notebook 3's symmetry, notebook 4, notebook 5's step
+PRODUCT_OF_PATHS = "paths multiplied, not added"
+ONE_PATH_ONLY = "one path only"
+INNER_FORGOTTEN = "inner derivative forgotten"
+MISSING_WIRE = "a wire left out"
+EXTRA_WIRE = "a wire that is not in the graph"
+STEP_USES_NEW = "the step uses the new W"
+WEIGHT_NOT_UPDATED = "a weight left unchanged"
+COLUMNS_COMPARED = "columns compared, not rows"
+FIRST_PAIR_ONLY = "only the first two rows compared"
+ONE_ENTRY_COMPARED = "every entry compared with W[0, 0]"
+MIN_FOR_MAX = "min taken for max"
+NO_RELU = "ReLU left out"
+SIGMOID_LEFT_OUT = "sigmoid left out"
+CLASSES_SWAPPED = "the two classes swapped"
 CATALOGUE = (SIGN_FLIPPED, UPSTREAM_FORGOTTEN, LOCAL_ONLY, SIGMOID_FOR_DERIVATIVE, TRANSPOSED,
              FACTOR_TWO_DROPPED, WRONG_AXIS, UPDATE_ADDS, PHI_FOR_DERIVATIVE, INPUTS_SWAPPED)
+
+
+# What a public test may show a student: the mistake and the rule to apply, never this problem's
+# formula (the student can read every public test). ``{q}`` is the quantity's label.
+HINTS = {
+    SIGN_FLIPPED: "{q} has the wrong sign: check the sign of each factor the chain rule multiplies",
+    UPSTREAM_FORGOTTEN: "{q} leaves out a factor: multiply every local derivative on the way back from the output",
+    LOCAL_ONLY: "{q} is a local derivative alone: multiply it by the upstream gradient that reaches its node",
+    SIGMOID_FOR_DERIVATIVE: "{q} uses a sigmoid's value where its derivative belongs: "
+                            "sigma'(z) = sigma(z) (1 - sigma(z))",
+    TRANSPOSED: "{q} is transposed: entry [i, j] of a gradient belongs to entry [i, j] of what it differentiates",
+    FACTOR_TWO_DROPPED: "{q} is half the gradient: the derivative of a square keeps its factor 2",
+    WRONG_AXIS: "{q} sums over the wrong axis: sum over the index the gradient does not keep",
+    UPDATE_ADDS: "{q} adds the gradient: a descent step moves against the gradient",
+    PHI_FOR_DERIVATIVE: "{q} multiplies by the activation Phi where its derivative Phi' belongs",
+    INPUTS_SWAPPED: "{q} takes one input where the other belongs: check which input each factor or term uses",
+    FORWARD_FOR_GRADIENT: "{q} multiplies by a forward value where the upstream gradient belongs",
+    OUTPUTS_SWAPPED: "{q} is the other output's value: return the values in the order asked for",
+    SLOPE_OF_INPUT: "{q} applies the sigmoid's slope formula to the node's input: it takes the node's output",
+    HALF_DROPPED: "{q} drops the 1/2 in the loss's definition",
+    RELU_SLOPE_ONE: "{q} takes a ReLU's slope as 1 where its unit is off: there the slope is 0",
+    TOLERANCE_IGNORED: "{q} ignores tol: entries that differ by at most tol count as equal",
+    BIASES_AS_WEIGHTS: "{q} counts the biases too: count the weights only",
+    LAYER_LEFT_OUT: "{q} leaves a layer out: count every layer's weights",
+    INPUT_BIASES: "{q} gives the inputs biases too: only the units of layers 1 to L have one",
+    RANK_BOUND: "{q} is a bound on the rank, not the rank: work out the rank itself",
+    FIRST_LAYER_ONLY: "{q} is the rank of the first layer alone: take the rank of the whole collapsed map",
+    WRONG_ORDER: "{q} multiplies the layers in the wrong order: each layer acts after the ones before it",
+    PRODUCT_OF_PATHS: "{q} multiplies the paths' terms: the total derivative adds one term per path",
+    ONE_PATH_ONLY: "{q} follows one path only: add a term for every path from w to f",
+    INNER_FORGOTTEN: "{q} leaves out the inner derivative: the chain rule multiplies the outer by the inner one",
+    MISSING_WIRE: "{q} leaves out a wire: every input of every node needs one",
+    EXTRA_WIRE: "{q} has a wire that is not in the graph: wire each node only to the nodes it feeds",
+    STEP_USES_NEW: "{q} uses a weight already stepped: take every gradient at the old weights, then step them all",
+    WEIGHT_NOT_UPDATED: "{q} is left where it was: step every weight, not only the first",
+    COLUMNS_COMPARED: "{q} compares columns: a hidden unit is a row of W",
+    FIRST_PAIR_ONLY: "{q} compares only the first two rows: every row must match the first",
+    ONE_ENTRY_COMPARED: "{q} compares every entry with one number: units are the same when their whole rows match",
+    MIN_FOR_MAX: "{q} takes the smaller of the two inputs: a max node passes on the larger",
+    NO_RELU: "{q} leaves out a ReLU: a ReLU's output is its input where that is positive and 0 elsewhere",
+    SIGMOID_LEFT_OUT: "{q} leaves out the sigmoid: a sigmoid node's output is sigma of its input, between 0 and 1",
+    CLASSES_SWAPPED: "{q} swaps the two classes: it puts the x points at f < 0 and the o points at f >= 0",
+}
+
+
+def hints(label, values, confirm=None):
+    """``{name: (value, HINTS[name] for label[, confirm])}``: a public test's catalogue, with no formula in it.
+
+    ``values`` is ``{name: what the mistake gives here}``; ``confirm`` an optional
+    ``{name: confirm}`` for mistakes whose value here is 0 (see ``close``).
+    """
+    confirm = confirm or {}
+    return {name: (value, hint(label, name), *([confirm[name]] if name in confirm else []))
+            for name, value in values.items()}
+
+
+def hint(label, name):
+    """The public sentence for mistake ``name`` of quantity ``label``."""
+    return HINTS[name].format(q=label)
 
 
 class Mistake(AssertionError):
@@ -94,30 +178,56 @@ def close(label, got, expected, *, at="", shape_of=None, rtol=RTOL, atol=ATOL, m
 
     ``at`` describes the inputs ("at x=1, y=2"); ``shape_of`` names what the
     answer must have the shape of, for gradients ("W1"). ``mistakes`` is
-    ``{name: (its value at these inputs, a sentence saying what to change)}``;
+    ``{name: (its value at these inputs, a sentence saying what to change[, confirm])}``;
     ``earlier`` the earlier parts found wrong at these inputs ("q1a_forward").
     """
     try:
         _close(label, got, expected, at=at, shape_of=shape_of, rtol=rtol, atol=atol)
     except AssertionError as failure:
-        raise explained(failure, got, mistakes, earlier, rtol=rtol, atol=atol) from None
+        # a mistake that gives the right answer here cannot be told apart from it
+        telling = {name: entry for name, entry in (mistakes or {}).items()
+                   if not matches(expected, entry[0], rtol=rtol, atol=atol)}
+        raise explained(failure, got, telling, earlier, rtol=rtol, atol=atol) from None
 
 
 def explained(failure, got, mistakes=None, earlier=(), *, rtol=RTOL, atol=ATOL):
-    """``failure`` as a ``Mistake`` when ``got`` matches a catalogued mistake or an earlier part is wrong."""
+    """``failure`` as a ``Mistake`` when ``got`` matches catalogued mistakes or an earlier part is wrong.
+
+    Every mistake that matches is named: two that give the same value here are named together.
+    """
     message = str(failure)
-    for name, (value, sentence) in (mistakes or {}).items():
-        # a mistake that gives 0 here says nothing: 0 is also a constant, an unfinished answer, a unit off
-        if not _all_zero(value, atol) and matches(got, value, rtol=rtol, atol=atol):
-            found, message = name, f"{sentence} ({message})"
-            break
+    found = [(name, entry[1]) for name, entry in (mistakes or {}).items() if _made(got, entry, rtol, atol)]
+    if len(found) == 1:
+        name, message = found[0][0], f"{found[0][1]} ({message})"
+    elif found:
+        name = " or ".join(n for n, _ in found)
+        message = ("this answer is what more than one known mistake gives here: "
+                   + "; or ".join(sentence for _, sentence in found) + f" ({message})")
     else:
-        found = EARLIER_PART if earlier else None
+        name = EARLIER_PART if earlier else None
     if earlier:
         parts, one = " and ".join(earlier), len(earlier) == 1
         message = (f"{parts} {'is' if one else 'are'} wrong at these inputs and this part builds on "
                    f"{'it' if one else 'them'}: fix {'it' if one else 'them'} first. {message}")
-    return Mistake(message, found) if found else failure
+    return Mistake(message, name) if name else failure
+
+
+def _made(got, entry, rtol, atol):
+    """True when ``got`` is what the catalogue entry ``(value, sentence[, confirm])`` gives."""
+    value, confirm = entry[0], (entry[2] if len(entry) > 2 else None)
+    if not matches(got, value, rtol=rtol, atol=atol):
+        return False
+    if not _all_zero(value, atol):
+        return True
+    # 0 is also what a constant, an unfinished answer or a unit that is off gives: only a match
+    # where the mistake is not 0 says it is this mistake
+    if confirm is None:
+        return False
+    try:
+        elsewhere, its_value = confirm()
+    except Exception:  # noqa: BLE001 - a crash elsewhere confirms nothing; its own check reports it
+        return False
+    return not _all_zero(its_value, atol) and matches(elsewhere, its_value, rtol=rtol, atol=atol)
 
 
 def matches(got, value, *, rtol=RTOL, atol=ATOL):
@@ -188,6 +298,30 @@ def flag(label, got, expected, *, at="", mistake=None):
         if mistake:
             raise Mistake(f"{mistake[1]} ({message})", mistake[0])
         raise AssertionError(message)
+
+
+def fingerprint(function, probes, mistakes):
+    """``(name, sentence)`` of the mistake whose True/False answers ``function`` gives at every probe, or None.
+
+    One True/False says too little to name a mistake; a row of them at probes chosen so that each
+    catalogued mistake answers differently does. ``probes`` is a list of argument tuples (arrays
+    are copied); ``mistakes`` is ``{name: (its answers at the probes, sentence)}``. Two mistakes
+    with the same answers are named together; a crash or a non-bool answer names none.
+    """
+    answers = []
+    for args in probes:
+        try:
+            got = function(*[np.array(a) if isinstance(a, np.ndarray) else a for a in args])
+        except Exception:  # noqa: BLE001 - a crash names no mistake; the checks report it
+            return None
+        if not isinstance(got, (bool, np.bool_)):
+            return None
+        answers.append(bool(got))
+    found = [(name, sentence) for name, (theirs, sentence) in mistakes.items() if [bool(t) for t in theirs] == answers]
+    if len(found) > 1:
+        return (" or ".join(name for name, _ in found),
+                "this answer is what more than one known mistake gives: " + "; or ".join(s for _, s in found))
+    return found[0] if found else None
 
 
 def shaped(label, got, shape, *, shape_of=None):

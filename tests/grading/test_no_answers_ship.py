@@ -100,3 +100,81 @@ def test_an_autograder_ships_the_references_only_when_its_tests_import_them(name
         tests = "".join(autograder.read(n).decode() for n in names if n.startswith("tests/"))
     ships = any(n.startswith("files/backprop_reference/") for n in names)
     assert ships == ("backprop_reference" in tests)
+
+
+# -- the catalogue of mistakes stays on the grading side (issue 25, point 3) ------------------------------
+# A public test runs in the student's notebook and travels in its metadata, so a student can read all of
+# it: it names mistakes only with ``checks.hints`` (the mistake and the rule, no formula of the problem).
+# The problem's own sentences ("df/dq is +z") sit in the hidden tests, in the autograder zip.
+
+def _is_hidden(function):
+    return any(isinstance(d, ast.Call) and any(k.arg == "hidden" and getattr(k.value, "value", False)
+                                               for k in d.keywords) for d in function.decorator_list)
+
+
+def _sentence(text):
+    return len(text) >= 20 and len(text.split()) >= 3  # words, not a label such as "collapse_linear_layers"
+
+
+def catalogue_strings(source, hidden):
+    """The sentences (string literals of 20 characters and 3 words or more) a test file's hidden or public tests hand to a
+    catalogue: in ``mistakes=``/``mistake=`` arguments, ``checks.Mistake(...)``, ``checks.fingerprint(...)``,
+    and in what the names used there were assigned."""
+    found = set()
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef) or not function.name.startswith("test_"):
+            continue
+        if _is_hidden(function) != hidden:
+            continue
+        assigned = {}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            assigned.setdefault(name.id, []).append(node.value)
+        roots = []
+        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+            roots += [k.value for k in call.keywords if k.arg in ("mistakes", "mistake")]
+            if isinstance(call.func, ast.Attribute) and call.func.attr in ("Mistake", "fingerprint"):
+                roots += call.args
+        seen = set()
+        while roots:
+            root = roots.pop()
+            for node in ast.walk(root):
+                if isinstance(node, ast.Name) and node.id not in seen:
+                    seen.add(node.id)
+                    roots += assigned.get(node.id, [])
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _sentence(node.value):
+                    found.add(node.value)
+    return found
+
+
+def _student_tests(name):
+    notebook = json.loads(outputs_for(name)["student"].read_text())
+    return notebook["metadata"]["otter"]["tests"]
+
+
+@pytest.mark.parametrize("name", master_names())
+def test_public_tests_in_the_student_notebook_carry_no_catalogue_sentence(name):
+    written = {question: sorted(catalogue_strings(source, hidden=False))
+               for question, source in _student_tests(name).items()}
+    written = {question: strings for question, strings in written.items() if strings}
+    assert not written, f"public tests write out catalogue sentences (use checks.hints): {written}"
+
+
+@pytest.mark.parametrize("name", master_names())
+def test_no_grading_side_sentence_reaches_the_student_notebook(name):
+    from backprop_reference import mistakes
+
+    with zipfile.ZipFile(outputs_for(name)["autograder"]) as autograder:
+        hidden = set().union(*(catalogue_strings(autograder.read(n).decode(), hidden=True)
+                               for n in autograder.namelist() if n.startswith("tests/") and n.endswith(".py")))
+    hidden |= {part for template in mistakes.SENTENCES.values() for part in template.split("{q}") if _sentence(part)}
+    if name != "02_backprop_practice":
+        # notebook 2's hidden sentences come from backprop_reference (above); every other notebook writes its own
+        assert hidden, "the extractor found no hidden catalogue sentence: it no longer reads the tests"
+    student = outputs_for(name)["student"].read_text()
+    shown = json.loads(student)["metadata"]["otter"]["tests"]
+    leaked = sorted(s for s in hidden if any(s in source for source in shown.values()) or json.dumps(s)[1:-1] in student)
+    assert not leaked, f"the student notebook carries grading-side mistake sentences: {leaked}"

@@ -164,14 +164,32 @@ def gd_step_identity(W1, W2, b, x, y, eps):
 def total_derivative(w, g, dg_dw, grad_f):
     return np.prod(path_terms(w, g, dg_dw, grad_f))
 '''},
-        {**FULL, "q2a_chain_rule": 1}),
+        {**FULL, "q2a_chain_rule": 1},
+        named={"q2a_chain_rule": ("paths multiplied, not added", "total_derivative multiplies the paths' terms: w fans")}),
+    WrongSubmission(
+        "chain_rule_one_path", "(a): the total derivative is the first path's term alone",
+        {"total_derivative": '''
+def total_derivative(w, g, dg_dw, grad_f):
+    return path_terms(w, g, dg_dw, grad_f)[0]
+'''},
+        {**FULL, "q2a_chain_rule": 1},
+        named={"q2a_chain_rule": ("one path only", "total_derivative is the term of the path through g_1 alone")}),
+    WrongSubmission(
+        "chain_rule_local_derivative_only", "(a): dg_i/dw alone, without df/dx_i; the total adds these",
+        {"path_terms": '''
+def path_terms(w, g, dg_dw, grad_f):
+    return dg_dw(w)
+'''},
+        {**FULL, "q2a_chain_rule": 0},
+        named={"q2a_chain_rule": ("local derivative only", "path_terms are the local derivatives dg_i/dw alone")}),
     WrongSubmission(
         "chain_rule_inner_derivative_forgotten", "(a): df/dx_i alone, without dg_i/dw",
         {"path_terms": '''
 def path_terms(w, g, dg_dw, grad_f):
     return grad_f(g(w))
 '''},
-        {**FULL, "q2a_chain_rule": 0}),
+        {**FULL, "q2a_chain_rule": 0},
+        named={"q2a_chain_rule": ("inner derivative forgotten", "path_terms are df/dx_i alone")}),
     WrongSubmission(
         "graph_missing_y_wire", "(b): the wire from y into r left out",
         {"graph_edges": '''
@@ -182,7 +200,20 @@ def graph_edges(n):
                   (f"z{i}", f"h{i}"), (f"h{i}", "s")]
     return edges + [("s", "r"), ("r", "f")]
 '''},
-        {**FULL, "q2b_graph": 0}),
+        {**FULL, "q2b_graph": 0},
+        named={"q2b_graph": ("a wire left out", "graph_edges(1) leaves out the wire(s) [('y', 'r')]")}),
+    WrongSubmission(
+        "graph_hidden_units_wired_to_r", "(b): each h_i wired straight into r as well as into s",
+        {"graph_edges": '''
+def graph_edges(n):
+    edges = []
+    for i in range(1, n + 1):
+        edges += [("x", f"u{i}"), (f"w{i}", f"u{i}"), (f"u{i}", f"z{i}"), (f"b{i}", f"z{i}"),
+                  (f"z{i}", f"h{i}"), (f"h{i}", "s"), (f"h{i}", "r")]
+    return edges + [("s", "r"), ("y", "r"), ("r", "f")]
+'''},
+        {**FULL, "q2b_graph": 0},
+        named={"q2b_graph": ("a wire that is not in the graph", "graph_edges(1) has the wire(s) [('h1', 'r')]")}),
     WrongSubmission(
         "bias_step_uses_new_W", "(d): b's step computed after W moved, from the new W",
         {"gd_step_sigmoid": '''
@@ -194,7 +225,8 @@ def gd_step_sigmoid(W, b, x, y, eps):
     r = y - np.sum(sigmoid(z))
     return W, b + eps * 2 * r * sigmoid(z) * (1 - sigmoid(z))
 '''},
-        {**FULL, "q2d_sigmoid_step": 1}),
+        {**FULL, "q2d_sigmoid_step": 1},
+        named={"q2d_sigmoid_step": ("the step uses the new W", "b after one step takes its gradient at weights already")}),
     WrongSubmission(
         "W2_step_uses_new_W1", "(f): W2's step computed from the already updated W1",
         {"gd_step_identity": '''
@@ -206,7 +238,8 @@ def gd_step_identity(W1, W2, b, x, y, eps):
     e = W2 @ h - y
     return W1_next, W2 - eps * np.outer(e, h)
 '''},
-        {**FULL, "q2f_identity_step": 1}),
+        {**FULL, "q2f_identity_step": 1},
+        named={"q2f_identity_step": ("the step uses the new W", "W2 after one step takes its gradient with the other")}),
     WrongSubmission(
         "dW2_without_phi", "(e): dl/dW2 uses z where Phi(z) belongs (right only for the identity)",
         {"backward_e": backward_e_with(dl_dW2="np.outer(e, z)")},

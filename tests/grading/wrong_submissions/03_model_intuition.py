@@ -39,11 +39,18 @@ CASES = [
     WrongSubmission(
         "symmetry_compares_columns", "columns compared instead of rows (the hidden units are W's rows)",
         {"hidden_units_symmetric": symmetric_returning("bool(np.all(np.abs(W - W[:, :1]) <= tol))")},
-        {**FULL, "q3a_symmetry": 0}),
+        {**FULL, "q3a_symmetry": 0},
+        named={"q3a_symmetry": ("columns compared, not rows", "hidden_units_symmetric compares the columns of W")}),
     WrongSubmission(
         "symmetry_all_entries_equal", "checks that every entry equals W[0, 0], not that the rows are equal",
         {"hidden_units_symmetric": symmetric_returning("bool(np.all(np.abs(W - W[0, 0]) <= tol))")},
-        {**FULL, "q3a_symmetry": 1}),
+        {**FULL, "q3a_symmetry": 1},
+        named={"q3a_symmetry": ("every entry compared with W[0, 0]", "hidden_units_symmetric compares every entry with W[0, 0]")}),
+    WrongSubmission(
+        "symmetry_first_two_rows_only", "only rows 0 and 1 compared (and a single-row W crashes)",
+        {"hidden_units_symmetric": symmetric_returning("bool(np.all(np.abs(W[1] - W[0]) <= tol))")},
+        {**FULL, "q3a_symmetry": 1},
+        named={"q3a_symmetry": ("only the first two rows compared", "hidden_units_symmetric compares only rows 0 and 1")}),
     WrongSubmission(
         "weights_off_by_one_over_layers", "the loop over layers stops one early: the last weight matrix is missed",
         {"count_weights": "def count_weights(d):\n    return sum(d[i - 1] * d[i] for i in range(1, len(d) - 1))"},
@@ -74,7 +81,8 @@ def collapse_linear_layers(weights):
     return combined
 '''},
         {**FULL, "q3c_collapse": 0, "q3c_rank": 0},
-        named={"q3c_collapse": ("layers multiplied in the wrong order", "collapse_linear_layers multiplies the layers in the wrong order")}),
+        named={"q3c_collapse": ("layers multiplied in the wrong order", "collapse_linear_layers multiplies the layers in the wrong order"),
+               "q3c_rank": ("an earlier part is wrong", "q3c_collapse (your collapse_linear_layers) is wrong at these inputs")}),
     WrongSubmission(
         "rank_of_the_wrong_matrix", "the rank of the first layer's matrix instead of the collapsed one",
         {"collapsed_rank": "def collapsed_rank(weights):\n    return int(np.linalg.matrix_rank(weights[0]))"},

@@ -11,7 +11,7 @@ from tests.support.submissions import AS_GIVEN, WrongSubmission
 FULL = {"q4a_forward": 7, "q4b_forward": 5, "q4b_backward": 6, "q4c_plot1": 2, "q4c_plot2": 2}
 
 
-def forward_a_with(v3="max(v1, 0)", v4="max(v2, 0)", v5="max(v2, x)"):
+def forward_a_with(v3="max(v1, 0)", v4="max(v2, 0)", v5="max(v2, x)", v7="sigmoid(v6)"):
     return f'''
 def forward_a(x):
     v1 = 2 * x + 1
@@ -20,7 +20,7 @@ def forward_a(x):
     v4 = {v4}
     v5 = {v5}
     v6 = v3 - 2 * v4 - 3 * v5
-    v7 = sigmoid(v6)
+    v7 = {v7}
     return v1, v2, v3, v4, v5, v6, v7
 '''
 
@@ -89,7 +89,7 @@ CASES = [
         "the ReLU's slope taken as 1 even where the unit is off: dy/dc..dy/df wrong, dy/da and dy/db right",
         {"backward_b": backward_b_with(relu1="1.0", relu2="1.0")},
         {**FULL, "q4b_backward": 2},
-        named={"q4b_backward": ("ReLU slope 1 where the unit is off", "dy/dd takes the ReLU's slope as 1")}),
+        named={"q4b_backward": ("ReLU slope 1 where the unit is off", "dy/dc takes the ReLU's slope as 1")}),
     WrongSubmission(
         "sigmoid_derivative_written_as_sigmoid",
         "sigmoid'(z) written as sigmoid(z) (s instead of s (1 - s)): every partial is wrong",
@@ -124,11 +124,18 @@ CASES = [
     WrongSubmission(
         "relu_as_identity_in_a", "ReLU (iii), (iv) passed their input through: (iii), (iv), (vi), (vii) wrong",
         {"forward_a": forward_a_with(v3="v1", v4="v2")},
-        {**FULL, "q4a_forward": 3}),
+        {**FULL, "q4a_forward": 3},
+        named={"q4a_forward": ("ReLU left out", "(iii) is (i) itself")}),
     WrongSubmission(
         "max_as_min_in_a", "(v) computed as min((ii), x): (v), (vi), (vii) wrong",
         {"forward_a": forward_a_with(v5="min(v2, x)")},
-        {**FULL, "q4a_forward": 4}),
+        {**FULL, "q4a_forward": 4},
+        named={"q4a_forward": ("min taken for max", "(v) is min((ii), x)")}),
+    WrongSubmission(
+        "sigmoid_left_out_in_a", "(vii) returned as (vi), the sigmoid left out: only (vii) wrong",
+        {"forward_a": forward_a_with(v7="v6")},
+        {**FULL, "q4a_forward": 6},
+        named={"q4a_forward": ("sigmoid left out", "(vii) is (vi) itself")}),
     WrongSubmission(
         "table_typed_in", "the table's values at x = 1 typed in",
         {"forward_a": "def forward_a(x):\n    return 3.0, -2.0, 3.0, 0.0, 1.0, 0.0, 0.5"},
@@ -148,7 +155,13 @@ CASES = [
     WrongSubmission(
         "plot1_x1_x2_swapped", "plot 1 as max(x2, -x2) - 1: x2 where x1 belongs",
         {"plot1_classifier": answer(1, 'classifier("+", "x2", "-x2", "-1")')},
-        {**FULL, "q4c_plot1": 0}),
+        {**FULL, "q4c_plot1": 0},
+        named={"q4c_plot1": ("two inputs swapped", "plot1_classifier() has x1 and x2 swapped")}),
+    WrongSubmission(
+        "plot1_classes_swapped", "plot 1 as 1 - max(x1, -x1): the x and o regions swapped",
+        {"plot1_classifier": answer(1, 'classifier("-", "x1", "-x1", "1")')},
+        {**FULL, "q4c_plot1": 0},
+        named={"q4c_plot1": ("the two classes swapped", "plot1_classifier() swaps the classes")}),
     WrongSubmission(
         "plot1_offset_forgotten_plot2_other_valid_form",
         "plot 1 as max(x1, -x1) (offset forgotten: every point gets f >= 0); plot 2 written as "

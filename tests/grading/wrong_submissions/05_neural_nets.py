@@ -66,7 +66,8 @@ CASES = [
     WrongSubmission(
         "dz1_dw1_returns_w1", "the product node's local derivative taken as the variable itself (w1, not x)",
         {"dz1_dw1": link("dz1_dw1", "x, w1", "w1")},
-        {**FULL, "q5_6c_dz1_dw1": 0, "q5_6d_dloss_dw1": 0}),
+        {**FULL, "q5_6c_dz1_dw1": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_6c_dz1_dw1": ("two inputs swapped", "dz1/dw1 equals w1")}),
     WrongSubmission(
         "product_links_swapped", "dz2/dw2 and dz2/da1 swapped (w2 and a1)",
         {"dz2_dw2": link("dz2_dw2", "a1, w2", "w2"), "dz2_da1": link("dz2_da1", "a1, w2", "a1")},
@@ -109,7 +110,8 @@ CASES = [
     WrongSubmission(
         "update_w2_forgotten", "only w1 is updated; w2 is returned unchanged",
         {"gradient_step": step("w1 - alpha * grad_w1", "w2")},
-        {**FULL, "q5_7_update": 1}),
+        {**FULL, "q5_7_update": 1},
+        named={"q5_7_update": ("a weight left unchanged", "new w2 is w2 unchanged")}),
     WrongSubmission(
         "w1_gradient_missing", "everything but dLoss/dw1, left as the notebook gives it",
         {"dloss_dw1": AS_GIVEN},
