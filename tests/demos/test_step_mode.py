@@ -52,6 +52,7 @@ def test_every_graph_demo_steps_through_its_graph_from_its_controls(name, ipympl
         count = len(stepper.steps)
         assert count > 1 and stepper.slider.max == stepper.play.max == count
         assert not any(c.disabled for c in stepper.controls) and stepper.slider.value == 1
+        assert demo.readout.widget.layout.display == "none", "the readout, which tells every number, makes room"
         highlighted = []
         for number in range(1, count + 1):
             if number > 1:
@@ -83,6 +84,7 @@ def test_every_graph_demo_steps_through_its_graph_from_its_controls(name, ipympl
         stepper.toggle.value = False
         assert texts(view.annotations()) == full and view.step is None, "off: the full view as before"
         assert all(c.disabled for c in stepper.controls) and stepper.row.layout.display == "none"
+        assert demo.readout.widget.layout.display != "none"
 
 
 def test_the_steps_follow_the_demos_own_controls(ipympl_backend):

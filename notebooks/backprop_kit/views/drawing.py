@@ -90,7 +90,7 @@ class GraphView:
         if show_legend:
             self._draw_legend()
         self._step_line = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom",
-                                  fontsize=fontsize - 1, color=INK)
+                                  fontsize=max(fontsize - 1, 10), color=INK)
         self._fit_limits()
         # the band under the current step's wires: its width, not only its colour, tells them apart
         self._band = Line2D([], [], color=STEP_COLOUR, linewidth=11, alpha=0.8, solid_capstyle="round",

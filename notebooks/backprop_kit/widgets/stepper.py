@@ -1,12 +1,15 @@
 """Step-through controls for a graph demo: the forward pass node by node, then the backward pass
 wire by wire, at a person's pace or played for a room.
 
-A "step through" toggle shows the controls: a step slider (focused, the arrow keys move it),
-previous and next buttons, a reset, and play at a chosen pace (a Play widget linked to the
-slider in the browser, so it runs in JupyterLab and in Voila alike).  The demo supplies
-``make_steps()``, which reads the steps off its graph at the current setting; the drawing asks
-for the current step at each refresh (``GraphView.step_with``), so the steps follow the demo's
-own controls too.  Public ipywidgets only (7.7 and 8).
+A "step through" toggle beside the demo's readout shows the controls in the readout's place (the
+readout would tell every number at once, and a demo must still fit a projector's screen): a step
+slider (focused, the arrow keys move it), previous and next buttons, a reset, and play at a chosen
+pace (a Play widget linked to the slider in the browser, so it runs in JupyterLab and in Voila
+alike).  The step's line is written over the drawing, and in a line of HTML that a screen reader
+reads out as it changes.  The demo supplies ``make_steps()``, which reads the steps off its graph
+at the current setting; the drawing asks for the current step at each refresh
+(``GraphView.step_with``), so the steps follow the demo's own controls too.  Public ipywidgets
+only (7.7 and 8).
 """
 
 import html
@@ -27,7 +30,7 @@ class Stepper:
     """Step controls for ``views`` (a GraphView, or several of which ``shown()`` gives the one on
     screen) in ``live_figure``; ``make_steps()`` returns the steps (``model.steps.build``)."""
 
-    def __init__(self, make_steps, live_figure, views, shown=None):
+    def __init__(self, make_steps, live_figure, views, readout=None, shown=None):
         live._need_widgets()
         self._make = make_steps
         self.figure = live_figure
@@ -52,11 +55,16 @@ class Stepper:
                                      layout=widgets.Layout(width="max-content"))
         self.pace.style.description_width = "initial"
         self.pace.observe(lambda change: setattr(self.play, "interval", PACES[change["new"]]), names="value")
-        self.line = widgets.HTML()
+        # for screen readers (and tests): drawn over the figure for everyone else, so 1 px here
+        self.line = widgets.HTML(layout=widgets.Layout(width="1px", height="1px", overflow="hidden", margin="0"))
         self.controls = [self.previous, self.slider, self.next, self.reset, self.play, self.pace]
         self.row = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.widget = widgets.VBox([widgets.HBox([self.toggle, self.row], layout=widgets.Layout(
-            flex_flow="row wrap", align_items="center")), self.line])
+        self.readout = readout
+        if readout is not None:  # it takes the room the toggle leaves; its text wraps there
+            readout.layout.flex = "1 1 0%"
+            readout.layout.min_width = "0"
+        self.widget = widgets.HBox([*([readout] if readout is not None else []), self.toggle, self.row, self.line],
+                                   layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.slider.observe(self._moved, names="value")
         self.toggle.observe(lambda change: self.turn(change["new"]), names="value")
         self._show_controls(False)
@@ -87,7 +95,8 @@ class Stepper:
         for control in self.controls:
             control.disabled = not on  # off: no control to move (and none a test drives)
         self.row.layout.display = "flex" if on else "none"
-        self.line.layout.display = "block" if on else "none"
+        if self.readout is not None:
+            self.readout.layout.display = "none" if on else None
 
     def go(self, number):
         """Show step ``number`` (1-based; kept within the steps there are)."""
@@ -155,10 +164,10 @@ def step_html(step):
             f'data-wire="{wire}" style="font-size: 1.1em"><b>{html.escape(step.heading)}</b>, {body}{verdict}</div>')
 
 
-def app(control_panel, live_figure, views, make_steps, *below, shown=None):
-    """``live.app`` with step controls under the rest: ``views``, ``make_steps`` and ``shown`` as
-    for ``Stepper``.  The stepper is kept on the app (``app.stepper``) for tests and notebooks."""
-    stepper = Stepper(make_steps, live_figure, views, shown)
-    layout = live.app(control_panel, live_figure, *below, stepper.widget)
+def app(control_panel, live_figure, views, make_steps, readout, *below, shown=None):
+    """``live.app`` with the step toggle beside the ``readout`` widget: ``views``, ``make_steps``
+    and ``shown`` as for ``Stepper``.  The stepper is kept on the app (``app.stepper``)."""
+    stepper = Stepper(make_steps, live_figure, views, readout, shown)
+    layout = live.app(control_panel, live_figure, stepper.widget, *below)
     layout.stepper = stepper
     return layout
