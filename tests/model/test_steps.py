@@ -158,3 +158,14 @@ def test_steps_only_read_the_graph(inputs):
     before = [(n.value, n.grad) for n in graph.nodes.values()] + [(e.grad, e.wrong) for e in graph.edges]
     stepping.build(graph, reference={"x": 0.0})
     assert before == [(n.value, n.grad) for n in graph.nodes.values()] + [(e.grad, e.wrong) for e in graph.edges]
+
+
+def test_a_graph_not_wired_yet_still_starts_from_its_inputs_and_its_output():
+    graph, problem = staged.build_graph(...)
+    assert "Finish part (b)" in problem
+    values, grads, _ = staged.evaluate(forward, backward, **WORKSHEET)
+    graph.set_values(values)
+    graph.set_grads(grads)
+    assert [step.text for step in stepping.build(graph)] == [
+        "forward 1/3, the inputs x = -2, y = 5, z = -4", "forward 2/3, q = x + y = 3", "forward 3/3, f = q z = -12",
+        "backward 1/1, start at the output: df/df = 1"]

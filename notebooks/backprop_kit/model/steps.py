@@ -89,7 +89,8 @@ def _stub_or_wires(graph, name, sinks):
 
 def _forward(graph, order, sinks):
     """Step fields of the forward pass: the inputs together (they are given), then each node."""
-    inputs = [name for name in order if not graph.edges_into(name)]
+    # what is given: inputs and parameters with no wire in (of a graph still unwired, not its operations)
+    inputs = [name for name in order if not graph.edges_into(name) and graph.nodes[name].kind in ("input", "param")]
     steps, shown = [], frozenset()
     if inputs:
         shown = frozenset(inputs)
@@ -154,7 +155,9 @@ class _Backward:
 
     def __init__(self, graph, order, sinks, no_gradient, reference, trusted, local, local_reference, tolerance):
         self.graph, self.order, self.no_gradient = graph, order, no_gradient
-        self.sinks = [name for name in sinks if name not in no_gradient]
+        sinks = [name for name in sinks if name not in no_gradient]
+        # the output first (an unwired graph's other nodes have no wire out either)
+        self.sinks = [name for name in sinks if graph.nodes[name].kind == "output"] or sinks
         self.reference, self.trusted = reference, trusted
         self.local, self.local_reference = local, local_reference
         self.tolerance = tolerance
