@@ -7,6 +7,7 @@ import pytest
 
 from backprop_kit.demos import neural_nets as nn
 from backprop_kit.demos import staged_computation as staged
+from backprop_kit.widgets import stepper
 from tests.support.driving import solution_demos
 from tests.support.neural_nets_reference import answers
 
@@ -132,3 +133,17 @@ def test_a_wrong_link_shows_at_its_wire_in_notebook_5(ipympl_backend):
     stepper.go(1 + next(i for i, step in enumerate(stepper.steps) if step.wire == ("z2", "a2")))
     assert demo.view.step.wire == ("z2", "a2")
     assert demo.view.message.startswith("\u2717 the local derivative on z2 \u2192 a2 is off: yours is 0.008469, ")
+
+
+def test_steps_that_cannot_be_made_leave_the_full_view_and_say_why(ipympl_backend):
+    matplotlib.use("Agg")
+    demo = staged.StagedComputationDemo(forward, backward, EDGES)
+
+    def broken():
+        raise RuntimeError("a student's function broke")
+
+    steps = stepper.Stepper(broken, demo.figure, demo.view, demo.readout.widget)
+    full = texts(demo.view.annotations())
+    steps.toggle.value = True
+    assert demo.view.step is None and texts(demo.view.annotations()) == full
+    assert steps.line.value == "No steps to show: RuntimeError: a student&#x27;s function broke"

@@ -126,11 +126,15 @@ class Stepper:
     def current(self):
         """The step to draw now (the drawing calls this at each refresh in step mode): the steps made
         afresh from the demo's graph, unless only the step slider moved."""
+        problem = ""
         if not (self._reuse and self.steps):
-            self.steps = list(self._make())
+            try:
+                self.steps = list(self._make())
+            except Exception as error:  # a student's function failing in a way no check caught: the full view
+                self.steps, problem = [], f"No steps to show: {type(error).__name__}: {error}"
             self._fit_range(len(self.steps))
         if not self.steps:
-            self.line.value = ""
+            self.line.value = html.escape(problem)
             return None
         step = self.steps[min(self.slider.value, len(self.steps)) - 1]
         self.line.value = step_html(step)
