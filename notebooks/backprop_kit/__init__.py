@@ -2,13 +2,15 @@
 
 The folders say what a module is, one small idea per module:
 
-- ``model``    graph (the computation graph), gradcheck (finite differences), twolayer
-               (a two-layer network trained by gradient descent)
+- ``model``    graph (the computation graph), gradcheck (finite differences), steps (a graph's
+               forward pass node by node, backward pass wire by wire), twolayer (a two-layer
+               network trained by gradient descent)
 - ``views``    drawing, wirelabels, layers, gradbars, heatmaps, checklist, curves, surfaces,
                regions, images: matplotlib drawings of the model, updated in place; texttable
                (what each figure shows, as tables: its text alternative)
 - ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
-               reveal (worked values hidden until the student has tried the part)
+               reveal (worked values hidden until the student has tried the part), stepper
+               (step-through controls for a graph demo)
 - ``demos``    one module per notebook that wires the pieces to its problem
 - ``checks``   one-line answer checks that the autograder tests call, naming catalogued mistakes
 - ``otter_messages``  grader.check shows a check's sentence without Otter's test source (version-gated)

@@ -444,6 +444,31 @@ def test_every_demo_looks_the_same_blitted_whatever_the_controls_do(name, ipympl
     assert sum(demo.figure.accelerator.blitter.blits for demo in blitted) > 0, "no change was blitted: nothing tested"
 
 
+@pytest.mark.parametrize("name", ["01_staged_computation", "02_backprop_practice", "04_deep_learning",
+                                  "05_neural_nets"])
+def test_every_graph_demo_in_step_mode_looks_the_same_blitted(name, ipympl_backend, monkeypatch):
+    """Step mode (widgets/stepper.py) on: random moves of the step slider and the demo's own controls
+    show exactly the pixels of the same demo redrawn in full (the band, hidden numbers, the step line)."""
+    blitted = [d for d in solution_demos(name, monkeypatch, blit=True) if hasattr(d, "graph_steps")]
+    redrawn = [d for d in solution_demos(name, monkeypatch, blit=False) if hasattr(d, "graph_steps")]
+    assert blitted and len(blitted) == len(redrawn)
+    rng = np.random.default_rng(sum(map(ord, name)) + 1)
+    for number, (fast, full) in enumerate(zip(blitted, redrawn), start=1):
+        fast_app, full_app = fast.app(), full.app()
+        shown(fast.figure), shown(full.figure)
+        fast_app.stepper.toggle.value = full_app.stepper.toggle.value = True
+        fast_controls, full_controls = demo_controls(fast_app), demo_controls(full_app)
+        step = fast_controls.index(fast_app.stepper.slider)
+        assert differing_pixels(shown(fast.figure), shown(full.figure)) == 0, f"demo {number} at its first step"
+        for _ in range(12):
+            pick = step if rng.random() < 0.6 else rng.integers(len(fast_controls))
+            value = another_value(fast_controls[pick], rng)
+            fast_controls[pick].value = full_controls[pick].value = value
+            what = f"demo {number} ({type(fast).__name__}) in step mode after {fast_controls[pick].description} = {value}"
+            assert differing_pixels(shown(fast.figure), shown(full.figure)) == 0, what
+        assert not fast.figure.figure.stale
+
+
 def test_the_browser_shows_the_figure_from_cut_diff_frames(ipympl_backend, monkeypatch):
     """Frames are painted as ipympl's front end paints them: a full frame replaces the picture, a
     diff frame is drawn over it at the top left corner at its own size.  After every change the

@@ -54,7 +54,7 @@ def test_student_notebook_runs_in_jupyterlab(name, lab_server, page):
         assert shown, f"{name}: the live demo's readout did not render"
         assert "?" in shown.values(), f"{name}: the readout shows numbers nobody computed yet: {shown}"
     finally:
-        slider = page.locator(f".jp-NotebookPanel:visible {harness.SLIDER}").last
+        slider = page.locator(f".jp-NotebookPanel:visible {harness.SLIDER}:visible").last  # not a hidden step slider
         if slider.count():
             slider.scroll_into_view_if_needed()
         harness.screenshot(page, f"{name}-lab")

@@ -6,7 +6,8 @@ the canvas stays the same element) and changes the numbers, moving it back resto
 and values typed into a slider's readout box give the expected numbers; each demo fits a
 1920x1080 projector screen with no control's text cut off.  The demo page
 draws frames its own way (figure-frames.js): changed rectangles at their offsets, and
-ipympl's snapshot of the figure only once the figure is still.
+ipympl's snapshot of the figure only once the figure is still.  Step mode (notebook 1): the
+arrow keys on the step slider move the highlighted wire and its numbers.
 Screenshots go to test-artifacts/browser/.
 """
 
@@ -239,3 +240,74 @@ def test_demo_lists_every_notebook(demo_server, page):
     for name in NOTEBOOKS:
         assert any(link and f"/{name}.ipynb" in link for link in links), \
             f"the demo's start page does not link {name}.ipynb; links: {links}"
+
+
+# ---- step mode (issue 26, point 1) ------------------------------------------------------------
+
+STEPS_OF_NOTEBOOK_1 = [  # what the step line says at each step of the worked solution, in order
+    ("forward", "1", "", {"value": "x = -2, y = 5, z = -4"}),
+    ("forward", "2", "", {"value": "q = x + y = 3"}),
+    ("forward", "3", "", {"value": "f = q z = -12"}),
+    ("backward", "1", "", {"downstream": "df/df = 1"}),
+    ("backward", "2", "q -> f", {"upstream": "df/df = 1", "local": "\u2202f/\u2202q = z = -4",
+                                 "downstream": "df/dq = -4"}),
+    ("backward", "3", "z -> f", {"upstream": "df/df = 1", "local": "\u2202f/\u2202z = q = 3",
+                                 "downstream": "df/dz = 3"}),
+    ("backward", "4", "x -> q", {"upstream": "df/dq = -4", "local": "\u2202q/\u2202x = 1", "downstream": "df/dx = -4",
+                                 "verdict": "\u2713 df/dx matches finite differences."}),
+    ("backward", "5", "y -> q", {"upstream": "df/dq = -4", "local": "\u2202q/\u2202y = 1",
+                                 "downstream": "df/dy = -4"}),
+]
+
+
+def step_shown(app):
+    """(phase, number, wire, {part: text}) of the step line in ``app``, or None before there is one."""
+    line = app.locator(".bpk-step")
+    if not line.count():
+        return None
+    parts = {span.get_attribute("data-name"): span.text_content() for span in line.locator("[data-name]").all()}
+    return (line.get_attribute("data-phase"), line.get_attribute("data-number"), line.get_attribute("data-wire"),
+            parts)
+
+
+def wait_for_step(app, expected, what):
+    phase, number, wire, parts = expected
+    try:
+        harness.wait_until(lambda: (shown := step_shown(app)) and shown[:3] == (phase, number, wire)
+                           and all(shown[3].get(k) == v for k, v in parts.items()), REDRAW_TIMEOUT, what)
+    except AssertionError:
+        raise AssertionError(f"{what}: expected {expected}, the step line shows {step_shown(app)}") from None
+
+
+def test_step_mode_moves_the_highlighted_wire_and_its_numbers_from_the_keyboard(demo_server, page):
+    """Notebook 1's demo, stepped as an instructor would: "step through", then the arrow keys on the
+    step slider go forward node by node and backward wire by wire, each key redrawing the figure (the
+    band moves to the step's wire) with that wire's upstream, local and downstream numbers; the left
+    key goes back; play at a chosen pace runs to the end.  The demo still fits the screen."""
+    name = "01_staged_computation"
+    app = open_demo(page, demo_server, name)[0]
+    harness.wait_until(lambda: harness.figures_drawn(app), REDRAW_TIMEOUT, f"{name}: the live figure stays blank")
+    assert step_shown(app) is None or not app.locator(".bpk-step").is_visible()
+    app.locator("button", has_text="step through").click()
+    wait_for_step(app, STEPS_OF_NOTEBOOK_1[0], "'step through' did not show the first step")
+    assert_fits_the_screen(app, f"{name} in step mode")
+    (slider,) = [s for s in app.locator(harness.SLIDER).all() if harness.slider_name(s) == "step"]
+    pictures = [harness.canvas_image(app)]
+    for number, expected in enumerate(STEPS_OF_NOTEBOOK_1[1:], start=2):
+        harness.press(slider, "ArrowRight")
+        wait_for_step(app, expected, f"ArrowRight to step {number}")
+        harness.wait_until(lambda: harness.canvas_image(app) != pictures[-1], REDRAW_TIMEOUT,
+                           f"ArrowRight to step {number} did not redraw the figure")
+        pictures.append(harness.canvas_image(app))
+    harness.screenshot(app, f"{name}-voila-step-mode")
+    harness.press(slider, "ArrowLeft")
+    wait_for_step(app, STEPS_OF_NOTEBOOK_1[-2], "ArrowLeft from the last step")
+    harness.wait_until(lambda: harness.canvas_image(app) == pictures[-2], REDRAW_TIMEOUT,
+                       "ArrowLeft did not bring back the figure of the step before (x -> q highlighted)")
+
+    app.locator("button", has_text="reset").click()
+    wait_for_step(app, STEPS_OF_NOTEBOOK_1[0], "reset did not go back to the first step")
+    app.locator("select").last.select_option(label="fast (0.5 s)")
+    app.locator(".widget-play button").first.click()
+    harness.wait_until(lambda: (shown := step_shown(app)) and shown[:2] == ("backward", "5"), 60,
+                       f"play did not run to the last step; the step line shows {step_shown(app)}")

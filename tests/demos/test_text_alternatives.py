@@ -24,8 +24,9 @@ from tests.support.driving import another_value, demo_controls, solution_demos
 
 # What a person can operate from the keyboard as the page draws it: a slider's handle, a <select>,
 # a <button> (one per option of a ToggleButtons) and a checkbox.
+# Play (the step mode's) is a row of native buttons: Tab reaches them, Space and Enter press them.
 KEYBOARD_CONTROLS = (ipywidgets.FloatSlider, ipywidgets.IntSlider, ipywidgets.Dropdown, ipywidgets.ToggleButtons,
-                     ipywidgets.ToggleButton, ipywidgets.Button, ipywidgets.Checkbox)
+                     ipywidgets.ToggleButton, ipywidgets.Button, ipywidgets.Checkbox, ipywidgets.Play)
 
 
 class Tables(HTMLParser):

@@ -22,11 +22,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal
+from ..widgets import live, reveal, stepper
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..model.gradcheck import compare_gradients, numerical_gradient, summary
 from ..model.graph import ComputationGraph
+from ..model import steps as stepping
 from ..views.heatmaps import GradientHeatmap
 from ..views import texttable
 from ..values import format_value, is_missing
@@ -253,10 +254,17 @@ class ChainRuleDemo:
         return [texttable.graph_table(self.views[self.n]),
                 texttable.rows_table("f(g(w)) at w and its tangents", point + slopes)]
 
+    def graph_steps(self):
+        """The steps through the graph shown: each path's local derivative read off your share
+        (the worksheet gives f's partial derivatives, on the wires into f)."""
+        graph = self.views[self.n].graph
+        return stepping.build(graph, trusted=[name for name in graph.nodes if name != "w"])
+
     def app(self):
         widgets = {"w": live.slider("w", self.w, *self.W_RANGE, 0.05),
                    "n": live.slider("n", self.n, 1, self.N_MAX, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(widgets, self.update), self.figure, list(self.views.values()),
+                           self.graph_steps, self.readout, shown=lambda: self.views[self.n])
 
 
 # ---- (b)-(d) n units, one output: f(W, x, y) = (y - sum_i phi(w_i^T x + b_i))^2 -----------------------
@@ -494,6 +502,14 @@ def with_hints(comparisons):
     return comparisons
 
 
+def checked_steps(graph, estimates):
+    """The steps through a graph of (b) or (e), the student's gradients checked against ``estimates``
+    (finite differences, by node).  Every other gradient on it the demo drew from finite differences
+    itself: right as an upstream, so a step says when the student's local derivative is off."""
+    trusted = {name for name in graph.nodes if name not in estimates} | {e.key for e in graph.edges if e.grad is not None}
+    return stepping.build(graph, reference=estimates, trusted=trusted)
+
+
 def short_note(problem, width=46):
     """A problem sentence wrapped to fit inside a plot."""
     return textwrap.fill(problem, width)
@@ -585,11 +601,19 @@ class UnitsDemo:
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
+    def graph_steps(self):
+        """The steps through the graph, your df/dw_i and df/db_i checked against finite differences."""
+        estimate = _units_estimate(self.settings["seed"])
+        n = len(estimate["b"])
+        return checked_steps(self.graph, {**{f"w{i}": estimate["W"][i - 1] for i in range(1, n + 1)},
+                                          **{f"b{i}": estimate["b"][i - 1] for i in range(1, n + 1)}})
+
     def app(self):
         widgets = {"seed": live.slider("seed", self.settings["seed"], 0, 20, 1, integer=True),
                    "eps": live.slider("eps", self.settings["eps"], 0.01, 2.0, 0.01, description="\u03b5"),
                    "steps": live.slider("steps", self.settings["steps"], 1, 100, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(widgets, self.update), self.figure, self.view, self.graph_steps,
+                           self.readout)
 
 
 # ---- (e)-(f) two layers: l = 1/2 ||W2 Phi(W1 x + b) - y||^2 ---------------------------------------
@@ -820,9 +844,14 @@ class TwoLayerDemo:
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
+    def graph_steps(self):
+        """The steps through the graph, your four gradients checked against finite differences."""
+        return checked_steps(self.graph, _two_layer_estimate(self.settings["seed"], self.settings["phi"]))
+
     def app(self):
         widgets = {"phi": live.dropdown("phi", list(PHIS), self.settings["phi"], description="\u03a6"),
                    "seed": live.slider("seed", self.settings["seed"], 0, 20, 1, integer=True),
                    "eps": live.slider("eps", self.settings["eps"], 0.01, 0.5, 0.01, description="\u03b5"),
                    "steps": live.slider("steps", self.settings["steps"], 1, 100, 1, integer=True)}
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(widgets, self.update), self.figure, self.view, self.graph_steps,
+                           self.readout)

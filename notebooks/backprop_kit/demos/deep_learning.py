@@ -20,11 +20,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal
+from ..widgets import live, reveal, stepper
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
 from ..model.gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
+from ..model import steps as stepping
 from ..views.regions import DecisionRegions
 from ..views import texttable
 from ..values import format_value, is_missing
@@ -149,9 +150,14 @@ class ForwardNetworkDemo:
                           [texttable.graph_table(self.view)])
         self.figure.refresh()
 
+    def graph_steps(self):
+        """The forward pass node by node (the drawing has no gradients)."""
+        return stepping.build(self.graph, self.view.no_gradient)
+
     def app(self):
         slider = live.slider("x", self.x, -3.0, 3.0, 0.1)
-        return live.app(live.controls({"x": slider}, self.update), self.figure, self.readout)
+        return stepper.app(live.controls({"x": slider}, self.update), self.figure, self.view,
+                           self.graph_steps, self.readout)
 
 
 # =====================================================================================
@@ -229,6 +235,13 @@ def your_finite_differences(forward_b, point):
     except AssertionError as failure:
         return dict.fromkeys(WEIGHT_NAMES + HIDDEN_NAMES, ...), set(), str(failure)
     return {n: ... if v is None else v for n, v in estimates.items()}, at_kink, ""
+
+
+def away_from_kinks(numeric, kinks):
+    """The estimates a check may use: none for the weights of a ReLU at its kink (``kinks``), where
+    finite differences average two slopes."""
+    at_kink = {w for unit in kinks for w in RELU_WEIGHTS[unit]}
+    return {n: numeric[n] for n in WEIGHT_NAMES + HIDDEN_NAMES if n not in at_kink}
 
 
 def b_evaluate(forward_b, backward_b, point):
@@ -345,8 +358,7 @@ class ReluSigmoidDemo:
         if problem:
             lines.append(f"{problem} Finish forward_b first: the check differentiates your forward pass.")
         at_kink = {w for unit in kinks for w in RELU_WEIGHTS[unit]}
-        comparisons = compare_gradients(result, {n: numeric[n] for n in WEIGHT_NAMES + HIDDEN_NAMES
-                                                 if n not in at_kink}, GRADIENT_LABELS)
+        comparisons = compare_gradients(result, away_from_kinks(numeric, kinks), GRADIENT_LABELS)
         self.graph.mark_wires_from({c.key: c.problem for c in comparisons})
         self.view.refresh()
         self.readout.show(self.readout.values, self._tables())
@@ -362,10 +374,17 @@ class ReluSigmoidDemo:
                          "This notebook takes the slope there as 0.")
         return "\n".join(line for line in lines if line)
 
+    def graph_steps(self):
+        """The steps through the network, each backward step checked against finite differences of
+        the student's own forward_b (not where a ReLU sits at its kink)."""
+        numeric, kinks, _ = your_finite_differences(self.forward_b, self.point)
+        return stepping.build(self.graph, self.view.no_gradient, reference=away_from_kinks(numeric, kinks))
+
     def app(self):
         sliders = {name: live.slider(name, self.point[name], -3.0, 3.0, 0.5) for name in B_INPUT_NAMES}
         sliders.update({name: live.slider(name, self.point[name], -5.0, 5.0, 0.5) for name in WEIGHT_NAMES})
-        return live.app(live.controls(sliders, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(sliders, self.update), self.figure, self.view, self.graph_steps,
+                           self.readout)
 
 
 # =====================================================================================

@@ -24,13 +24,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal
+from ..widgets import live, reveal, stepper
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..views.checklist import CheckList
 from ..views import texttable
 from ..model.gradcheck import GradientComparison, compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
+from ..model import steps as stepping
 from ..views.surfaces import LossSurface, contour_lines
 from ..values import format_pair, format_value, is_missing
 
@@ -681,6 +682,18 @@ class NeuralNetDemo:
         head = first_wrong_link(comparisons) + "\n"
         return (problem + "\n" if problem else "") + head + check_lines(comparisons)
 
+    def graph_steps(self):
+        """The steps through the chain with your own links as its local derivatives, each checked
+        against finite differences of your forward pass and loss."""
+        s = self.settings
+        point = (s["x"], s["y_star"], s["w1"], s["w2"], s["loss"])
+        state = evaluate(self.answers, *point)
+        estimates = {c.key: c.numeric for c in link_comparisons(self.answers, *point)[0]}
+        return stepping.build(self.graph, self.view.no_gradient,
+                              local={link.wire: state.links[link.name] for link in LINKS},
+                              local_reference={link.wire: estimates[link.name] for link in LINKS},
+                              reference={name: estimates[name] for name in ("w1", "w2")})
+
     def app(self):
         s = self.settings
         widgets = {
@@ -692,4 +705,5 @@ class NeuralNetDemo:
             "steps": live.slider("steps", s["steps"], 0, 200, 1, description="steps", integer=True),
             "loss": live.toggle("loss", LOSSES, s["loss"], description="Loss"),
         }
-        return live.app(live.controls(widgets, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(widgets, self.update), self.figure, self.view, self.graph_steps,
+                           self.readout)

@@ -9,12 +9,13 @@ own forward pass, as a gradient check does.  Nothing here computes f itself.
 import matplotlib.pyplot as plt
 
 from .. import checks
-from ..widgets import live
+from ..widgets import live, stepper
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
 from ..views import texttable
 from ..model.gradcheck import compare_gradients, derivative_through, summary
 from ..model.graph import ComputationGraph
+from ..model import steps as stepping
 from ..values import format_value
 
 WORKSHEET_INPUTS = {"x": -2.0, "y": 5.0, "z": -4.0}
@@ -159,9 +160,16 @@ class StagedComputationDemo:
         self.figure.refresh()
         return (problem + "\n" if problem else "") + summary(comparisons)
 
+    def graph_steps(self):
+        """The steps through the network at the current inputs, each backward step checked against
+        finite differences of the student's own forward pass."""
+        estimates, _ = your_finite_differences(self.forward, **self.inputs)
+        return stepping.build(self.graph, reference=estimates)
+
     def app(self):
         sliders = {name: live.slider(name, self.inputs[name], -6.0, 6.0, 0.5) for name in INPUT_NAMES}
-        return live.app(live.controls(sliders, self.update), self.figure, self.readout)
+        return stepper.app(live.controls(sliders, self.update), self.figure, self.view, self.graph_steps,
+                           self.readout)
 
 
 def draw(forward, backward, edges, **inputs):

@@ -2,5 +2,6 @@
 
 - ``graph``     the computation graph (nodes, wires, local derivatives, forward and backward)
 - ``gradcheck`` centred finite differences and gradient comparison
+- ``steps``     stepping through a graph: forward node by node, backward wire by wire
 - ``twolayer``  a small two-layer network trained by gradient descent (numpy only)
 """

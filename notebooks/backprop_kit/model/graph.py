@@ -124,7 +124,7 @@ class ComputationGraph:
     def layout(self):
         """Return {name: (x, y)}: columns by longest path from an input, rows centred."""
         column = {}
-        for name in self._topological_order():
+        for name in self.topological_order():
             parents = [e.src for e in self.edges_into(name)]
             column[name] = 1 + max((column[p] for p in parents), default=-1)
         by_column = {}
@@ -139,7 +139,8 @@ class ComputationGraph:
                 positions[node.name] = (float(node.pos[0]), float(node.pos[1]))
         return positions
 
-    def _topological_order(self):
+    def topological_order(self):
+        """Node names, each after every node with a wire into it (ties in the order they were added)."""
         indegree = {name: len(self.edges_into(name)) for name in self.nodes}
         ready = [name for name in self.nodes if indegree[name] == 0]
         order = []
@@ -153,6 +154,6 @@ class ComputationGraph:
         return order
 
     def _check_acyclic(self):
-        if len(self._topological_order()) != len(self.nodes):
+        if len(self.topological_order()) != len(self.nodes):
             last = self.edges.pop()
             raise ValueError(f"the wire {last.src!r} -> {last.dst!r} would make a cycle")

@@ -7,13 +7,17 @@ figure serves a whole live demo (no new figure per change, no flicker).
 Colours are from the Okabe-Ito palette, which stays distinct under the common
 forms of colour blindness; meaning never rests on colour alone (forward values
 sit above a wire, gradients below, zero-gradient wires are dashed, wrong wires
-are thick and marked with a cross).
+are thick and marked with a cross, the wire of a step is thick on a broad band).
+
+Step mode (``step_with``): the forward pass node by node, then the backward pass wire
+by wire (``model/steps.py`` makes the steps); numbers not reached yet are hidden.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.colors import same_color
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from . import wirelabels
@@ -26,6 +30,7 @@ QUIET_COLOUR = "#9A9A9A"  # grey: zero-gradient paths, inactive units, missing n
 INK = "#222222"
 NODE_FILL = "#F4F4F4"
 WRONG_MARK = " \u2717"
+STEP_COLOUR = "#F0E442"  # Okabe-Ito yellow: the band under the wires of the current step
 
 
 @dataclass
@@ -34,6 +39,7 @@ class _Wire:
     value_text: object
     grad_text: object
     local_text: object
+    ends: tuple  # where the drawn wire starts and ends (data coordinates)
 
 
 class GraphView:
@@ -59,6 +65,10 @@ class GraphView:
         self._nodes = {}
         self._wires = {}
         self._gradient_legend = None  # the legend's gradient line, when it has one
+        self._step_source = None  # step mode: a callable giving the step to show (see step_with)
+        self._note = ""  # the demo's message (a check's result, a function that failed)
+        self._step = None  # the step shown at the last refresh
+        self._band_keys = ()  # the wires under the band
         self._placer = wirelabels.LabelPlacer(ax, self._node_shapes)
         self._stub_length = 0.55 * sx
         ax.set_aspect("equal")
@@ -76,9 +86,16 @@ class GraphView:
             self._wires[(node.name, None)] = self._draw_wire(node.name, end, "", stub=True)
         self._message = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top",
                                 fontsize=fontsize - 1, color=WRONG_COLOUR, wrap=True)
+        self._legend = []  # the legend's texts: in step mode the step's line takes their place
         if show_legend:
             self._draw_legend()
+        self._step_line = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom",
+                                  fontsize=max(fontsize - 1, 10), color=INK)
         self._fit_limits()
+        # the band under the current step's wires: its width, not only its colour, tells them apart
+        self._band = Line2D([], [], color=STEP_COLOUR, linewidth=11, alpha=0.8, solid_capstyle="round",
+                            zorder=1)
+        ax.add_line(self._band)
         self.refresh()
 
     # ---- building artists once ---------------------------------------------------------
@@ -125,7 +142,7 @@ class GraphView:
                                           **number)
         grad_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=False, color=GRADIENT_COLOUR,
                                          **number)
-        return _Wire(arrow, value_text, grad_text, local_text)
+        return _Wire(arrow, value_text, grad_text, local_text, (tuple(a), tuple(b)))
 
     def _node_shapes(self, renderer):
         """What every wire label keeps clear of, in display pixels: the nodes and their captions."""
@@ -143,10 +160,12 @@ class GraphView:
 
     def _draw_legend(self):
         common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
-        self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR, ha="left", **common)
+        self._legend.append(self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR,
+                                         ha="left", **common))
         if not set(self.graph.nodes) <= self.no_gradient:
             self._gradient_legend = self.ax.text(1.0, 1.0, self._gradient_legend_text(), color=GRADIENT_COLOUR,
                                                  ha="right", **common)
+            self._legend.append(self._gradient_legend)
 
     def _gradient_legend_text(self):
         """What the gradient below a wire is; where a node fans out with each wire's own share,
@@ -171,31 +190,45 @@ class GraphView:
 
     # ---- updating in place ---------------------------------------------------------------
 
+    def step_with(self, source):
+        """Step mode: ``source()`` gives the step to show at each refresh (a ``model.steps.Step``:
+        which values and gradients are reached, which wires are its own, its line of text), or
+        None for the full view; ``source`` None leaves step mode.  Call ``refresh()`` after."""
+        self._step_source = source
+
     def refresh(self):
-        """Write the graph's current values, gradients and marks onto the artists."""
+        """Write the graph's current values, gradients and marks onto the artists (in step mode,
+        only what the current step has reached)."""
+        step = self._step_source() if self._step_source is not None else None
+        self._step = step
         for key, wire in self._wires.items():
             src = self.graph.nodes[key[0]]
             edge = self.graph.edge(*key) if key[1] is not None else None
             grad = self._shown_grad(edge) if edge is not None else src.grad
+            value_shown = step is None or key[0] in step.values
+            grad_shown = step is None or key in step.grads
             # a flagged wire with no gradient to show is still to write, not wrong: no cross, not purple
-            wrong = edge.wrong if edge is not None and not is_missing(grad) else ""
+            wrong = edge.wrong if edge is not None and not is_missing(grad) and grad_shown else ""
             no_gradient = key[0] in self.no_gradient
             # offered, not set: the placer sets the one that fits (set in full and then shortened on
             # every refresh, a label would count as changed each time and a live figure repaint it)
-            wire.value_text.offer(value_texts(src.value))
+            wire.value_text.offer(value_texts(src.value) if value_shown else ("",))
             mark = WRONG_MARK if wrong else ""
-            wire.grad_text.offer(("",) if no_gradient else tuple(text + mark for text in value_texts(grad)))
+            wire.grad_text.offer(("",) if no_gradient or not grad_shown
+                                 else tuple(text + mark for text in value_texts(grad)))
             restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
+            inactive = src.inactive and value_shown
+            current = step is not None and key in step.wires
             if no_gradient:
-                self._style_no_gradient_wire(wire, src, edge)
+                self._style_no_gradient_wire(wire, src, edge, current, value_shown)
                 continue
             if wrong:
                 colour, style, width = WRONG_COLOUR, "-", 3.2
-            elif is_zero(grad) or src.inactive:
+            elif (grad_shown and is_zero(grad)) or inactive:
                 colour, style, width = QUIET_COLOUR, "--", 1.4
             else:
                 colour, style, width = INK, "-", 1.6
-            restyle(wire.arrow, color=colour, linestyle=style, linewidth=width)
+            restyle(wire.arrow, color=colour, linestyle=style, linewidth=max(width, 3.0) if current else width)
             quiet_grad = is_missing(grad) or (is_zero(grad) and not wrong)
             restyle(wire.grad_text,
                     color=WRONG_COLOUR if wrong else QUIET_COLOUR if quiet_grad else GRADIENT_COLOUR)
@@ -204,9 +237,12 @@ class GraphView:
             if self._gradient_legend.get_text() != legend:
                 self._gradient_legend.set_text(legend)
         for name, (patch, label, _caption) in self._nodes.items():
-            inactive = self.graph.nodes[name].inactive
-            restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK)
+            inactive = self.graph.nodes[name].inactive and (step is None or name in step.values)
+            restyle(patch, hatch="///" if inactive else None, edgecolor=QUIET_COLOUR if inactive else INK,
+                    linewidth=3.2 if step is not None and name == step.node else 1.5)
             restyle(label, color=QUIET_COLOUR if inactive else INK)
+        self._show_band(step)
+        self._show_message()
         flagged = [self._shown_grad(e) for e in self.graph.edges if e.wrong]
         wrong = sum(1 for grad in flagged if not is_missing(grad))
         to_write = len(flagged) - wrong
@@ -231,23 +267,66 @@ class GraphView:
         for label in self._placer.place(get_renderer()):
             label.stale = True
 
-    def _style_no_gradient_wire(self, wire, src, edge):
+    def _style_no_gradient_wire(self, wire, src, edge, current=False, value_shown=True):
         """A wire without a gradient label: quiet when no gradient can flow (out of or into an inactive unit)."""
         into_inactive = edge is not None and self.graph.nodes[edge.dst].inactive
-        quiet = src.inactive or into_inactive
+        quiet = (src.inactive or into_inactive) and value_shown
+        width = 1.4 if quiet else 1.6
         restyle(wire.arrow, color=QUIET_COLOUR if quiet else INK, linestyle="--" if quiet else "-",
-                linewidth=1.4 if quiet else 1.6)
+                linewidth=3.0 if current else width)
+
+    def _show_band(self, step):
+        """The band under the current step's wires (none outside step mode); set only when it moves."""
+        keys = tuple(step.wires) if step is not None else ()
+        if keys == self._band_keys:
+            return
+        self._band_keys = keys
+        xs, ys = [], []
+        for key in keys:
+            (x0, y0), (x1, y1) = self._wires[key].ends
+            xs += [x0, x1, np.nan]
+            ys += [y0, y1, np.nan]
+        self._band.set_data(xs, ys)
 
     def set_message(self, text):
         """A line under the drawing, for a check result or a student function that failed."""
-        self._message.set_text(text)
+        self._note = text
+        self._show_message()
+
+    def _show_message(self):
+        """The note under the drawing; in step mode the step's line over it, in the legend's place,
+        and what finite differences say at the step before the note."""
+        step = self._step
+        for legend in self._legend:
+            restyle(legend, visible=step is None)
+        line = step.text if step is not None else ""
+        if self._step_line.get_text() != line:
+            self._step_line.set_text(line)
+        verdict = step.verdict if step is not None else ""
+        text = "\n".join(line for line in (verdict, self._note) if line)
+        if self._message.get_text() != text:
+            self._message.set_text(text)
+        agrees = step is not None and step.ok is not False and (verdict or not self._note)
+        restyle(self._message, color=INK if agrees else WRONG_COLOUR)
 
     @property
     def message(self):
         return self._message.get_text()
 
+    @property
+    def step(self):
+        """The step shown (None: the full view)."""
+        return self._step
+
+    @property
+    def step_line(self):
+        """The step's line over the drawing ("" outside step mode)."""
+        return self._step_line.get_text()
+
     def annotations(self):
-        """{(src, dst): {"value", "grad", "local", "style", "colour"}} as drawn; dst None for output stubs."""
+        """{(src, dst): {"value", "grad", "local", "style", "colour", "width", "stepped"}} as drawn
+        (stepped: the wire is the current step's, on the band); dst None for output stubs."""
+        stepped = set(self._band_keys)
         return {
             key: {
                 "value": wire.value_text.get_text(),
@@ -255,6 +334,8 @@ class GraphView:
                 "local": wire.local_text.get_text(),
                 "style": wire.arrow.get_linestyle(),
                 "colour": wire.arrow.get_edgecolor(),
+                "width": wire.arrow.get_linewidth(),
+                "stepped": key in stepped,
             }
             for key, wire in self._wires.items()
         }

@@ -273,10 +273,7 @@ def app(control_panel, live_figure, *below):
     ``Readout`` in ``below`` is shown there with its toggle (its tables on screen) last among
     the controls."""
     _need_widgets()
-    toggles = [item.toggle for item in below if isinstance(item, Readout) and item.toggle is not None]
-    if toggles:
-        control_panel.children = (*control_panel.children, *toggles)
-    below = [item.widget if isinstance(item, Readout) else item for item in below]
+    below = [place_readout(control_panel, item) if isinstance(item, Readout) else item for item in below]
     top = widgets.HBox([control_panel, live_figure.widget])
     figure_width, _height = live_figure.figure.get_size_inches()
     if figure_width <= BESIDE_FIGURES_UP_TO_IN:
@@ -287,6 +284,13 @@ def app(control_panel, live_figure, *below):
     # where even a column and a narrow figure do not fit (a narrow notebook) the figure goes under
     top.layout.flex_flow = "row wrap"
     return widgets.VBox([top, *below]) if below else top
+
+
+def place_readout(control_panel, readout):
+    """Put ``readout``'s toggle (its tables on screen) last among the controls; returns its widget."""
+    if readout.toggle is not None:
+        control_panel.children = (*control_panel.children, readout.toggle)
+    return readout.widget
 
 
 # The tables of a Readout, while its toggle is off: out of sight but read by screen readers (the
