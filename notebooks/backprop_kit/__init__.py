@@ -5,7 +5,7 @@ The folders say what a module is, one small idea per module:
 - ``model``    graph (the computation graph), gradcheck (finite differences), twolayer
                (a two-layer network trained by gradient descent)
 - ``views``    drawing, wirelabels, layers, gradbars, heatmaps, checklist, curves, surfaces,
-               regions, images: matplotlib drawings of the model, updated in place
+               regions, images, typesizes: matplotlib drawings of the model, updated in place
 - ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
                reveal (worked values hidden until the student has tried the part)
 - ``demos``    one module per notebook that wires the pieces to its problem

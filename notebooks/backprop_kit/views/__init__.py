@@ -10,4 +10,5 @@
 - ``surfaces``   a loss surface over two weights with the descent path
 - ``regions``    a two-class data set with a classifier's region
 - ``images``     grid images (surfaces, heat maps, shading) through ``ax.imshow``
+- ``typesizes``  every text's size, raised on a projector to what reads from the back of a room
 """
