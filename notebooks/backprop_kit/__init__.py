@@ -6,8 +6,8 @@ The folders say what a module is, one small idea per module:
                forward pass node by node, backward pass wire by wire), twolayer (a two-layer
                network trained by gradient descent)
 - ``views``    drawing, wirelabels, layers, gradbars, heatmaps, checklist, curves, surfaces,
-               regions, images: matplotlib drawings of the model, updated in place; texttable
-               (what each figure shows, as tables: its text alternative)
+               regions, images, typesizes: matplotlib drawings of the model, updated in place;
+               texttable (what each figure shows, as tables: its text alternative)
 - ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
                reveal (worked values hidden until the student has tried the part), stepper
                (step-through controls for a graph demo)

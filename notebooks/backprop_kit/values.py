@@ -64,8 +64,11 @@ def format_pair(yours, reference, equal, digits=4):
 
 
 def value_texts(value):
-    """Texts for ``value`` from more digits to fewer (a wire label shows the first that fits)."""
+    """Texts for ``value`` from more digits to fewer (a wire label shows the first that fits); a
+    vector last with one digit an entry: on a projector's type three numbers fill a short wire."""
     texts = [format_value(value), format_value(value, digits=3)]
+    if not is_missing(value) and 1 <= np.ndim(value) and np.size(value) <= 3:
+        texts.append(format_value(value, digits=2))
     return tuple(dict.fromkeys(texts))  # without repeats, in order
 
 

@@ -359,6 +359,7 @@ def test_show_answer_rings_misclassified_points_and_explains_unfinished_answers(
     assert regions.misclassified.sum() == 1
     assert regions.rings.get_offsets().tolist() == [[-1.3, 0.9]]
     assert "1 of 20 misclassified" in regions.ax.get_title()
+    assert regions.ax.get_title().startswith("plot 2 (rebuilt)"), "the worksheet's plots are missing: the figure says so"
 
     def plot1_classifier():
         return ...

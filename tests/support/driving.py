@@ -34,17 +34,18 @@ def solution_demos(name, monkeypatch, blit):
     return demos
 
 
-def demo_controls(app):
-    """The widgets of a demo's app that a person can change, in the order they are shown."""
+def demo_controls(app, ticks=False):
+    """The widgets of a demo's app that a person can change, in the order they are shown (with
+    ``ticks``, the tick boxes too)."""
 
     def walk(widget):
         yield widget
         for child in getattr(widget, "children", ()):
             yield from walk(child)
 
-    return [w for w in walk(app) if isinstance(w, (ipywidgets.FloatSlider, ipywidgets.IntSlider,
-                                                   ipywidgets.Dropdown, ipywidgets.ToggleButtons))
-            and not w.disabled]
+    kinds = (ipywidgets.FloatSlider, ipywidgets.IntSlider, ipywidgets.Dropdown, ipywidgets.ToggleButtons)
+    kinds += (ipywidgets.Checkbox,) if ticks else ()
+    return [w for w in walk(app) if isinstance(w, kinds) and not w.disabled]
 
 
 def another_value(control, rng):

@@ -13,6 +13,7 @@ from backprop_kit.views.checklist import CheckList
 from backprop_kit.views.drawing import INK, WRONG_COLOUR, GraphView
 from backprop_kit.model.graph import ComputationGraph
 from backprop_kit.views.surfaces import LossSurface
+from backprop_kit.values import format_number
 
 
 @pytest.fixture
@@ -33,6 +34,23 @@ def test_a_new_surface_changes_the_same_artists(surface):
     assert list(surface.drawn()["levels"]) == [0, 1, 4, 9]
     assert list(surface.ax.get_children()) == artists, "nothing added or replaced: a live figure blits it"
     assert surface.ax.get_xlim() == (-2, 2) and surface.ax.get_ylim() == (-1, 3)
+
+
+@pytest.mark.parametrize("levels", [[0, 1, 4, 9], list(np.linspace(0, 2.5, 13)), [0, 0.5, 1, 1.5, 2, 2.5, 3]])
+def test_the_colour_key_shows_each_band_in_its_surface_colour_with_the_loss_at_its_edges(surface, levels):
+    u, v = surface.grid(21)
+    surface.set_surface(u, v, (u ** 2 + v ** 2) / 10, levels=levels)
+    middles = (np.array(levels[:-1]) + np.array(levels[1:])) / 2
+    key = surface._key_bands
+    assert key.get_visible() and key.get_array().shape == (len(middles), 1)
+    for band, middle in enumerate(middles):  # the key's band, bottom to top, against the surface's
+        assert np.allclose(key.to_rgba(key.get_array()[band, 0]), surface._bands.to_rgba(middle)), band
+    numbers = {round(text.get_position()[1], 9): text.get_text() for text in surface._key_numbers if text.get_text()}
+    assert numbers[0.0] == "0" and numbers[1.0] == format_number(levels[-1], 2) and len(numbers) >= 3
+    for height, text in numbers.items():  # each number at its edge: band i ends i / (count of bands) up
+        assert text == format_number(levels[round(height * (len(levels) - 1))], 2)
+    surface.clear()
+    assert not key.get_visible() and not any(text.get_text() for text in surface._key_numbers)
 
 
 def test_a_flat_surface_gets_increasing_levels_around_its_height(surface):

@@ -524,6 +524,11 @@ def _merge_top_row(live_figure):
     return live_figure.figure.add_subplot(spec[0, :])
 
 
+# Room left at the figure's sides by its layout: tick labels change width with the numbers (a colour
+# bar's "-0.25" for "-5", a log axis's 10^-1 for 10^0) after the layout is worked out once
+EDGE_ROOM = (0.015, 0.0, 0.985, 1.0)
+
+
 class UnitsDemo:
     """(b)-(d): the graph with your df/dw_i and df/db_i, and f over your gradient-descent steps."""
 
@@ -540,7 +545,7 @@ class UnitsDemo:
         self.heatmaps = {"W": GradientHeatmap(w_ax, (2, 3), "df/dW", part="q2c_sigmoid_grads"),
                          "b": GradientHeatmap(b_ax, (2,), "df/db", part="q2c_sigmoid_grads")}
         self.readout = live.Readout()
-        self.figure.figure.tight_layout()
+        self.figure.figure.tight_layout(rect=EDGE_ROOM)
         self.update(seed=seed, eps=eps, steps=steps)
 
     def update(self, seed, eps, steps):
@@ -750,21 +755,24 @@ class TwoLayerDemo:
         self.backward_e, self.gd_step = backward_e, gd_step_identity
         self.figure = live.LiveFigure(2, 5, figsize=(13.5, 7.5),
                                       gridspec_kw={"height_ratios": [1.3, 0.9],
-                                                   "width_ratios": [2.3, 1.7, 1.7, 0.85, 0.85]})
+                                                   "width_ratios": [1.65, 2.15, 2.15, 0.85, 0.85]})
         axes = self.figure.axes
         graph_ax = _merge_top_row(self.figure)
         self.graph = two_layer_graph()
         # main chain labels mid-wire; the parameters' diagonal wires keep theirs high, away from the chain
         main = {(s, d): 0.5 for s, d in [("x", "u"), ("u", "z"), ("z", "h"), ("h", "v"), ("v", "e"), ("e", "l")]}
-        self.view = GraphView(self.graph, graph_ax, spacing=(3.3, 1.5), fontsize=8.5, label_at=main)
+        # rows far apart: the parameters' wires come down steeply, leaving the chain's numbers room
+        self.view = GraphView(self.graph, graph_ax, spacing=(3.3, 2.6), fontsize=8.5, label_at=main)
         self.curves = LiveCurves(axes[1, 0], ["your steps", "finite-difference steps"],
                                  xlabel="step", ylabel="\u2113", logy=True,
                                  styles={"finite-difference steps": dict(linestyle="--", linewidth=1.6)})
         self.heatmaps = {name: GradientHeatmap(ax, EXAMPLE_TWO_LAYER[name].shape, TWO_LAYER_LABELS[name],
-                                               part="q2e_backward")
+                                               part="q2e_backward", fontsize=8.5)  # "-0.087" fits a cell
                          for name, ax in zip(("W1", "W2", "x", "b"), axes[1, 1:])}
         self.readout = live.Readout()
-        self.figure.figure.tight_layout()
+        self.curves.ax.set_title(" \n ", fontsize=9)  # room for the two lines update writes
+        self.view.ax.set_title(" ", fontsize=12, pad=22)  # and for the graph's title, as update writes it
+        self.figure.figure.tight_layout(rect=EDGE_ROOM)
         self.update(phi=phi, seed=seed, eps=eps, steps=steps)
 
     def update(self, phi, seed, eps, steps):
@@ -787,7 +795,8 @@ class TwoLayerDemo:
         self.curves.update({"your steps": (np.arange(len(losses)), losses),
                             "finite-difference steps": (np.arange(len(curve)), curve)},
                            note=short_note(step_problem))
-        self.curves.ax.set_title(f"\u2113 along {rule}, \u03b5 = {self.settings['eps']:g}", fontsize=10)
+        # two lines (room kept for them in __init__): on one it ran past the axes over the ticks
+        self.curves.ax.set_title(f"\u2113 along\n{rule}, \u03b5 = {self.settings['eps']:g}", fontsize=9)
         self.readout.show({"Phi": phi, "loss": format_value(losses[0]),
                            "loss after steps": format_value(losses[-1]) if len(losses) > 1 else "?",
                            **{TWO_LAYER_LABELS[n]: statuses[TWO_LAYER_LABELS[n]] for n in TWO_LAYER_NAMES}},
@@ -819,7 +828,7 @@ class TwoLayerDemo:
                                               name="gd_step_identity"))
                 return checked(*got)
         else:
-            rule = "steps along your (e) gradients"
+            rule = "your (e) gradients"
 
             def step(state):
                 grads, problem = evaluate_two_layer_backward(self.backward_e, {**p, "W1": state[0],

@@ -189,8 +189,8 @@ B_NODES = {  # name: (label, kind, caption, (column, row)); weights sit beside t
     "e": ("e", "param", "", (1.6, 3.6)),
     "d": ("d", "param", "", (0.3, -3.6)),
     "f": ("f", "param", "", (1.6, -3.6)),
-    "r1": ("ReLU", "op", "r1 = max(c x1 + e x2, 0)", (1.1, 1.3)),
-    "r2": ("ReLU", "op", "r2 = max(d x1 + f x2, 0)", (1.1, -1.3)),
+    "r1": ("ReLU", "op", "r1", (1.1, 1.3)),  # what r1 and r2 are, the title says: wires cross here
+    "r2": ("ReLU", "op", "r2", (1.1, -1.3)),
     "a": ("a", "param", "", (2.9, 3.6)),
     "b": ("b", "param", "", (2.9, -3.6)),
     "s1": ("\u03c3", "op", "s1 = \u03c3(a r1)", (2.5, 1.3)),
@@ -200,6 +200,12 @@ B_NODES = {  # name: (label, kind, caption, (column, row)); weights sit beside t
 B_WIRES = [("c", "r1"), ("e", "r1"), ("x1", "r1"), ("x2", "r1"), ("x1", "r2"), ("x2", "r2"),
            ("d", "r2"), ("f", "r2"), ("a", "s1"), ("r1", "s1"), ("b", "s2"), ("r2", "s2"),
            ("s1", "y"), ("s2", "y")]
+
+
+B_TITLE = "y = \u03c3(a r1) + \u03c3(b r2)\nr1 = max(c x1 + e x2, 0),  r2 = max(d x1 + f x2, 0)"
+# The wires x1 -> r2 and x2 -> r1 cross: their numbers sit near where they start, far from the
+# crossing, each by its own wire
+B_LABEL_AT = {("x1", "r2"): 0.16, ("x2", "r1"): 0.16}
 
 
 def _arguments(point):
@@ -264,7 +270,7 @@ def b_evaluate(forward_b, backward_b, point):
 
 
 def b_build_graph():
-    graph = ComputationGraph("y = \u03c3(a r1) + \u03c3(b r2)")
+    graph = ComputationGraph(B_TITLE)
     for name, (label, kind, caption, pos) in B_NODES.items():
         graph.add_node(name, label, kind=kind, caption=caption, pos=pos)
     for src, dst in B_WIRES:
@@ -313,7 +319,7 @@ class ReluSigmoidDemo:
         self.graph = b_build_graph()
         self.figure = live.LiveFigure(1, 2, figsize=(13, 6.2), gridspec_kw={"width_ratios": [2.4, 1]})
         self.view = GraphView(self.graph, self.figure.axes[0], no_gradient=B_INPUT_NAMES, fontsize=11,
-                              spacing=(3.2, 1.5))
+                              spacing=(3.2, 1.5), node_radius=0.5, label_at=B_LABEL_AT)
         self.bars = GradientBars(self.figure.axes[1], [GRADIENT_LABELS[w] for w in WEIGHT_NAMES],
                                  part="q4b_backward")
         self.readout = live.Readout()
@@ -583,11 +589,11 @@ def show_answer(plot, answer_function):
                              checks.call(answer_function, name=answer_function.__name__))
     except AssertionError as problem:
         regions.update(None, note=str(problem))
-        ax.set_title(f"plot {plot}: unfinished")
+        ax.set_title(f"plot {plot} (rebuilt): unfinished")
         figure.tight_layout()
         return regions
     wrong = regions.update(answer, note="nothing shaded" if answer is None else "")
-    ax.set_title(f"plot {plot}: {_describe(answer)}\n{int(wrong.sum())} of {len(wrong)} misclassified",
+    ax.set_title(f"plot {plot} (rebuilt): {_describe(answer)}\n{int(wrong.sum())} of {len(wrong)} misclassified",
                  fontsize=11)
     figure.tight_layout()
     return regions

@@ -21,6 +21,7 @@ from ..views.drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, 
 from ..views.images import show_grid
 from ..views.layers import LayeredNetworkView, check_widths
 from ..views import texttable
+from ..views.typesizes import legible
 from ..values import format_number
 
 
@@ -148,6 +149,7 @@ class InitialisationDemo:
         self.message = self.figure.figure.text(0.5, 0.005, "", ha="center", va="bottom",
                                                color=WRONG_COLOUR, fontsize=10)
         self.readout = live.Readout()
+        self.ax_units.set_title(" \n ", fontsize=11)  # room for the two lines update writes
         self.figure.figure.tight_layout(rect=(0, 0.03, 1, 1))
         self.update(**self.settings)
 
@@ -167,7 +169,13 @@ class InitialisationDemo:
         ax.set_aspect("equal")
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        # the shading's number scale, beside the plot (clear of the note under it, which is wider than
+        # the plot: a changed note is repainted with what is near it in its own axes only); the legend beyond
+        key = ax.inset_axes([1.1, 0.0, 0.05, 1.0])
+        scale = ax.figure.colorbar(self.surface, cax=key)
+        scale.set_label("network output: P(class 1)", fontsize=legible(9))
+        scale.ax.tick_params(labelsize=legible(8))
+        ax.legend(fontsize=legible(8), loc="upper left", bbox_to_anchor=(1.48, 1.0), frameon=False)
         self.data_note = ax.text(0.5, 0.03, "", transform=ax.transAxes, ha="center", fontsize=9,
                                  color=INK, bbox=dict(facecolor="white", edgecolor=QUIET_COLOUR, alpha=0.9))
 
@@ -203,8 +211,9 @@ class InitialisationDemo:
         weights = np.array([p.W1[:, 0] for p in chosen.params])
         self.unit_curves.update({f"unit {j + 1}": (steps, weights[:, j]) for j in range(HIDDEN_UNITS)},
                                 note="")
-        self.ax_units.set_title(f"{init_label(initialisation, constant)}: each hidden unit's weight from x1"
-                                + (" (your check: all on one line)" if distinct == 1 else ""), fontsize=11)
+        # two lines, the second your check or blank: on one line it ran over the tick labels
+        self.ax_units.set_title(f"{init_label(initialisation, constant)}: each hidden unit's weight from x1\n"
+                                + ("(your check: all on one line)" if distinct == 1 else " "), fontsize=11)
         silent = [kind for kind, h in runs.items() if h.first_layer_grad_norms
                   and max(h.first_layer_grad_norms) == 0.0]
         faint = [kind for kind, h in runs.items() if h.first_layer_grad_norms

@@ -427,8 +427,14 @@ def check_lines(comparisons):
 
 # ---- the graph -----------------------------------------------------------------------------
 
+def graph_title(kind):
+    """The drawing's title: the loss, and that the network is redrawn (the worksheet's figure is
+    not in our copy: the ``./kit demo`` page shows no markdown, so the figure says it)."""
+    return f"{LOSS_FORMULAS[kind]}   (network rebuilt from the worksheet's text)"
+
+
 def build_graph(kind=SQUARED):
-    graph = ComputationGraph(LOSS_FORMULAS[kind])
+    graph = ComputationGraph(graph_title(kind))
     for name, spec in NODES.items():
         graph.add_node(name, **spec)
     for src, dst in WIRES:
@@ -447,7 +453,7 @@ def _show_state(graph, view, state, kind):
     graph.set_values(state.values)
     graph.set_grads(state.grads)
     graph.clear_marks()
-    view.ax.title.set_text(LOSS_FORMULAS[kind])
+    view.ax.title.set_text(graph_title(kind))
     view.refresh()
     view.set_message(state.problem)
 

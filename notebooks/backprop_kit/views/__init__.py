@@ -11,4 +11,5 @@
 - ``regions``    a two-class data set with a classifier's region
 - ``images``     grid images (surfaces, heat maps, shading) through ``ax.imshow``
 - ``texttable``  text alternatives: what a figure shows, as captioned HTML tables
+- ``typesizes``  every text's size, raised on a projector to what reads from the back of a room
 """

@@ -6,6 +6,7 @@ quantity with its number and says which one is off.  The status is carried by
 the symbol (tick, cross, question mark) and repeated by colour, never by colour alone.
 """
 
+from .typesizes import legible
 from .drawing import INK, QUIET_COLOUR, WRONG_COLOUR
 
 STATUSES = {"ok": ("\u2713", INK), "wrong": ("\u2717", WRONG_COLOUR), "missing": ("?", QUIET_COLOUR)}
@@ -23,13 +24,13 @@ class CheckList:
         ax.set_ylim(0, 1)
         if title:
             # clear of the first line (which changes): close enough to touch, it would be drawn with it
-            ax.set_title(title, fontsize=fontsize + 1, pad=10)
+            ax.set_title(title, fontsize=legible(fontsize + 1), pad=10)
         # the sentence under the lines wraps to two lines where the axes are narrow: room for both
         top, bottom = 0.97, 0.24
         gap = (top - bottom) / max(int(n_lines) - 1, 1)
-        self.lines = [ax.text(0.0, top - i * gap, "", ha="left", va="center", fontsize=fontsize,
+        self.lines = [ax.text(0.0, top - i * gap, "", ha="left", va="center", fontsize=legible(fontsize),
                               family="DejaVu Sans Mono", color=INK) for i in range(int(n_lines))]
-        self.footer = ax.text(0.0, 0.0, footer, ha="left", va="bottom", fontsize=fontsize - 1,
+        self.footer = ax.text(0.0, 0.0, footer, ha="left", va="bottom", fontsize=legible(fontsize - 1),
                               color=INK, wrap=True)
 
     def update(self, rows, footer=None):

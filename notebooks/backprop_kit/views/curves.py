@@ -5,10 +5,14 @@ and rescales the axes to limits that change only in coarse steps, the same
 draw-once pattern as ``GraphView``.
 """
 
-import numpy as np
+import textwrap
 
+import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation
+
+from .typesizes import legible
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, veiled_text
-from ..values import round_up_nicely
+from ..values import format_number, round_up_nicely
 
 # Okabe-Ito colours, in the order curves are added.
 CURVE_COLOURS = (FORWARD_COLOUR, GRADIENT_COLOUR, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", INK)
@@ -51,14 +55,15 @@ class LiveCurves:
             (self.lines[name],) = ax.plot([], [], label=name, **style)
         if logy:
             ax.set_yscale("log")
-        ax.set_title(title, fontsize=fontsize)
-        ax.set_xlabel(xlabel, fontsize=fontsize - 1)
-        ax.set_ylabel(ylabel, fontsize=fontsize - 1)
+            ax.yaxis.set_minor_formatter(ShortMinorLabels(labelOnlyBase=False))
+        ax.set_title(title, fontsize=legible(fontsize))
+        ax.set_xlabel(xlabel, fontsize=legible(fontsize - 1))
+        ax.set_ylabel(ylabel, fontsize=legible(fontsize - 1))
         ax.spines[["top", "right"]].set_visible(False)
         if len(names) > 1:
-            ax.legend(fontsize=fontsize - 2, frameon=False)
+            ax.legend(fontsize=legible(fontsize - 2), frameon=False)
         self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
-                                color=QUIET_COLOUR, fontsize=fontsize)
+                                color=QUIET_COLOUR, fontsize=legible(fontsize))
 
     def update(self, data, note=""):
         """``data`` maps names to (xs, ys); missing (nan) points are dropped, and a curve that
@@ -80,7 +85,7 @@ class LiveCurves:
             # a live figure would repaint the curve and all it crosses
             if not (np.array_equal(line.get_xdata(), xs) and np.array_equal(line.get_ydata(), ys)):
                 line.set_data(xs, ys)
-        self.note.set_text("\n".join(filter(None, [note, *diverged])))
+        self.note.set_text(self._wrapped("\n".join(filter(None, [note, *diverged]))))
         self.ax.relim()
         self.ax.autoscale_view()
         # y limits rounded out to a coarse grid: a small change keeps them, so a live figure redraws
@@ -91,11 +96,42 @@ class LiveCurves:
             if self.log_floor is not None:
                 low, high = self.log_floor, max(high, 10 * self.log_floor)
             self.ax.set_ylim(low, high, auto=None)  # auto=None: keep autoscaling
+        else:
+            ys = [line.get_ydata() for line in self.lines.values() if len(line.get_ydata())]
+            reach = max((float(np.max(np.abs(y))) for y in ys), default=0.0)
+            top = round_up_nicely(reach * 1.05) if reach > 0 else 1.0  # 5%: a curve never runs along the edge
+            self.ax.set_ylim(-top if self.y_limits == "symmetric" else 0.0, top, auto=None)
+        self._legend_clear_of_note()
+
+    def _legend_clear_of_note(self):
+        """The legend hidden while the note covers it: the note says what went wrong (a run that
+        diverged), and the legend is back once it is gone."""
+        legend = self.ax.get_legend()
+        get_renderer = getattr(self.ax.figure.canvas, "get_renderer", None)
+        if legend is None or get_renderer is None:
             return
-        ys = [line.get_ydata() for line in self.lines.values() if len(line.get_ydata())]
-        reach = max((float(np.max(np.abs(y))) for y in ys), default=0.0)
-        top = round_up_nicely(reach * 1.05) if reach > 0 else 1.0  # 5%: a curve never runs along the edge
-        self.ax.set_ylim(-top if self.y_limits == "symmetric" else 0.0, top, auto=None)
+        covered = False
+        if self.note.get_text():
+            renderer = get_renderer()
+            covered = self.note.get_window_extent(renderer).overlaps(legend.get_window_extent(renderer))
+        if legend.get_visible() == covered:
+            legend.set_visible(not covered)
+
+    def _wrapped(self, text):
+        """``text`` broken into lines as wide as the axes: a long note ran over the ticks and off
+        the figure."""
+        width_px = self.ax.get_window_extent().width
+        size_px = self.note.get_fontsize() * self.ax.figure.dpi / 72
+        columns = max(int(width_px / (0.6 * size_px)), 12)  # 0.6 em: a wide average character
+        return "\n".join(textwrap.fill(line, columns) for line in text.split("\n"))
+
+
+class ShortMinorLabels(LogFormatterSciNotation):
+    """The minor ticks of a log axis that matplotlib labels, written short: "0.175", not 1.75x10^-1
+    (within a decade those ran off the figure)."""
+
+    def __call__(self, x, pos=None):
+        return format_number(x, 3) if super().__call__(x, pos) else ""
 
 
 def _rounded_out(limits, log):

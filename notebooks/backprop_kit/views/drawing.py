@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from . import wirelabels
+from .typesizes import legible, smallest
 from ..values import MISSING, is_missing, is_zero, value_texts
 
 FORWARD_COLOUR = "#0072B2"  # blue: forward values, above the wire
@@ -31,6 +32,8 @@ INK = "#222222"
 NODE_FILL = "#F4F4F4"
 WRONG_MARK = " \u2717"
 STEP_COLOUR = "#F0E442"  # Okabe-Ito yellow: the band under the wires of the current step
+WIRE_CLEAR_PT = 4  # a caption keeps this far from a wire: the widest wire's half and a little air
+MINUS = "\u2212"  # a number's sign on a wire: a hyphen turned with its wire reads as an apostrophe
 
 
 @dataclass
@@ -63,18 +66,19 @@ class GraphView:
         sx, sy = spacing
         self.positions = {n: (x * sx, y * sy) for n, (x, y) in graph.layout().items()}
         self._nodes = {}
+        self._label_sizes = {}  # node -> its label's type size before fitting it into the node
         self._wires = {}
         self._gradient_legend = None  # the legend's gradient line, when it has one
         self._step_source = None  # step mode: a callable giving the step to show (see step_with)
         self._note = ""  # the demo's message (a check's result, a function that failed)
         self._step = None  # the step shown at the last refresh
         self._band_keys = ()  # the wires under the band
-        self._placer = wirelabels.LabelPlacer(ax, self._node_shapes)
+        self._placer = wirelabels.LabelPlacer(ax, self._node_shapes, smallest=smallest())
         self._stub_length = 0.55 * sx
         ax.set_aspect("equal")
         ax.axis("off")
         if graph.title:
-            ax.set_title(graph.title, fontsize=fontsize + 2, pad=24)
+            ax.set_title(graph.title, fontsize=legible(fontsize + 2), pad=24)
         for node in graph.nodes.values():
             self._draw_node(node)
         for edge in graph.edges:
@@ -85,12 +89,12 @@ class GraphView:
             end = (x + self.node_radius + self._stub_length, y)
             self._wires[(node.name, None)] = self._draw_wire(node.name, end, "", stub=True)
         self._message = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top",
-                                fontsize=fontsize - 1, color=WRONG_COLOUR, wrap=True)
+                                fontsize=legible(fontsize - 1), color=WRONG_COLOUR, wrap=True)
         self._legend = []  # the legend's texts: in step mode the step's line takes their place
         if show_legend:
             self._draw_legend()
         self._step_line = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom",
-                                  fontsize=max(fontsize - 1, 10), color=INK)
+                                  fontsize=legible(max(fontsize - 1, 10)), color=INK)
         self._fit_limits()
         # the band under the current step's wires: its width, not only its colour, tells them apart
         self._band = Line2D([], [], color=STEP_COLOUR, linewidth=11, alpha=0.8, solid_capstyle="round",
@@ -109,14 +113,60 @@ class GraphView:
         else:
             patch = Circle((x, y), r, facecolor=NODE_FILL, edgecolor=INK, linewidth=1.5, zorder=3)
         self.ax.add_patch(patch)
-        label = self.ax.text(x, y, node.label, ha="center", va="center", zorder=4,
-                             fontsize=self.fontsize + (2 if len(node.label) <= 2 else -2), color=INK)
+        # drawn after the wire labels (zorder 5), whose drawing fits these texts (_fit_node_texts)
+        size = legible(self.fontsize + (2 if len(node.label) <= 2 else -2))
+        self._label_sizes[node.name] = size
+        label = self.ax.text(x, y, node.label, ha="center", va="center", zorder=5.5, fontsize=size, color=INK)
         # on a veil of the background: a wire passing under a caption stays visible but off its letters
-        caption = self.ax.text(x, y - r - 0.12, node.caption, ha="center", va="top", zorder=4,
-                               fontsize=self.fontsize - 3, color=INK, style="italic",
+        caption = self.ax.text(x, y - r - 0.12, node.caption, ha="center", va="top", zorder=5.5,
+                               fontsize=legible(self.fontsize - 3), color=INK, style="italic",
                                bbox=dict(boxstyle="round,pad=0.1", facecolor=self.ax.get_facecolor(),
                                          edgecolor="none", alpha=0.75))
         self._nodes[node.name] = (patch, label, caption)
+
+    def _fit_node_texts(self, renderer):
+        """Each node's label inside its node (in smaller type where it is too wide, never under the
+        smallest that reads) and its caption beside it where no wire, node or other caption is:
+        under it if it can be, else above, else at a corner.  Done with the wire labels' placing,
+        whenever the drawing moves on screen, before any of these texts is drawn (they are drawn
+        after the wire labels, whose drawing places them all)."""
+        floor = smallest()
+        for name, (patch, label, _caption) in self._nodes.items():
+            size = self._label_sizes[name]
+            lowest = floor if floor is not None else 0.7 * size
+            label.set_fontsize(size)
+            while not _inside(label.get_window_extent(renderer), patch, renderer) and size * 0.92 >= lowest:
+                size *= 0.92
+                label.set_fontsize(size)
+        wires = [self.ax.transData.transform(wire.value_text.wire) for wire in self._wires.values()]
+        # what a caption keeps off besides wires: other nodes, and the captions placed before it
+        taken = {name: patch.get_window_extent(renderer) for name, (patch, _label, _caption) in self._nodes.items()}
+        half_width = renderer.points_to_pixels(WIRE_CLEAR_PT)
+        # the room beside a wire that its numbers take (wirelabels.GAP_PT, then a line of type)
+        number_room = renderer.points_to_pixels(wirelabels.GAP_PT + 1.2 * legible(self.fontsize))
+        for name, (_patch, _label, caption) in self._nodes.items():
+            if not caption.get_text():
+                continue
+            x, y = self.positions[name]
+            best = None
+            for spot in _caption_spots(x, y, self.node_radius):
+                caption.set_position(spot[0])
+                caption.set_horizontalalignment(spot[1])
+                caption.set_verticalalignment(spot[2])
+                box = caption.get_window_extent(renderer)
+                # (what it covers, whose numbers it crowds): a wire or a node first, then numbers' room
+                touches = (sum(_box_meets_segment(box, a, b, half_width) for a, b in wires)
+                           + sum(box.overlaps(other) for key, other in taken.items() if key != name),
+                           sum(_near_box(box, a, b, number_room).mean() > 0.5 for a, b in wires))
+                if best is None or touches < best[0]:
+                    best = touches, spot, box
+                if touches == (0, 0):
+                    break
+            _touches, (where, ha, va), box = best
+            caption.set_position(where)
+            caption.set_horizontalalignment(ha)
+            caption.set_verticalalignment(va)
+            taken[(name, "caption")] = box
 
     def _label_fraction(self, key):
         if isinstance(self.label_at, dict):
@@ -133,9 +183,10 @@ class GraphView:
                                 color=INK, linewidth=1.6, zorder=2, shrinkA=0, shrinkB=0)
         self.ax.add_patch(arrow)
         # each label goes near its fraction of the way, where it touches nothing else (wirelabels.py)
-        number = dict(fontsize=self.fontsize, fontweight="bold", zorder=5)
+        number = dict(fontsize=legible(self.fontsize), fontweight="bold", zorder=5)
         local_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=0.68, above=True,
-                                          fontsize=self.fontsize - 3, color="#555555", style="italic", zorder=5)
+                                          fontsize=legible(self.fontsize - 3), color="#555555", style="italic",
+                                          zorder=5)
         local_text.set_text(local)
         at = 0.5 if stub else at
         value_text = wirelabels.WireLabel(self.ax, self._placer, a, b, at=at, above=True, color=FORWARD_COLOUR,
@@ -145,7 +196,9 @@ class GraphView:
         return _Wire(arrow, value_text, grad_text, local_text, (tuple(a), tuple(b)))
 
     def _node_shapes(self, renderer):
-        """What every wire label keeps clear of, in display pixels: the nodes and their captions."""
+        """What every wire label keeps clear of, in display pixels: the nodes and their captions
+        (fitted first: the placer asks for these whenever the drawing moves on screen)."""
+        self._fit_node_texts(renderer)
         shapes = []
         for patch, _label, caption in self._nodes.values():
             if isinstance(patch, Circle):
@@ -159,7 +212,7 @@ class GraphView:
         return shapes
 
     def _draw_legend(self):
-        common = dict(transform=self.ax.transAxes, fontsize=self.fontsize - 2, va="bottom")
+        common = dict(transform=self.ax.transAxes, fontsize=legible(self.fontsize - 2), va="bottom")
         self._legend.append(self.ax.text(0.0, 1.0, "above a wire: forward value", color=FORWARD_COLOUR,
                                          ha="left", **common))
         if not set(self.graph.nodes) <= self.no_gradient:
@@ -175,7 +228,7 @@ class GraphView:
             return "below a wire: gradient of the output"
         totals = "; ".join(f"total at {self.graph.nodes[n].label} (the sum of its wires): "
                            f"{value_texts(self.graph.nodes[n].grad)[0]}" for n in fan_outs)
-        return f"below a wire: the share it carries back; {totals}"
+        return f"below a wire: the share it carries back;\n{totals}"  # two lines: beside the other legend
 
     def _fan_outs(self):
         """The nodes whose wires out carry their own shares of the gradient (``Edge.grad``)."""
@@ -212,10 +265,10 @@ class GraphView:
             no_gradient = key[0] in self.no_gradient
             # offered, not set: the placer sets the one that fits (set in full and then shortened on
             # every refresh, a label would count as changed each time and a live figure repaint it)
-            wire.value_text.offer(value_texts(src.value) if value_shown else ("",))
+            wire.value_text.offer(_signed(value_texts(src.value)) if value_shown else ("",))
             mark = WRONG_MARK if wrong else ""
             wire.grad_text.offer(("",) if no_gradient or not grad_shown
-                                 else tuple(text + mark for text in value_texts(grad)))
+                                 else tuple(text + mark for text in _signed(value_texts(grad))))
             restyle(wire.value_text, color=QUIET_COLOUR if is_missing(src.value) else FORWARD_COLOUR)
             inactive = src.inactive and value_shown
             current = step is not None and key in step.wires
@@ -325,12 +378,13 @@ class GraphView:
 
     def annotations(self):
         """{(src, dst): {"value", "grad", "local", "style", "colour", "width", "stepped"}} as drawn
-        (stepped: the wire is the current step's, on the band); dst None for output stubs."""
+        (stepped: the wire is the current step's, on the band); dst None for output stubs; the
+        numbers with the sign "-" that value_texts writes (drawn as a minus sign, MINUS)."""
         stepped = set(self._band_keys)
         return {
             key: {
-                "value": wire.value_text.get_text(),
-                "grad": wire.grad_text.get_text(),
+                "value": wire.value_text.get_text().replace(MINUS, "-"),
+                "grad": wire.grad_text.get_text().replace(MINUS, "-"),
                 "local": wire.local_text.get_text(),
                 "style": wire.arrow.get_linestyle(),
                 "colour": wire.arrow.get_edgecolor(),
@@ -339,6 +393,45 @@ class GraphView:
             }
             for key, wire in self._wires.items()
         }
+
+
+def _caption_spots(x, y, r, gap=0.12):
+    """Where a caption may go beside the node of radius ``r`` at (x, y), in order of preference:
+    ((x, y), horizontal alignment, vertical alignment)."""
+    corner = r * 0.7 + gap / 2
+    return [((x, y - r - gap), "center", "top"), ((x, y + r + gap), "center", "bottom"),
+            ((x, y - 2 * r - gap), "center", "top"), ((x, y + 2 * r + gap), "center", "bottom"),
+            ((x + corner, y - corner), "left", "top"), ((x + corner, y + corner), "left", "bottom"),
+            ((x - corner, y - corner), "right", "top"), ((x - corner, y + corner), "right", "bottom")]
+
+
+def _inside(box, patch, renderer):
+    """Whether the text box ``box`` (display pixels) lies inside the node ``patch``, a little in."""
+    node = patch.get_window_extent(renderer)
+    if not isinstance(patch, Circle):
+        return node.x0 < box.x0 and box.x1 < node.x1 and node.y0 < box.y0 and box.y1 < node.y1
+    radius = 0.95 * node.width / 2
+    return (box.width / 2) ** 2 + (box.height / 2) ** 2 <= radius ** 2
+
+
+def _near_box(box, a, b, clear):
+    """For points every 2 pixels along the segment from ``a`` to ``b``: whether each is within
+    ``clear`` of ``box`` (display pixels)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    steps = max(int(np.linalg.norm(b - a) / 2), 1)
+    points = a + np.linspace(0, 1, steps + 1)[:, None] * (b - a)
+    return ((box.x0 - clear < points[:, 0]) & (points[:, 0] < box.x1 + clear)
+            & (box.y0 - clear < points[:, 1]) & (points[:, 1] < box.y1 + clear))
+
+
+def _box_meets_segment(box, a, b, clear):
+    """Whether the segment from ``a`` to ``b`` comes within ``clear`` of ``box`` (display pixels)."""
+    return bool(_near_box(box, a, b, clear).any())
+
+
+def _signed(texts):
+    """A number's texts (value_texts) with a minus sign for the hyphen: turned along a wire, "-2" read as "'2"."""
+    return tuple(text.replace("-", MINUS) for text in texts)
 
 
 def veiled_text(ax, x, y, text="", **style):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .typesizes import legible
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, restyle
 from ..values import MISSING, format_value, is_missing, round_up_nicely
 from ..widgets.reveal import is_revealed
@@ -30,13 +31,13 @@ class GradientBars:
         self.estimates = ax.bar(positions + width / 2, zeros, width, facecolor="white",
                                 edgecolor=FORWARD_COLOUR, hatch="///", linewidth=1.4,
                                 label="finite differences")
-        self.value_texts = [ax.text(x - width / 2, 0, "", ha="center", fontsize=fontsize - 2)
+        self.value_texts = [ax.text(x - width / 2, 0, "", ha="center", fontsize=legible(fontsize - 2))
                             for x in positions]
         ax.axhline(0, color=INK, linewidth=0.8)
-        ax.set_xticks(positions, self.labels, fontsize=fontsize)
+        ax.set_xticks(positions, self.labels, fontsize=legible(fontsize))
         # The legend sits between the title and the plot: inside the axes a tall bar ran into it.
-        ax.set_title(title, fontsize=fontsize, pad=2.2 * fontsize)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=fontsize - 2,
+        ax.set_title(title, fontsize=legible(fontsize), pad=2.2 * fontsize)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=legible(fontsize - 2),
                   frameon=False, borderaxespad=0.2)
         ax.spines[["top", "right"]].set_visible(False)
 

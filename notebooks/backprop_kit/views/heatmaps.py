@@ -14,6 +14,7 @@ import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .typesizes import legible
 from .drawing import INK, QUIET_COLOUR, WRONG_COLOUR
 from .images import show_grid
 from ..values import MISSING, format_number, format_pair, is_missing
@@ -57,30 +58,30 @@ class GradientHeatmap:
                                for r in range(self.rows)]
         self.outlines = [[self._outline(r, c) for c in range(self.cols)] for r in range(self.rows)]
         ax.set_xticks([(self.cols - 1) / 2, self.cols + 1 + (self.cols - 1) / 2],
-                      ["yours", "finite diff."], fontsize=fontsize)
+                      ["yours", "finite diff."], fontsize=legible(fontsize))
         ax.xaxis.set_ticks_position("top")
         ax.tick_params(length=0)
         # indices, so that a student can find W[1, 2]: rows on the left, columns under each block
-        ax.set_yticks(range(self.rows), [str(r) for r in range(self.rows)], fontsize=fontsize - 1,
+        ax.set_yticks(range(self.rows), [str(r) for r in range(self.rows)], fontsize=legible(fontsize - 1),
                       color=QUIET_COLOUR)
         if len(self.shape) == 2:
             columns = ax.secondary_xaxis("bottom")
             columns.set_xticks([*range(self.cols), *range(self.cols + 1, 2 * self.cols + 1)],
-                               [str(c) for c in range(self.cols)] * 2, fontsize=fontsize - 1, color=QUIET_COLOUR)
+                               [str(c) for c in range(self.cols)] * 2, fontsize=legible(fontsize - 1), color=QUIET_COLOUR)
             columns.tick_params(length=0)
             columns.spines["bottom"].set_visible(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
         if show_titles:
-            ax.set_title(label, fontsize=fontsize + 2, pad=18)
+            ax.set_title(label, fontsize=legible(fontsize + 2), pad=18)
         # a colour bar: the colour's number scale (the cells also write their numbers out)
         self.colour_bar = ax.figure.colorbar(self.image, ax=ax, fraction=0.04, pad=0.02)
-        self.colour_bar.ax.tick_params(labelsize=fontsize - 1)
+        self.colour_bar.ax.tick_params(labelsize=legible(fontsize - 1))
         self.note = ax.text(0.5, -0.04 if len(self.shape) < 2 else -0.12, "", transform=ax.transAxes,
-                            ha="center", va="top", fontsize=fontsize, color=WRONG_COLOUR, wrap=True)
+                            ha="center", va="top", fontsize=legible(fontsize), color=WRONG_COLOUR, wrap=True)
 
     def _cell_text(self, row, column):
-        return self.ax.text(column, row, "", ha="center", va="center", fontsize=self.fontsize, color=INK)
+        return self.ax.text(column, row, "", ha="center", va="center", fontsize=legible(self.fontsize), color=INK)
 
     def _outline(self, row, column):
         box = Rectangle((column - 0.46, row - 0.46), 0.92, 0.92, fill=False, edgecolor=WRONG_COLOUR,

@@ -17,6 +17,7 @@ import numbers
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
+from .typesizes import legible
 from .drawing import INK, NODE_FILL, QUIET_COLOUR
 
 LAYER_KINDS = ("input", "hidden", "linear", "output")
@@ -65,13 +66,13 @@ class LayeredNetworkView:
         for column in self._units:
             for patch in column:
                 ax.add_patch(patch)
-        text = dict(ha="center", fontsize=fontsize, color=INK, zorder=4)
-        self._more = [ax.text(0, 0, ELLIPSIS, va="center", visible=False, **{**text, "fontsize": fontsize + 6})
+        text = dict(ha="center", fontsize=legible(fontsize), color=INK, zorder=4)
+        self._more = [ax.text(0, 0, ELLIPSIS, va="center", visible=False, **{**text, "fontsize": legible(fontsize + 6)})
                       for _ in range(self.max_layers)]
         self._labels = [ax.text(0, 0, "", va="top", **text) for _ in range(self.max_layers)]
-        self._gaps = [ax.text(0, 0, "", va="bottom", style="italic", **{**text, "fontsize": fontsize - 1})
+        self._gaps = [ax.text(0, 0, "", va="bottom", style="italic", **{**text, "fontsize": legible(fontsize - 1)})
                       for _ in range(self.max_layers - 1)]
-        self._title = ax.set_title("", fontsize=fontsize + 2)
+        self._title = ax.set_title("", fontsize=legible(fontsize + 2))
         self._half_height = (self.max_drawn - 1) / 2 * self.dy
 
     def _slot_y(self, slots):

@@ -17,6 +17,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .typesizes import legible
 from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, WRONG_COLOUR, veiled_text
 from .images import show_grid
 
@@ -53,9 +54,9 @@ class DecisionRegions:
         ax.axvline(0, color=INK, linewidth=0.6, zorder=1)
         ax.set_xlim(left, right)
         ax.set_ylim(bottom, top)
-        ax.set_xlabel(axis_names[0], fontsize=fontsize)
-        ax.set_ylabel(axis_names[1], fontsize=fontsize, rotation=0, labelpad=12)
-        ax.set_title(title, fontsize=fontsize + 1)
+        ax.set_xlabel(axis_names[0], fontsize=legible(fontsize))
+        ax.set_ylabel(axis_names[1], fontsize=legible(fontsize), rotation=0, labelpad=12)
+        ax.set_title(title, fontsize=legible(fontsize + 1))
         ax.legend(handles=[
             Line2D([], [], marker="x", linestyle="", color=GRADIENT_COLOUR, markeredgewidth=2.2,
                    label=f"{CROSS}: want f \u2265 0"),
@@ -63,9 +64,9 @@ class DecisionRegions:
             Patch(facecolor=REGION_COLOUR, alpha=0.45, edgecolor=INK, linestyle="--", label="shaded: f \u2265 0"),
             Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=WRONG_COLOUR,
                    markersize=13, markeredgewidth=2.4, label="ringed: misclassified"),
-        ], loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=fontsize - 2, frameon=False)
+        ], loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=legible(fontsize - 2), frameon=False)
         self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
-                                fontsize=fontsize, color=INK, zorder=5)
+                                fontsize=legible(fontsize), color=INK, zorder=5)
 
     def update(self, f, note=""):
         """Shade f >= 0 and ring the misclassified points; ``f=None`` clears both (shows ``note``).

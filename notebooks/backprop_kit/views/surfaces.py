@@ -10,7 +10,9 @@ changed, only replaced, and a replaced artist makes a live figure redraw everyth
 (acceleration/blitting.py) where a changed one is redrawn alone.
 
 Meaning never rests on colour alone: the start is a square, the path a line of
-small dots, the end a cross, the step an arrow.
+small dots, the end a cross, the step an arrow.  A colour key beside the plot gives the
+loss each colour stands for: its bands and the numbers at their edges, changed in place
+like the rest (a matplotlib colour bar is made anew whenever its levels change).
 """
 
 import contourpy
@@ -20,12 +22,15 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
-from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, veiled_text
+from .typesizes import legible
+from .drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, restyle, veiled_text
 from .images import prepare, show_grid
+from ..values import format_number
 
 SURFACE_COLOURMAP = "cividis"  # perceptually uniform and readable with colour-blindness
 PATH_COLOUR = "#E69F00"  # Okabe-Ito orange: stands out on cividis
 ARROW_COLOUR = GRADIENT_COLOUR
+KEY_NUMBERS = 5  # numbers at most along the colour key
 
 
 class LossSurface:
@@ -64,18 +69,51 @@ class LossSurface:
         ax.add_patch(self.arrow)
         self.arrow.set_visible(False)
         self._arrow_ends = None
-        self.arrow_note = veiled_text(ax, 0.02, 0.02, transform=ax.transAxes, fontsize=fontsize - 2, color=INK,
+        self.arrow_note = veiled_text(ax, 0.02, 0.02, transform=ax.transAxes, fontsize=legible(fontsize - 2), color=INK,
                                       va="bottom", ha="left", zorder=8)
         self.note = veiled_text(ax, 0.5, 0.5, transform=ax.transAxes, ha="center", va="center",
-                                color=QUIET_COLOUR, fontsize=fontsize, zorder=8)
+                                color=QUIET_COLOUR, fontsize=legible(fontsize), zorder=8)
         ax.set_xlim(u_min, u_max)
         ax.set_ylim(v_min, v_max)
-        ax.set_xlabel(xlabel, fontsize=fontsize - 1)
-        ax.set_ylabel(ylabel, fontsize=fontsize - 1)
-        ax.set_title(title, fontsize=fontsize)
+        ax.set_xlabel(xlabel, fontsize=legible(fontsize - 1))
+        ax.set_ylabel(ylabel, fontsize=legible(fontsize - 1))
+        ax.set_title(title, fontsize=legible(fontsize))
         # under the axes, not on the surface: it hides none of it, and nothing drawn under it changes
         # as the path moves (a legend over the surface was drawn again with every step)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=fontsize - 3, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=legible(fontsize - 3), frameon=False)
+        self._make_key(legible(fontsize - 2))
+
+    def _make_key(self, fontsize):
+        """The colour key: a strip beside the plot, one band per level, with the loss at some edges."""
+        self.key = self.ax.inset_axes([1.03, 0.0, 0.045, 1.0])
+        self.key.set_xticks([])
+        self.key.set_yticks([])
+        self._key_bands = show_grid(self.key, np.zeros((1, 1)), cmap=SURFACE_COLOURMAP, origin="lower", aspect="auto",
+                                    interpolation="nearest", extent=(0, 1, 0, 1), visible=False)
+        self.key.set_xlim(0, 1)
+        self.key.set_ylim(0, 1)
+        self.key.set_title("loss", fontsize=fontsize, pad=fontsize)  # clear of the top number, centred on the edge
+        self._key_numbers = [self.key.text(1.25, 0, "", transform=self.key.transAxes, ha="left", va="center",
+                                           fontsize=fontsize, color=INK) for _ in range(KEY_NUMBERS)]
+
+    def _show_key(self, levels):
+        """The key for bands between ``levels`` (None: no surface, an empty key)."""
+        self._key_bands.set_visible(levels is not None)
+        shown = set()
+        if levels is not None:
+            bands = len(levels) - 1
+            if self._key_bands.get_array().shape != (bands, 1):
+                # band i in the colour band i has on the surface: a boundary norm's colours depend on
+                # the count of bands only, so the key's picture changes only when the count does
+                self._key_bands.set_data(np.arange(bands, dtype=float).reshape(bands, 1))
+                self._key_bands.set_norm(BoundaryNorm(np.arange(bands + 1) - 0.5, self._bands.get_cmap().N))
+            shown = {int(i) for i in np.round(np.linspace(0, bands, min(KEY_NUMBERS, bands + 1)))}
+        for number, edge in zip(self._key_numbers, sorted(shown) + [None] * KEY_NUMBERS):
+            text = "" if edge is None else format_number(levels[edge], 2)
+            if number.get_text() != text:  # set only when it changes: a live figure redraws what changed
+                number.set_text(text)
+            if edge is not None and number.get_position()[1] != edge / bands:
+                number.set_y(edge / bands)
 
     def grid(self, resolution=121):
         """The (U, V) mesh over the extent on which a caller evaluates its loss."""
@@ -111,6 +149,7 @@ class LossSurface:
         self._bands.set_norm(self._band_norm(self.levels))
         self._bands.set_visible(True)
         self._lines.set_segments(contour_lines(u, v, heights, self.levels) if lines is None else lines)
+        self._show_key(self.levels)
         self.ax.set_xlim(*self.extent[:2])
         self.ax.set_ylim(*self.extent[2:])
 
@@ -119,6 +158,7 @@ class LossSurface:
         self.levels = None
         self._bands.set_visible(False)
         self._lines.set_segments([])
+        self._show_key(None)
 
     def prepare(self, heights, levels):
         """Make the bands' picture of ``heights`` (on the mesh from ``grid()``) between ``levels``
@@ -148,6 +188,7 @@ class LossSurface:
         if length < self.min_arrow:
             self._hide_arrow()
             self.arrow_note.set_text(f"step {length:.3g} long: too short to draw")
+            self._note_away_from(point)
             return
         drawn = step if length <= self.max_arrow else step * (self.max_arrow / length)
         self._arrow_ends = (tuple(map(float, point)), tuple(map(float, point + drawn)))
@@ -155,6 +196,22 @@ class LossSurface:
         self.arrow.set_visible(True)
         self.arrow_note.set_text(f"step {length:.3g} long, arrow shortened to {self.max_arrow:.3g}"
                                  if length > self.max_arrow else "")
+        self._note_away_from(point, point + drawn)
+
+    def _note_away_from(self, *points):
+        """Put the arrow's note in the corner of the plot farthest from ``points`` and the path's
+        end: it never covers the marks it is about."""
+        u_min, u_max, v_min, v_max = self.extent
+        marks = [((u - u_min) / (u_max - u_min), (v - v_min) / (v_max - v_min)) for u, v in points]
+        ends = np.column_stack(self.end.get_data()).astype(float)
+        marks += [((u - u_min) / (u_max - u_min), (v - v_min) / (v_max - v_min)) for u, v in ends]
+        corners = [(0.02, 0.02, "left", "bottom"), (0.98, 0.02, "right", "bottom"),
+                   (0.02, 0.98, "left", "top"), (0.98, 0.98, "right", "top")]
+        x, y, ha, va = max(corners, key=lambda c: min((np.hypot(c[0] - u, c[1] - v) for u, v in marks),
+                                                     default=0.0))
+        if self.arrow_note.get_position() != (x, y):
+            self.arrow_note.set_position((x, y))
+        restyle(self.arrow_note, horizontalalignment=ha, verticalalignment=va)
 
     def _hide_arrow(self):
         self._arrow_ends = None

@@ -8,10 +8,11 @@ a wire meeting it at a node.  Where a label fits depends on every text and on th
 size on screen, so ``LabelPlacer`` places all of a graph's labels together, one after the
 other in a fixed order, whenever a text or the figure changes: each goes to the spot nearest
 its chosen one where it touches no node, caption, other wire or label placed before it;
-failing that, the same in smaller type (down to the last of ``SHRINK``); failing that, the
-same with fewer digits (a label is offered its texts from more digits to fewer); failing all,
-the spot touching the fewest of them, fewest digits and smallest type (the middle of a wire it
-is longer than).
+failing that, the same in smaller type (down to the last of ``SHRINK``, never under the
+placer's ``smallest``: on a projector, the smallest type that reads); failing that, the same
+with fewer digits (a label is offered its texts from more digits to fewer); failing all, the
+spot touching the fewest of them, fewest digits and smallest type (the middle of a wire it is
+longer than).
 
 Geometry, in display pixels: a wire runs from ``a`` in direction ``d``; a label's box covers
 ``t`` in [c - w/2, c + w/2] along it and ``s`` in [gap, gap + h] out to its side.  Each
@@ -205,10 +206,12 @@ class WireLabel(Annotation):
 class LabelPlacer:
     """Places the labels of one drawing.  ``fixed(renderer)`` gives the shapes every label keeps
     clear of (``Circle`` or ``Polygon`` in display pixels); each wire is kept clear of by the
-    labels of other wires.  Labels are placed in the order they were made."""
+    labels of other wires.  Labels are placed in the order they were made; none is made smaller
+    than ``smallest`` points (None: down to the last of SHRINK)."""
 
-    def __init__(self, ax, fixed):
+    def __init__(self, ax, fixed, smallest=None):
         self.ax = ax
+        self.smallest = smallest
         self.labels = []
         self._fixed = fixed
         self._placed_for = None  # what the last placing depended on
@@ -225,7 +228,7 @@ class LabelPlacer:
         placed = []  # boxes of the labels placed so far
         moved = []
         for label in self.labels:
-            spot, box, text = self._place_one(label, renderer, scene, placed)
+            spot, box, text = self._place_one(label, renderer, scene, placed, self._sizes(label))
             if box is not None:
                 placed.append(box)
             if text != label.get_text():
@@ -242,18 +245,24 @@ class LabelPlacer:
             self._scene = where, _Scene(self.labels, self._fixed(renderer), renderer)
         return self._scene[1]
 
+    def _sizes(self, label):
+        """The type sizes ``label`` may be drawn in, largest first."""
+        sizes = [label.size * fraction for fraction in SHRINK]
+        if self.smallest is not None:
+            sizes = [size for size in sizes if size >= self.smallest] or [max(self.smallest, label.size)]
+        return sizes
+
     @staticmethod
-    def _place_one(label, renderer, scene, placed):
+    def _place_one(label, renderer, scene, placed, sizes):
         """(spot, the label's box there, its text): the free spot nearest the label's chosen one
-        for the first of its texts that has one, in the largest type that does."""
+        for the first of its texts that has one, in the largest of ``sizes`` that does."""
         a, d, length, side = scene.frames[label]
         preferred = label.at * length
         if not label.texts[-1]:
             return (preferred, label.size), None, ""
         fallback = None  # the shortest text in the smallest type, at the spot touching the fewest things
         for text in label.texts:
-            for fraction in SHRINK:
-                size = label.size * fraction
+            for size in sizes:
                 moving = _Moving(a, d, side, length, scene.gap, *label.measure(renderer, size, text))
                 c_free = (moving.width / 2, length - moving.width / 2)
                 if c_free[0] > c_free[1]:  # longer than its wire

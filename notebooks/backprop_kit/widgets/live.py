@@ -40,6 +40,10 @@ CHAR_EM = 0.6
 BESIDE_FIGURES_UP_TO_IN = 8
 # Set by projector_mode(): how much larger than normal figures and widget text are drawn.
 _projector_scale = None
+NORMAL_DPI = 100  # a figure's dots per inch at scale 1: one dot a screen pixel
+# On a projector no figure text is smaller than this, in screen pixels (CSS px of a 1920x1080
+# screen): type that reads from the back of a room
+SMALLEST_PROJECTED_PX = 14
 # figure -> a weak reference to the Accelerator on it (which holds the figure: held strongly here,
 # it would keep every figure alive)
 _accelerators = weakref.WeakKeyDictionary()
@@ -378,21 +382,32 @@ def projector_mode(scale=1.3):
 
     Figures are drawn at ``scale`` times the usual dpi (text, lines and canvas all
     grow together and stay sharp) without ipympl's header, footer, toolbar and resize
-    handle; sliders get ``scale`` times wider; a style rule scales widget text.  The
-    demo app (``./kit demo``) calls this first.  Returns the style as a widget to
-    display (a widget, because notebook HTML outputs lose their <style> when untrusted).
+    handle, and their smallest type is raised to SMALLEST_PROJECTED_PX on screen
+    (``smallest_text_pt``: the views read it when they are made); sliders get ``scale``
+    times wider; a style rule scales widget text.  The demo app (``./kit demo``) calls this
+    first.  Returns the style as a widget to display (a widget, because notebook HTML outputs
+    lose their <style> when untrusted).
     """
     global _projector_scale
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.5 <= scale <= 3:
         raise ValueError(f"projector_mode(scale): scale must be a number from 0.5 to 3; got {scale!r}")
     _projector_scale = float(scale)
-    matplotlib.rcParams["figure.dpi"] = 100 * _projector_scale
+    matplotlib.rcParams["figure.dpi"] = NORMAL_DPI * _projector_scale
     hook = f"{__name__}:plain_canvas"
     if hook not in matplotlib.rcParams["figure.hooks"]:
         matplotlib.rcParams["figure.hooks"] = [*matplotlib.rcParams["figure.hooks"], hook]
     if widgets is None:
         return None
     return widgets.HTML(projector_css(_projector_scale))
+
+
+def smallest_text_pt():
+    """The smallest type, in points, for a figure made now: what a projector shows at
+    SMALLEST_PROJECTED_PX (projector_mode: figures at ``scale`` x NORMAL_DPI dots per inch), or None
+    outside projector mode, where the drawings keep their own sizes."""
+    if _projector_scale is None:
+        return None
+    return SMALLEST_PROJECTED_PX * 72 / (NORMAL_DPI * _projector_scale)
 
 
 def plain_canvas(figure):
