@@ -87,8 +87,27 @@ CASES = [
         {"forward": "def forward(x, w1, w2):\n    z1 = x * w1\n    a1 = z1\n    z2 = a1 * w2\n    a2 = z2\n"
                     "    return z1, a1, z2, a2"},
         {**FULL, "q5_1_forward": 1, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
-        named={"q5_2_loss": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs"),
+        named={"q5_1_forward": ("sigmoid left out", "a1 is z1 itself"),
+               "q5_2_loss": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs"),
                "q5_6d_dloss_dw1": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs")}),
+    WrongSubmission(
+        "forward_sum_for_product", "the first unit adds its weight, z1 = x + w1; every later stage is built on it",
+        {"forward": "def forward(x, w1, w2):\n    z1 = x + w1\n    a1 = 1 / (1 + math.exp(-z1))\n    z2 = a1 * w2\n"
+                    "    a2 = 1 / (1 + math.exp(-z2))\n    return z1, a1, z2, a2"},
+        {**FULL, "q5_1_forward": 0, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("a sum taken for a product", "z1 is x + w1")}),
+    WrongSubmission(
+        "forward_second_layer_takes_z1", "z2 = z1 w2: the second unit takes the first unit's input, not its output a1",
+        {"forward": "def forward(x, w1, w2):\n    z1 = x * w1\n    a1 = 1 / (1 + math.exp(-z1))\n    z2 = z1 * w2\n"
+                    "    a2 = 1 / (1 + math.exp(-z2))\n    return z1, a1, z2, a2"},
+        {**FULL, "q5_1_forward": 2, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("sigmoid left out", "z2 multiplies w2 by z1")}),
+    WrongSubmission(
+        "forward_output_sigmoid_left_out", "a2 = z2: the output unit's sigmoid left out",
+        {"forward": "def forward(x, w1, w2):\n    z1 = x * w1\n    a1 = 1 / (1 + math.exp(-z1))\n    z2 = a1 * w2\n"
+                    "    a2 = z2\n    return z1, a1, z2, a2"},
+        {**FULL, "q5_1_forward": 3, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("sigmoid left out", "a2 is z2 itself")}),
     WrongSubmission(
         "hard_coded_worked_example", "the worked example's numbers typed in; the links are general",
         {"forward": "def forward(x, w1, w2):\n    return 0.0, 0.5, math.log(3), 0.75",
