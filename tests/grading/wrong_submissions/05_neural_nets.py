@@ -100,6 +100,11 @@ CASES = [
         {**FULL, "q5_1_forward": 0, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
         named={"q5_1_forward": ("a sum taken for a product", "z1 is x + w1")}),
     WrongSubmission(
+        "forward_second_unit_adds", "the second unit adds its weight, z2 = a1 + w2: z2 and a2 wrong",
+        {"forward": forward_with(z2="a1 + w2")},
+        {**FULL, "q5_1_forward": 2, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("a sum taken for a product", "z2 is a1 + w2")}),
+    WrongSubmission(
         "forward_second_layer_takes_z1", "z2 = z1 w2: the second unit takes the first unit's input, not its output a1",
         {"forward": forward_with(z2="z1 * w2")},
         {**FULL, "q5_1_forward": 2, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
