@@ -71,6 +71,12 @@ MIN_FOR_MAX = "min taken for max"
 NO_RELU = "ReLU left out"
 SIGMOID_LEFT_OUT = "sigmoid left out"
 CLASSES_SWAPPED = "the two classes swapped"
+# names for the forward passes (notebooks 1, 4 and 5)
+SUM_FOR_PRODUCT = "a sum taken for a product"
+PARENTHESES_LEFT_OUT = "parentheses left out"
+INPUT_LEFT_OUT = "an input left out"
+BIAS_FORGOTTEN = "bias forgotten"
+WEIGHTS_MIXED_UP = "a weight used for the wrong input"
 CATALOGUE = (SIGN_FLIPPED, UPSTREAM_FORGOTTEN, LOCAL_ONLY, SIGMOID_FOR_DERIVATIVE, TRANSPOSED,
              FACTOR_TWO_DROPPED, WRONG_AXIS, UPDATE_ADDS, PHI_FOR_DERIVATIVE, INPUTS_SWAPPED)
 
@@ -115,6 +121,12 @@ HINTS = {
     NO_RELU: "{q} leaves out a ReLU: a ReLU's output is its input where that is positive and 0 elsewhere",
     SIGMOID_LEFT_OUT: "{q} leaves out the sigmoid: a sigmoid node's output is sigma of its input, between 0 and 1",
     CLASSES_SWAPPED: "{q} swaps the two classes: it puts the x points at f < 0 and the o points at f >= 0",
+    SUM_FOR_PRODUCT: "{q} adds where its node multiplies: check which operation each node applies",
+    PARENTHESES_LEFT_OUT: "{q} multiplies before the sum it should multiply is done: compute each node "
+                          "from the values of the nodes that feed it",
+    INPUT_LEFT_OUT: "{q} leaves out one of its node's inputs: combine every wire that feeds the node",
+    BIAS_FORGOTTEN: "{q} leaves out the bias: a unit adds its bias to the weighted sum of its inputs",
+    WEIGHTS_MIXED_UP: "{q} multiplies an input by another wire's weight: each weight goes with the wire it labels",
 }
 
 

@@ -121,3 +121,39 @@ def test_the_student_notebooks_public_check_names_the_mistake():
     with pytest.raises(AssertionError) as failure:
         test(lambda x, w1: 0.0)
     assert not isinstance(failure.value, checks.Mistake)
+
+
+def test_the_public_forward_checks_name_a_zero_valued_mistake_only_when_confirmed():
+    import math
+
+    # notebook 5 at w1 = 0: a1 = z1 is 0 there, as an unfinished 0 is; w1 = 0.7 tells them apart
+    test = _public_test("05_neural_nets", "q5_1_forward")
+
+    def forward(x, w1, w2, a1=None):
+        z1 = x * w1
+        a1 = z1 if a1 is None else a1
+        z2 = (1 / (1 + math.exp(-z1))) * w2
+        return z1, a1, z2, 1 / (1 + math.exp(-z2))
+
+    with pytest.raises(checks.Mistake) as failure:
+        test(forward)
+    assert failure.value.mistake == checks.SIGMOID_LEFT_OUT
+    assert str(failure.value).startswith(checks.hint("a1", checks.SIGMOID_LEFT_OUT))
+    with pytest.raises(AssertionError) as failure:
+        test(lambda x, w1, w2: forward(x, w1, w2, a1=0.0))
+    assert not isinstance(failure.value, checks.Mistake)
+    # notebook 4 (b): s2 = b r2 is 0 at the worksheet's inputs (r2 is off); x2 = 1 turns r2 on
+    test = _public_test("04_deep_learning", "q4b_forward")
+
+    def forward_b(x1, x2, a, b, c, d, e, f, s2=None):
+        r1, r2 = max(c * x1 + e * x2, 0.0), max(d * x1 + f * x2, 0.0)
+        s1 = 1 / (1 + math.exp(-a * r1))
+        s2 = b * r2 if s2 is None else s2
+        return r1, r2, s1, s2, s1 + s2
+
+    with pytest.raises(checks.Mistake) as failure:
+        test(forward_b)
+    assert failure.value.mistake == checks.SIGMOID_LEFT_OUT
+    with pytest.raises(AssertionError) as failure:
+        test(lambda *args: forward_b(*args, s2=0.0))
+    assert not isinstance(failure.value, checks.Mistake)

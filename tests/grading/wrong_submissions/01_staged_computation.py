@@ -60,6 +60,16 @@ CASES = [
         {**FULL, "q1a_forward": 0, "q1c_backward": 3},
         named={"q1a_forward": ("two outputs swapped", "forward returns (f, q)"), "q1c_backward": ("an earlier part is wrong", "q1a_forward (your forward) is wrong at these inputs")}),
     WrongSubmission(
+        "forward_sum_for_product", "the × node written as a sum: f = q + z",
+        {"forward": "def forward(x, y, z):\n    q = x + y\n    f = q + z\n    return q, f"},
+        {**FULL, "q1a_forward": 1},
+        named={"q1a_forward": ("a sum taken for a product", "f adds z to q")}),
+    WrongSubmission(
+        "forward_parentheses_left_out", "f = x + y * z with no parentheses: the × node takes y, not q",
+        {"forward": "def forward(x, y, z):\n    q = x + y\n    f = x + y * z\n    return q, f"},
+        {**FULL, "q1a_forward": 1},
+        named={"q1a_forward": ("parentheses left out", "f is x + y z")}),
+    WrongSubmission(
         "network_missing_wire", "the wire from z into the × node left out",
         {"network_edges": 'def network_edges():\n    return [("x", "q"), ("y", "q"), ("q", "f")]'},
         {**FULL, "q1b_network": 0}),

@@ -11,15 +11,16 @@ from tests.support.submissions import AS_GIVEN, WrongSubmission
 FULL = {"q4a_forward": 7, "q4b_forward": 5, "q4b_backward": 6, "q4c_plot1": 2, "q4c_plot2": 2}
 
 
-def forward_a_with(v3="max(v1, 0)", v4="max(v2, 0)", v5="max(v2, x)", v7="sigmoid(v6)"):
+def forward_a_with(v1="2 * x + 1", v2="2 - 4 * x", v3="max(v1, 0)", v4="max(v2, 0)", v5="max(v2, x)",
+                   v6="v3 - 2 * v4 - 3 * v5", v7="sigmoid(v6)"):
     return f'''
 def forward_a(x):
-    v1 = 2 * x + 1
-    v2 = 2 - 4 * x
+    v1 = {v1}
+    v2 = {v2}
     v3 = {v3}
     v4 = {v4}
     v5 = {v5}
-    v6 = v3 - 2 * v4 - 3 * v5
+    v6 = {v6}
     v7 = {v7}
     return v1, v2, v3, v4, v5, v6, v7
 '''
@@ -49,14 +50,14 @@ def backward_b(x1, x2, a, b, c, d, e, f):
 
 
 def forward_b_with(r1="max(c * x1 + e * x2, 0)", r2="max(d * x1 + f * x2, 0)", s1="sigmoid(a * r1)",
-                   s2="sigmoid(b * r2)"):
+                   s2="sigmoid(b * r2)", y="s1 + s2"):
     return f'''
 def forward_b(x1, x2, a, b, c, d, e, f):
     r1 = {r1}
     r2 = {r2}
     s1 = {s1}
     s2 = {s2}
-    y = s1 + s2
+    y = {y}
     return r1, r2, s1, s2, y
 '''
 
@@ -102,7 +103,8 @@ CASES = [
         {"forward_b": forward_b_with(r1="max(c * x2 + e * x1, 0)", r2="max(d * x2 + f * x1, 0)"),
          "backward_b": backward_b_with(x1="x2", x2="x1")},
         {**FULL, "q4b_forward": 0, "q4b_backward": 0},
-        named={"q4b_backward": ("two inputs swapped", "q4b_forward (your forward_b) is wrong at these inputs")}),
+        named={"q4b_forward": ("two inputs swapped", "r1 is what x1 and x2 swapped would give"),
+               "q4b_backward": ("two inputs swapped", "q4b_forward (your forward_b) is wrong at these inputs")}),
     WrongSubmission(
         "s_rounded_to_one_decimal",
         "s1 and s2 rounded to one decimal, as the worksheet does, inside otherwise right code: "
@@ -115,7 +117,23 @@ CASES = [
         "r1 = c x1 + e x2 without the max: r and s wrong where a unit is off; dy/da, dy/db wrong "
         "there too, but dy/dc..dy/df stay right (the slope test r > 0 still switches them off)",
         {"forward_b": forward_b_with(r1="c * x1 + e * x2", r2="d * x1 + f * x2")},
-        {**FULL, "q4b_forward": 0, "q4b_backward": 4}),
+        {**FULL, "q4b_forward": 0, "q4b_backward": 4},
+        named={"q4b_forward": ("ReLU left out", "r1 is c x1 + e x2 itself")}),
+    WrongSubmission(
+        "forward_b_weights_mixed_up", "the weights read in the wrong order: r1 = max(c x1 + d x2, 0), r2 = max(e x1 + f x2, 0)",
+        {"forward_b": forward_b_with(r1="max(c * x1 + d * x2, 0)", r2="max(e * x1 + f * x2, 0)")},
+        {**FULL, "q4b_forward": 0, "q4b_backward": 0},
+        named={"q4b_forward": ("a weight used for the wrong input", "r1 is max(c x1 + d x2, 0)")}),
+    WrongSubmission(
+        "forward_b_sigmoid_left_out", "s1 = a r1 and s2 = b r2, the sigmoids left out; backward_b, built on them, too",
+        {"forward_b": forward_b_with(s1="a * r1", s2="b * r2")},
+        {**FULL, "q4b_forward": 2, "q4b_backward": 0},
+        named={"q4b_forward": ("sigmoid left out", "s1 is a r1 itself")}),
+    WrongSubmission(
+        "forward_b_one_unit_only", "y = s1: the output leaves the second unit out",
+        {"forward_b": forward_b_with(y="s1")},
+        {**FULL, "q4b_forward": 4},
+        named={"q4b_forward": ("an input left out", "y is s1 alone")}),
     WrongSubmission(
         "backward_b_missing", "forward_b right, backward_b left as the notebook gives it",
         {"backward_b": AS_GIVEN},
@@ -131,6 +149,16 @@ CASES = [
         {"forward_a": forward_a_with(v5="min(v2, x)")},
         {**FULL, "q4a_forward": 4},
         named={"q4a_forward": ("min taken for max", "(v) is min((ii), x)")}),
+    WrongSubmission(
+        "forward_a_biases_forgotten", "(i) = 2x and (ii) = -4x: the units' biases left out, and every output after them wrong",
+        {"forward_a": forward_a_with(v1="2 * x", v2="-4 * x")},
+        {**FULL, "q4a_forward": 0},
+        named={"q4a_forward": ("bias forgotten", "(i) is 2x alone")}),
+    WrongSubmission(
+        "forward_a_weights_mixed_up", "(vi) = (iii) - 3 (iv) - 2 (v): the weights of (iv) and (v) swapped",
+        {"forward_a": forward_a_with(v6="v3 - 3 * v4 - 2 * v5")},
+        {**FULL, "q4a_forward": 5},
+        named={"q4a_forward": ("a weight used for the wrong input", "(vi) weighs (iv) by -3")}),
     WrongSubmission(
         "sigmoid_left_out_in_a", "(vii) returned as (vi), the sigmoid left out: only (vii) wrong",
         {"forward_a": forward_a_with(v7="v6")},

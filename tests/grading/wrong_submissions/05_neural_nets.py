@@ -22,6 +22,11 @@ def dloss_dw1(x, y_star, w1, w2):
 '''
 
 
+def forward_with(z1="x * w1", a1="1 / (1 + math.exp(-z1))", z2="a1 * w2", a2="1 / (1 + math.exp(-z2))"):
+    """The solution's forward with one stage replaced."""
+    return f"def forward(x, w1, w2):\n    z1 = {z1}\n    a1 = {a1}\n    z2 = {z2}\n    a2 = {a2}\n    return z1, a1, z2, a2"
+
+
 def link(name, args, body):
     return f"def {name}({args}):\n    return {body}"
 
@@ -84,11 +89,31 @@ CASES = [
         {**FULL, "q5_4b_da2_dz2": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0}),
     WrongSubmission(
         "no_nonlinearity", "forward without the sigmoids (a1 = z1, a2 = z2): only z1 is right",
-        {"forward": "def forward(x, w1, w2):\n    z1 = x * w1\n    a1 = z1\n    z2 = a1 * w2\n    a2 = z2\n"
-                    "    return z1, a1, z2, a2"},
+        {"forward": forward_with(a1="z1", a2="z2")},
         {**FULL, "q5_1_forward": 1, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
-        named={"q5_2_loss": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs"),
+        named={"q5_1_forward": ("sigmoid left out", "a1 is z1 itself"),
+               "q5_2_loss": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs"),
                "q5_6d_dloss_dw1": ("an earlier part is wrong", "q5_1_forward (your forward) is wrong at these inputs")}),
+    WrongSubmission(
+        "forward_sum_for_product", "the first unit adds its weight, z1 = x + w1; every later stage is built on it",
+        {"forward": forward_with(z1="x + w1")},
+        {**FULL, "q5_1_forward": 0, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("a sum taken for a product", "z1 is x + w1")}),
+    WrongSubmission(
+        "forward_second_unit_adds", "the second unit adds its weight, z2 = a1 + w2: z2 and a2 wrong",
+        {"forward": forward_with(z2="a1 + w2")},
+        {**FULL, "q5_1_forward": 2, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("a sum taken for a product", "z2 is a1 + w2")}),
+    WrongSubmission(
+        "forward_second_layer_takes_z1", "z2 = z1 w2: the second unit takes the first unit's input, not its output a1",
+        {"forward": forward_with(z2="z1 * w2")},
+        {**FULL, "q5_1_forward": 2, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("sigmoid left out", "z2 multiplies w2 by z1")}),
+    WrongSubmission(
+        "forward_output_sigmoid_left_out", "a2 = z2: the output unit's sigmoid left out",
+        {"forward": forward_with(a2="z2")},
+        {**FULL, "q5_1_forward": 3, "q5_2_loss": 0, "q5_4d_dloss_dw2": 0, "q5_6d_dloss_dw1": 0},
+        named={"q5_1_forward": ("sigmoid left out", "a2 is z2 itself")}),
     WrongSubmission(
         "hard_coded_worked_example", "the worked example's numbers typed in; the links are general",
         {"forward": "def forward(x, w1, w2):\n    return 0.0, 0.5, math.log(3), 0.75",
