@@ -262,12 +262,14 @@ STEPS_OF_NOTEBOOK_1 = [  # what the step line says at each step of the worked so
 
 def step_shown(app):
     """(phase, number, wire, {part: text}) of the step line in ``app``, or None before there is one."""
+    # read in one go in the page: the line is rewritten whole at every step, so spans found one
+    # call earlier may be gone by the next (a reset to step 1, which has fewer parts)
     line = app.locator(".bpk-step")
     if not line.count():
         return None
-    parts = {span.get_attribute("data-name"): span.text_content() for span in line.locator("[data-name]").all()}
-    return (line.get_attribute("data-phase"), line.get_attribute("data-number"), line.get_attribute("data-wire"),
-            parts)
+    shown = line.first.evaluate("""line => [line.dataset.phase, line.dataset.number, line.dataset.wire,
+        Object.fromEntries([...line.querySelectorAll('[data-name]')].map(s => [s.dataset.name, s.textContent]))]""")
+    return (*shown[:3], shown[3])
 
 
 def wait_for_step(app, expected, what):

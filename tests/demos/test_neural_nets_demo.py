@@ -14,7 +14,7 @@ from matplotlib.colors import to_rgba
 from backprop_kit.demos import neural_nets as nn
 from backprop_kit.views.drawing import WRONG_COLOUR
 from backprop_kit.values import format_value
-from tests.support.neural_nets_reference import g, forward, loss, LINKS, dloss_dw2, dloss_dw1, gradient_step, answers
+from tests.support.neural_nets_reference import g, forward, loss, LINKS, dloss_dw2, dloss_dw1, answers
 
 def reference_descent(x, y_star, w1, w2, alpha, steps, cross_entropy=False):
     """Plain gradient descent written out by hand: dLoss/dz2 is a2 - y* for cross-entropy."""

@@ -7,8 +7,6 @@ and (f) are written out in terms of W, b, x, y as the worksheet asks, so a mista
 does not also cost the update's points.
 """
 
-import numpy as np
-
 from backprop_kit.demos import backprop_practice as bp
 from backprop_reference import backprop_practice as ref
 from tests.support.submissions import AS_GIVEN, WrongSubmission
