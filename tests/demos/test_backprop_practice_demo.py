@@ -206,7 +206,7 @@ def test_two_layer_demo_at_its_defaults():
     assert drawn[("x", "u")]["grad"] == format_value(exact["x"])
     assert drawn[("b", "z")]["grad"] == format_value(exact["b"])
     assert drawn[("l", None)]["value"] == "14.43"
-    assert 'data-name="loss after steps">loss after steps = <b>0.006786</b>' in demo.readout.widget.value
+    assert 'data-name="loss after steps">loss after steps = <b>0.006786</b>' in demo.readout.line.value
 
 
 def test_two_layer_widgets_change_phi_and_seed_in_the_same_figure():

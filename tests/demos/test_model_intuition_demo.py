@@ -115,7 +115,7 @@ DEFAULT_READOUT = {
 def test_initialisation_demo_readout_at_the_default_settings():
     init_demo = demo.InitialisationDemo(symmetric)
     assert init_demo.readout.values == DEFAULT_READOUT
-    assert 'data-name="distinct hidden units">distinct hidden units = <b>1 of 4</b>' in init_demo.readout.widget.value
+    assert 'data-name="distinct hidden units">distinct hidden units = <b>1 of 4</b>' in init_demo.readout.line.value
     assert "1 of 4 distinct hidden unit (your check)" in init_demo.ax_data.get_title()
     # four identical units: four lines drawn exactly on top of each other
     lines = [line.get_xydata() for line in init_demo.unit_lines]

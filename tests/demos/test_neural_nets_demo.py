@@ -60,7 +60,7 @@ def test_default_readout_matches_a_hand_written_descent():
         "a2": "0.008469", "Loss": "0.4916", "dLoss/dz2": "-0.008326", "dLoss/dw1": "0.001881",
         "dLoss/dw2": "-0.007931", "w1 after descent": "2.66", "w2 after descent": "-3.57",
         "Loss after descent": "0.4663"}
-    assert 'data-name="a2">a2 = <b>0.008469</b>' in demo.readout.widget.value
+    assert 'data-name="a2">a2 = <b>0.008469</b>' in demo.readout.line.value
 
 
 def test_cross_entropy_keeps_the_gradient_that_squared_error_loses_when_the_sigmoid_saturates():

@@ -40,7 +40,7 @@ def test_update_at_worksheet_values_puts_the_worksheet_numbers_on_the_drawing():
     heights = [bar.get_height() for bar in demo.bars.yours]
     assert heights == [-4.0, -4.0, -4.0, 3.0]
     assert demo.readout.values == {"q": "3", "f": "-12", "df/dq": "-4", "df/dx": "-4", "df/dy": "-4", "df/dz": "3"}
-    assert 'data-name="df/dz">df/dz = <b>3</b>' in demo.readout.widget.value
+    assert 'data-name="df/dz">df/dz = <b>3</b>' in demo.readout.line.value
 
 
 def test_sliders_redraw_the_same_figure():

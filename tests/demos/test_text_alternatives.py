@@ -6,6 +6,7 @@ Their text alternative is the Readout's tables (views/texttable.py): real tables
 and scoped headers, in the page at all times, that change when any control moves.
 """
 
+import asyncio
 from html.parser import HTMLParser
 
 import ipywidgets
@@ -79,7 +80,7 @@ def test_every_demo_has_a_text_alternative_that_follows_its_controls(name, ipymp
         what = f"{name}, demo {number} ({type(demo).__name__})"
         app = demo.app()
         assert_accessible_tables(demo.readout.text_alternative, what)
-        assert demo.readout.text_alternative in demo.readout.widget.value, f"{what}: the tables are not on the page"
+        assert demo.readout.text_alternative in demo.readout.table_area.value, f"{what}: the tables are not on the page"
         assert demo.readout.widget in list(walk(app)), f"{what}: the readout is not in the app"
         assert demo.readout.toggle in list(walk(app)), f"{what}: no control shows the tables on screen"
         for control in demo_controls(app):
@@ -169,6 +170,32 @@ def test_a_table_hides_what_its_figure_hides_until_the_part_is_tried(ipympl_back
 def test_the_tables_are_out_of_sight_until_their_toggle_is_on_and_always_in_the_page():
     readout = live.Readout()
     readout.show({"f": "1"}, [texttable.rows_table("numbers", [("f", "1")])])
-    assert live.VISUALLY_HIDDEN in readout.widget.value and "<table" in readout.widget.value
+    assert live.VISUALLY_HIDDEN in readout.table_area.value and "<table" in readout.table_area.value
     readout.toggle.value = True
-    assert live.VISUALLY_HIDDEN not in readout.widget.value and "<table" in readout.widget.value
+    assert live.VISUALLY_HIDDEN not in readout.table_area.value and "<table" in readout.table_area.value
+
+
+def test_in_a_kernel_the_tables_follow_the_controls_once_they_rest(monkeypatch):
+    """A drag sends its numbers at every step but the tables once, when it stops: the browser lays
+    out every table again for each new value, which would hold up the figure's frames."""
+    monkeypatch.setattr(live, "_in_kernel", lambda: True)
+    monkeypatch.setattr(live, "TABLES_AFTER_S", 0.05)
+    readout = live.Readout()
+    sent = {"line": [], "tables": []}
+    readout.line.observe(lambda change: sent["line"].append(change["new"]), names="value")
+    readout.table_area.observe(lambda change: sent["tables"].append(change["new"]), names="value")
+
+    async def drag():
+        for step in range(5):
+            readout.show({"f": str(step)}, [texttable.rows_table("numbers", [("f", str(step))])])
+            await asyncio.sleep(0.01)
+        assert len(sent["line"]) == 5 and sent["tables"] == [], "tables were sent while the slider moved"
+        await asyncio.sleep(0.2)
+        assert len(sent["tables"]) == 1 and ">4<" in sent["tables"][0], "the resting value's tables, once"
+        readout.show({"f": "5"}, [texttable.rows_table("numbers", [("f", "5")])])
+        readout.toggle.value = True  # asked for on screen: shown at once, with the newest numbers
+        assert len(sent["tables"]) == 2 and ">5<" in sent["tables"][1]
+        await asyncio.sleep(0.2)
+        assert len(sent["tables"]) == 2, "the timer of a change already shown sends nothing more"
+
+    asyncio.run(drag())

@@ -9,6 +9,7 @@ Without ipympl (a plain nbconvert run, some hosted notebooks) the same figure is
 re-rendered as a PNG into an Image widget: slower, same code.
 """
 
+import asyncio
 import html
 import importlib.util
 import io
@@ -297,6 +298,9 @@ def place_readout(control_panel, readout):
     return readout.widget
 
 
+# A Readout's tables are sent once the controls have been still this long (s): a drag sends none
+# on the way, a single step shows its numbers well within a second.
+TABLES_AFTER_S = 0.3
 # The tables of a Readout, while its toggle is off: out of sight but read by screen readers (the
 # usual "visually hidden" rules), so the projected demo keeps its one screen.
 VISUALLY_HIDDEN = ("position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; "
@@ -306,50 +310,87 @@ VISUALLY_HIDDEN = ("position: absolute; width: 1px; height: 1px; margin: -1px; p
 class Readout:
     """The current numbers as text beside the figure, and the figure's text alternative.
 
-    ``show({"f": "-12", "df/dx": "-4"}, tables)`` renders one line of name = value pairs; each pair
-    is a ``<span data-name=...>`` so a test can find a number without parsing the figure.  ``tables``
-    (HTML from ``views/texttable.py``: what the figure shows, as captioned tables) follow the line
-    in a ``div.bpk-text-alternative``, always there for a screen reader and shown on screen while
-    ``toggle`` (a button "Table of values", which ``app`` puts among the controls) is on.
+    ``show({"f": "-12", "df/dx": "-4"}, tables)`` renders one line (``line``) of name = value pairs;
+    each pair is a ``<span data-name=...>`` so a test can find a number without parsing the figure.
+    ``tables`` (HTML from ``views/texttable.py``: what the figure shows, as captioned tables) go in
+    their own widget (``table_area``, a ``div.bpk-text-alternative``), always there for a screen
+    reader and shown on screen while ``toggle`` (a button "Table of values", which ``app`` puts
+    among the controls) is on.  ``widget`` holds both.
+
+    In a kernel the tables follow the controls once they rest (TABLES_AFTER_S): the browser lays
+    out the whole tables again on every new value, and while a slider moves that work would hold
+    up the figure's next frame.
     """
 
     def __init__(self):
-        self.widget = widgets.HTML() if widgets is not None else None
         self.values = {}
         self.tables = ()
-        self.toggle = None
+        self.toggle = self.line = self.table_area = self.widget = None
+        self._pending = None
         if widgets is not None:
+            self.line = widgets.HTML()
+            self.table_area = widgets.HTML()
+            self.widget = widgets.VBox([self.line, self.table_area])
             self.toggle = widgets.ToggleButton(value=False, description="Table of values", icon="table",
                                                tooltip="Show the figure's numbers as tables (always there "
                                                        "for a screen reader)",
                                                layout=widgets.Layout(width="auto"))
-            self.toggle.observe(lambda _change: self._render(), names="value")
+            self.toggle.observe(lambda _change: self._render_tables(), names="value")
 
     def show(self, values, tables=None):
         """Show ``values`` ({name: text}) and, when given, new ``tables`` (HTML strings)."""
         self.values = dict(values)
+        self._render_line()
         if tables is not None:
             self.tables = tuple(tables)
-        self._render()
+            self._render_tables_when_still()
 
     @property
     def text_alternative(self):
         """The tables' HTML, as the page gets it."""
         return "".join(self.tables)
 
-    def _render(self):
-        if self.widget is None:
+    def _render_line(self):
+        if self.line is None:
             return
         spans = " &nbsp; ".join(
             f'<span class="bpk-readout" data-name="{html.escape(name)}">{html.escape(name)} = '
             f"<b>{html.escape(text)}</b></span>" for name, text in self.values.items())
         text = f'<div style="font-size: 1.1em">{spans}</div>'
+        if self.line.value != text:  # an unchanged readout sends nothing to the page
+            self.line.value = text
+
+    def _render_tables_when_still(self):
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        loop = _running_loop() if _in_kernel() else None
+        if loop is None:  # no kernel's event loop (a script, a test): at once
+            self._render_tables()
+        else:
+            self._pending = loop.call_later(TABLES_AFTER_S, self._render_tables)
+
+    def _render_tables(self):
+        if self._pending is not None:  # the toggle, or the timer itself: what waits is done now
+            self._pending.cancel()
+            self._pending = None
+        if self.table_area is None:
+            return
+        text = ""
         if self.tables:
             shown = self.toggle is not None and self.toggle.value
-            text += (f'<div class="bpk-text-alternative" role="region" aria-label="the figure as tables" '
-                     f'style="{"" if shown else VISUALLY_HIDDEN}">{self.text_alternative}</div>')
-        if self.widget.value != text:  # an unchanged readout sends nothing to the page
-            self.widget.value = text
+            text = (f'<div class="bpk-text-alternative" role="region" aria-label="the figure as tables" '
+                    f'style="{"" if shown else VISUALLY_HIDDEN}">{self.text_alternative}</div>')
+        if self.table_area.value != text:
+            self.table_area.value = text
+
+
+def _running_loop():
+    """The kernel's asyncio loop while it handles a message or runs a cell, else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def projector_css(scale):
