@@ -289,6 +289,7 @@ def conditions():
 
 
 def main(argv=None):
+    global SETTLE  # --settle: read by timed_change; a whole number of frames, as the comment at SETTLE says
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"notebooks (default all: {', '.join(NOTEBOOKS)})")
     parser.add_argument("--changes", type=int, default=50, help="timed slider changes per figure (default 50)")
@@ -302,7 +303,12 @@ def main(argv=None):
     parser.add_argument("--plain", action="store_true",
                         help="also measure each figure with the acceleration layer off (the plain ipympl "
                              "figure every stack outside the tested one gets)")
+    parser.add_argument("--settle", type=float, default=SETTLE,
+                        help=f"seconds between timed changes (default {SETTLE}: a person stepping a slider; "
+                             "a readout's tables follow once the controls rest for live.TABLES_AFTER_S, so "
+                             "with --settle 0.5 the page also lays out the tables between the changes)")
     args = parser.parse_args(argv)
+    SETTLE = round(args.settle / FRAME_S) * FRAME_S
     if args.runs < 1:
         parser.error(f"--runs must be at least 1; got {args.runs}")
     names = args.names or NOTEBOOKS
@@ -354,7 +360,8 @@ def main(argv=None):
                     print(f"  measured {name} ({kind})", flush=True)
             browser.close()
     print(f"after:  {conditions()}")
-    print(f"\nKey press on a slider to the new plot in the browser (ms), demo scale {args.scale}:\n")
+    print(f"\nKey press on a slider to the new plot in the browser (ms), demo scale {args.scale}, "
+          f"{SETTLE:.2f} s between changes:\n")
     by_run = args.runs > 1  # and then each run's medians, to show how far runs differ
     print(f"| notebook | figure | median | p95 | max | changes | median to the draw, before its frame "
           f"| one way: median | one way: p95 | one way: changes | {BURST} fast keys: last key to last plot |"

@@ -182,7 +182,7 @@ def accelerator_of(figure):
 
 def slider(name, value, low, high, step=0.1, description=None, integer=False):
     """A labelled slider whose readout can also be typed into."""
-    _need_widgets()
+    need_widgets()
     kind = widgets.IntSlider if integer else widgets.FloatSlider
     width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     options = dict(value=value, min=low, max=high, step=step, description=description or name,
@@ -201,7 +201,7 @@ def next_values(value, moved_by, step, bounds):
     return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]
 
 
-def _need_widgets():
+def need_widgets():
     """Controls need ipywidgets (figures and checks do not): one sentence naming it if it is missing."""
     if widgets is None:
         raise needs.missing("ipywidgets")
@@ -220,7 +220,7 @@ def _choice(kind, name, options, value):
 
 def dropdown(name, options, value=None, description=None):
     """A labelled choice among ``options`` (e.g. activation names); works in ``controls`` like a slider."""
-    _need_widgets()
+    need_widgets()
     options, value = _choice("dropdown", name, options, value)
     width = round(SLIDER_WIDTH_PX * (_projector_scale or 1))
     return widgets.Dropdown(options=options, value=value, description=description or name,
@@ -229,7 +229,7 @@ def dropdown(name, options, value=None, description=None):
 
 def toggle(name, options, value=None, description=None):
     """A row of buttons, one per option (e.g. which loss), each wide enough for the longest name."""
-    _need_widgets()
+    need_widgets()
     options, value = _choice("toggle", name, options, value)
     button_em = CHAR_EM * max(len(str(option)) for option in options) + 1  # the name and the padding
     buttons = widgets.ToggleButtons(options=options, value=value, description=description or name,
@@ -257,7 +257,7 @@ def controls(sliders, on_change):
 
 def panel(controls):
     """A box of ``controls`` that wraps them into rows, descriptions widened to the longest."""
-    _need_widgets()
+    need_widgets()
     described = [c for c in controls if c.description and not isinstance(c, widgets.Checkbox)]
     label_em = max([LABEL_EM] + [CHAR_EM * len(c.description) + 0.5 for c in described])
     for control in described:
@@ -277,7 +277,7 @@ def app(control_panel, live_figure, *below):
     rows at the demo's scale) instead of a column of controls pushing the figure down.  A
     ``Readout`` in ``below`` is shown there with its toggle (its tables on screen) last among
     the controls."""
-    _need_widgets()
+    need_widgets()
     below = [place_readout(control_panel, item) if isinstance(item, Readout) else item for item in below]
     top = widgets.HBox([control_panel, live_figure.widget])
     figure_width, _height = live_figure.figure.get_size_inches()

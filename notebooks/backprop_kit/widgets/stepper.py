@@ -31,7 +31,7 @@ class Stepper:
     screen) in ``live_figure``; ``make_steps()`` returns the steps (``model.steps.build``)."""
 
     def __init__(self, make_steps, live_figure, views, readout=None, shown=None):
-        live._need_widgets()
+        live.need_widgets()
         self._make = make_steps
         self.figure = live_figure
         self.views = list(views) if isinstance(views, (list, tuple)) else [views]
