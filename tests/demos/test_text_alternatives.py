@@ -20,7 +20,7 @@ from backprop_kit.demos import backprop_practice as bp
 from backprop_kit.demos import staged_computation as staged
 from backprop_kit.views import texttable
 from backprop_kit.widgets import live, reveal
-from tests.conftest import NOTEBOOKS
+from tests.conftest import NOTEBOOKS, run_on_own_loop
 from tests.support.driving import another_value, demo_controls, solution_demos
 
 # What a person can operate from the keyboard as the page draws it: a slider's handle, a <select>,
@@ -198,4 +198,4 @@ def test_in_a_kernel_the_tables_follow_the_controls_once_they_rest(monkeypatch):
         await asyncio.sleep(0.2)
         assert len(sent["tables"]) == 2, "the timer of a change already shown sends nothing more"
 
-    asyncio.run(drag())
+    run_on_own_loop(drag)

@@ -9,6 +9,7 @@ ipympl figure that draws everything each time.
 
 import logging
 
+from . import collector
 from .blitting import Blitter
 from .frames import DiffFrames
 from .idle import IdleWork
@@ -38,6 +39,7 @@ class Accelerator:
         self._own, self._installed, self._connected = own, _set_since(canvas, own), connected
         self.ahead = IdleWork()
         self.attached = True
+        collector.freeze_when_idle()  # the kernel's long-lived objects out of the collector's walks
 
     def request(self):
         self.blitter.request()
