@@ -54,11 +54,12 @@ def grade_wrong_submission(grade_with_otter, tmp_path_factory):
 @pytest.fixture
 def ipympl_backend():
     """pyplot on ipympl for one test (no browser needed), then back to what it was."""
-    pytest.importorskip("ipympl", reason="this stack has no ipympl: its figures are static pictures")
     import matplotlib  # here: importing pyplot at collection would choose a backend for every test
+
+    previous = matplotlib.get_backend()  # before ipympl's first import, which switches pyplot to it
+    pytest.importorskip("ipympl", reason="this stack has no ipympl: its figures are static pictures")
     import matplotlib.pyplot as plt
 
-    previous = matplotlib.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     yield
     plt.close("all")

@@ -10,7 +10,8 @@ The folders say what a module is, one small idea per module:
                texttable (what each figure shows, as tables: its text alternative)
 - ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
                reveal (worked values hidden until the student has tried the part), stepper
-               (step-through controls for a graph demo)
+               (step-through controls for a graph demo), static (a figure drawn once, with its
+               text alternative under it)
 - ``demos``    one module per notebook that wires the pieces to its problem
 - ``checks``   one-line answer checks that the autograder tests call, naming catalogued mistakes
 - ``otter_messages``  grader.check shows a check's sentence without Otter's test source (version-gated)

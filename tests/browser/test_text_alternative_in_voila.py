@@ -5,7 +5,8 @@ with a caption and scoped headers) in the page, for a screen reader, even while 
 the "Table of values" toggle shows it on screen from the keyboard (Space) and hides it again
 (Enter); a slider moved with the arrow keys changes its numbers, and moved back restores them; Tab
 leaves a figure (ipympl keeps every key, Tab too: the demo page passes Tab by); and Tab reaches
-every control of every demo (slider handles, dropdowns, buttons, checkboxes).
+every control of every demo (slider handles, dropdowns, buttons, checkboxes).  Each figure drawn
+once has its tables right after it, in a "Table of values" disclosure that Enter opens and closes.
 """
 
 import pytest
@@ -96,3 +97,39 @@ def test_text_alternative_and_keyboard_in_voila(name, demo_server, page):
     missed = [c.evaluate("e => e.getAttribute('aria-label') || e.innerText || e.outerHTML.slice(0, 80)")
               for c in controls if not c.evaluate("e => !!e.dataset.bpkTabbed")]
     assert not missed, f"{name}: Tab never reaches {missed}"
+
+
+# A figure drawn once (widgets/static.py): its tables in a "Table of values" disclosure right after it.
+STATIC_TEXT = "details.bpk-static-figure-text"
+# Whether the output before the disclosure's own is a figure (an ipympl canvas or a picture).
+FIGURE_BEFORE = """e => { const output = e.closest('.jp-OutputArea-child');
+    const before = output && output.previousElementSibling;
+    return !!(before && before.querySelector('.jupyter-matplotlib-canvas-div canvas, img')); }"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_static_figure_has_its_table_of_values_after_it_in_voila(name, demo_server, page):
+    """Each figure drawn once has its text alternative right after it, one closed line ("Table of
+    values") that Enter on its summary opens and closes: captioned tables with scoped headers."""
+    page.goto(harness.demo_url(demo_server, name), wait_until="commit")
+    harness.wait_until(lambda: harness.live_apps(page), LOAD_TIMEOUT, f"{name}: the demo page did not load")
+    disclosures = page.locator(STATIC_TEXT).all()
+    assert disclosures, f"{name}: no static figure's text alternative on the page"
+    for number, disclosure in enumerate(disclosures, start=1):
+        what = f"{name}, static figure {number}"
+        assert disclosure.evaluate(FIGURE_BEFORE), f"{what}: the output before its tables is not a figure"
+        region = disclosure.locator(TEXT_ALTERNATIVE)
+        assert not region.is_visible(), f"{what}: the tables should be closed until asked for"
+        summary = disclosure.locator("summary")
+        assert summary.inner_text().strip() == "Table of values"
+        summary.focus()
+        summary.press("Enter")
+        harness.wait_until(lambda: region.is_visible() and on_screen(disclosure), REDRAW_TIMEOUT,
+                           f"{what}: Enter on its summary showed no table")
+        tables = region.locator("table")
+        assert tables.count() >= 1 and tables.count() == region.locator("table > caption").count(), \
+            f"{what}: no table, or a table without a caption"
+        assert region.locator("th:not([scope])").count() == 0, f"{what}: a header without a scope"
+        harness.screenshot(page, f"{name}-static-figure-{number}-table-of-values")
+        summary.press("Enter")
+        harness.wait_until(lambda: not region.is_visible(), REDRAW_TIMEOUT, f"{what}: Enter again hid nothing")

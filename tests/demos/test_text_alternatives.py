@@ -7,7 +7,6 @@ and scoped headers, in the page at all times, that change when any control moves
 """
 
 import asyncio
-from html.parser import HTMLParser
 
 import ipywidgets
 import numpy as np
@@ -22,47 +21,13 @@ from backprop_kit.views import texttable
 from backprop_kit.widgets import live, reveal
 from tests.conftest import NOTEBOOKS, run_on_own_loop
 from tests.support.driving import another_value, demo_controls, solution_demos
+from tests.support.texttables import assert_accessible_tables
 
 # What a person can operate from the keyboard as the page draws it: a slider's handle, a <select>,
 # a <button> (one per option of a ToggleButtons) and a checkbox.
 # Play (the step mode's) is a row of native buttons: Tab reaches them, Space and Enter press them.
 KEYBOARD_CONTROLS = (ipywidgets.FloatSlider, ipywidgets.IntSlider, ipywidgets.Dropdown, ipywidgets.ToggleButtons,
                      ipywidgets.ToggleButton, ipywidgets.Button, ipywidgets.Checkbox, ipywidgets.Play)
-
-
-class Tables(HTMLParser):
-    """The tables of an HTML text: how many, their captions, and every header cell's scope."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.tables, self.captions, self.scopes, self._in_caption = 0, [], [], False
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables += 1
-        elif tag == "caption":
-            self._in_caption = True
-            self.captions.append("")
-        elif tag == "th":
-            self.scopes.append(dict(attrs).get("scope"))
-
-    def handle_endtag(self, tag):
-        if tag == "caption":
-            self._in_caption = False
-
-    def handle_data(self, data):
-        if self._in_caption:
-            self.captions[-1] += data
-
-
-def assert_accessible_tables(text, what):
-    tables = Tables(text)
-    assert tables.tables, f"{what}: no table"
-    assert len(tables.captions) == tables.tables and all(c.strip() for c in tables.captions), \
-        f"{what}: a table without a caption ({tables.captions})"
-    assert tables.scopes and set(tables.scopes) <= {"col", "row"}, f"{what}: a header cell without a scope"
-    assert "row" in tables.scopes, f"{what}: no row headers"
 
 
 def walk(widget):

@@ -15,19 +15,27 @@ from grader.build import outputs_for
 _LIVE_FIGURE = live.LiveFigure  # kept: solution_demos replaces live.LiveFigure while it builds
 
 
-def solution_demos(name, monkeypatch, blit):
-    """The live demos of a notebook's worked solution, as its cells build them (grading cells left out)."""
+def solution_cells(name, monkeypatch, blit=False):
+    """Run a notebook's worked solution cell by cell (grading cells left out), yielding each cell's
+    source and the namespace after it ran."""
     monkeypatch.setattr(live, "use_live_backend", lambda: "ipympl")
     monkeypatch.setattr(live, "LiveFigure", functools.partial(_LIVE_FIGURE, blit=blit))
     notebook = nbformat.read(outputs_for(name)["solution"], as_version=4)
-    namespace, demos = {}, []
+    namespace = {}
     monkeypatch.chdir(os.path.join(os.path.dirname(__file__), "..", "..", "notebooks"))
     for cell in notebook.cells:
         if cell.cell_type != "code" or "grader" in cell.source or cell.source.lstrip().startswith("%"):
             continue
         with contextlib.redirect_stdout(io.StringIO()):
             exec(cell.source, namespace)
-        if ".app()" in cell.source:
+        yield cell.source, namespace
+
+
+def solution_demos(name, monkeypatch, blit):
+    """The live demos of a notebook's worked solution, as its cells build them (grading cells left out)."""
+    demos = []
+    for source, namespace in solution_cells(name, monkeypatch, blit):
+        if ".app()" in source:
             found = [v for v in namespace.values()
                      if hasattr(v, "app") and isinstance(getattr(v, "figure", None), _LIVE_FIGURE)]
             demos.extend(d for d in found if d not in demos)

@@ -18,11 +18,10 @@ import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal, stepper
+from ..widgets import live, reveal, static, stepper
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..model.gradcheck import compare_gradients, numerical_gradient, summary
@@ -434,10 +433,11 @@ def draw_units(edges, backward_c=None, seed=0):
     grads, grads_problem = ({"W": ..., "b": ...}, "") if backward_c is None else \
         evaluate_units_backward(backward_c, **problem)
     draw_units_on(graph, seed, grads)
-    figure, ax = plt.subplots(figsize=(12, 5.4))
+    figure, ax = static.figure(figsize=(12, 5.4))
     view = GraphView(graph, ax, spacing=(2.6, 1.45), fontsize=9, label_at=UNITS_LABEL_AT)
     view.set_message(graph_problem or grads_problem)
     figure.tight_layout()
+    static.show(figure, [texttable.graph_table(view)])
     return view
 
 

@@ -16,11 +16,10 @@ here computes the networks' outputs itself.  Three parts:
 from dataclasses import dataclass
 from html import escape
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal, stepper
+from ..widgets import live, reveal, static, stepper
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
 from ..model.gradcheck import DEFAULT_STEP, compare_gradients, derivative_through, summary
@@ -582,7 +581,7 @@ class ClassifierBuilder:
 def show_answer(plot, answer_function):
     """A static figure of the student's answer for one plot: the region f >= 0 and misclassified points."""
     points, labels = plot_data(plot)
-    figure, ax = plt.subplots(figsize=(5.4, 6.0))
+    figure, ax = static.figure(figsize=(5.4, 6.0))
     regions = DecisionRegions(ax, points, labels, extent=PLOT_EXTENT)
     try:
         answer = read_answer(f"{answer_function.__name__}()",
@@ -590,10 +589,12 @@ def show_answer(plot, answer_function):
     except AssertionError as problem:
         regions.update(None, note=str(problem))
         ax.set_title(f"plot {plot} (rebuilt): unfinished")
-        figure.tight_layout()
-        return regions
-    wrong = regions.update(answer, note="nothing shaded" if answer is None else "")
-    ax.set_title(f"plot {plot} (rebuilt): {_describe(answer)}\n{int(wrong.sum())} of {len(wrong)} misclassified",
-                 fontsize=11)
+        caption = f"plot {plot} (rebuilt), unfinished"
+    else:
+        wrong = regions.update(answer, note="nothing shaded" if answer is None else "")
+        ax.set_title(f"plot {plot} (rebuilt): {_describe(answer)}\n{int(wrong.sum())} of {len(wrong)} misclassified",
+                     fontsize=11)
+        caption = f"plot {plot} (rebuilt), {_describe(answer)}, shaded where f \u2265 0"
     figure.tight_layout()
+    static.show(figure, [texttable.regions_table(regions, caption)])
     return regions

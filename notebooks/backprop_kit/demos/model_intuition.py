@@ -11,10 +11,9 @@ student's check, and how many weights a network has by the student's count.
 import functools
 
 import numpy as np
-import matplotlib.pyplot as plt
 
 from .. import checks
-from ..widgets import live
+from ..widgets import live, static
 from ..model import twolayer
 from ..views.curves import CURVE_COLOURS, LiveCurves
 from ..views.drawing import FORWARD_COLOUR, GRADIENT_COLOUR, INK, QUIET_COLOUR, WRONG_COLOUR, veiled_text
@@ -368,11 +367,13 @@ def first_maps(added=ADDED_LINEAR_UNITS, seed=3):
 
 def draw_networks(added=ADDED_LINEAR_UNITS):
     """The rebuilt worksheet figure: network A, and network B with the added layer of linear units."""
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.4))
-    LayeredNetworkView(axes[0], max_layers=4).update(NETWORK_A, KINDS_A, title=f"Network A {REBUILT}")
-    LayeredNetworkView(axes[1], max_layers=4).update(
-        network_b(added), KINDS_B, title=f"Network B {REBUILT}: A plus a layer of {added} linear units (hatched)")
+    figure, axes = static.figure(1, 2, figsize=(12, 4.4))
+    titles = [f"Network A {REBUILT}", f"Network B {REBUILT}: A plus a layer of {added} linear units (hatched)"]
+    views = [LayeredNetworkView(ax, max_layers=4) for ax in axes]
+    views[0].update(NETWORK_A, KINDS_A, title=titles[0])
+    views[1].update(network_b(added), KINDS_B, title=titles[1])
     figure.tight_layout()
+    static.show(figure, [texttable.layers_table(view, title) for view, title in zip(views, titles)])
     return figure
 
 

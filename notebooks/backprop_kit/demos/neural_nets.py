@@ -20,11 +20,10 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..widgets import live, reveal, stepper
+from ..widgets import live, reveal, static, stepper
 from ..views.curves import LiveCurves
 from ..views.drawing import GraphView
 from ..views.checklist import CheckList
@@ -462,10 +461,11 @@ def draw(answers, **inputs):
     """A static drawing of the network at ``inputs`` (the worked example by default)."""
     point = {**WORKED_EXAMPLE, **inputs}
     state = evaluate(answers, **point)
-    figure, ax = plt.subplots(figsize=(10, 3.6))
+    figure, ax = static.figure(figsize=(10, 3.6))
     graph, view = _draw_graph(ax, SQUARED)
     _show_state(graph, view, state, SQUARED)
     figure.tight_layout()
+    static.show(figure, [texttable.graph_table(view)])
     return view
 
 

@@ -6,10 +6,8 @@ and compares the backward pass with centred finite differences of the student's
 own forward pass, as a gradient check does.  Nothing here computes f itself.
 """
 
-import matplotlib.pyplot as plt
-
 from .. import checks
-from ..widgets import live, stepper
+from ..widgets import live, static, stepper
 from ..views.drawing import GraphView
 from ..views.gradbars import GradientBars
 from ..views import texttable
@@ -179,7 +177,8 @@ def draw(forward, backward, edges, **inputs):
     node_values, grads, problem = evaluate(forward, backward, values["x"], values["y"], values["z"])
     graph.set_values(node_values)
     graph.set_grads(grads)
-    figure, ax = plt.subplots(figsize=(8, 4.2))
+    figure, ax = static.figure(figsize=(8, 4.2))
     view = GraphView(graph, ax)
     view.set_message(graph_problem or problem)
+    static.show(figure, [texttable.graph_table(view)])
     return view

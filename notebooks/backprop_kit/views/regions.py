@@ -42,6 +42,7 @@ class DecisionRegions:
         self._grid = np.meshgrid(np.linspace(left, right, resolution), np.linspace(bottom, top, resolution))
         self._boundary = None
         self.misclassified = np.zeros(len(self.points), dtype=bool)
+        self.shaded = False  # whether a classifier is drawn (update with f=None draws none)
         self.region = show_grid(ax, np.zeros((resolution, resolution)), extent=self.extent, origin="lower",
                                 cmap=ListedColormap(["white", REGION_COLOUR]), vmin=0, vmax=1, alpha=0.45,
                                 interpolation="nearest", aspect="equal", zorder=0)
@@ -76,6 +77,7 @@ class DecisionRegions:
         if self._boundary is not None:
             self._boundary.remove()
             self._boundary = None
+        self.shaded = f is not None
         if f is None:
             self.region.set_data(np.zeros_like(self._grid[0]))
             self.misclassified = np.zeros(len(self.points), dtype=bool)

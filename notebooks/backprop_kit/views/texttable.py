@@ -150,14 +150,17 @@ def checklist_table(checklist, caption):
 
 
 def regions_table(regions, caption):
-    """``DecisionRegions``: every point, the side it wants and whether the shading puts it there."""
+    """``DecisionRegions``: every point, the side it wants and whether the shading puts it there
+    (with no classifier drawn, nothing is shaded and no point is judged), and the figure's note."""
     rows = []
     for (x1, x2), wants, wrong in zip(regions.points, regions.labels, regions.misclassified):
         rows.append([f"({format_number(x1)}, {format_number(x2)})",
                      "\u00d7, wants f \u2265 0" if wants else "\u2022, wants f < 0",
-                     "misclassified" if wrong else "right"])
+                     ("misclassified" if wrong else "right") if regions.shaded else "not shaded"])
     count = int(np.sum(regions.misclassified))
-    return table(f"{caption}: {count} of {len(rows)} points misclassified",
+    judged = f"{count} of {len(rows)} points misclassified" if regions.shaded else "nothing shaded"
+    note = regions.note.get_text().replace("\n", " ") if regions.note.get_visible() else ""
+    return table(f"{caption}: {judged}" + (f" ({note})" if note else ""),
                  ["point (x1, x2)", "class", "shading"], rows)
 
 

@@ -5,4 +5,5 @@
 - ``needs`` what the kit needs installed, said in one sentence when it is missing or too old
 - ``stepper`` step-through controls for a graph demo: forward node by node, backward wire by wire
 - ``reveal`` predict, then reveal: a graded part's worked values stay hidden until it is tried
+- ``static`` a figure drawn once, shown with its text alternative (a "Table of values") under it
 """

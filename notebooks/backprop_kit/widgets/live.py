@@ -307,6 +307,16 @@ VISUALLY_HIDDEN = ("position: absolute; width: 1px; height: 1px; margin: -1px; p
                    "clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0")
 
 
+TABLE_TOGGLE = "Table of values"  # what shows a figure's tables on screen (live and static figures alike)
+
+
+def text_alternative_region(tables, hidden=False):
+    """``tables`` (HTML from views/texttable.py) in the region that holds a figure's text
+    alternative; ``hidden``: out of sight, still read by a screen reader."""
+    style = f' style="{VISUALLY_HIDDEN}"' if hidden else ""
+    return f'<div class="bpk-text-alternative" role="region" aria-label="the figure as tables"{style}>{tables}</div>'
+
+
 class Readout:
     """The current numbers as text beside the figure, and the figure's text alternative.
 
@@ -331,7 +341,7 @@ class Readout:
             self.line = widgets.HTML()
             self.table_area = widgets.HTML()
             self.widget = widgets.VBox([self.line, self.table_area])
-            self.toggle = widgets.ToggleButton(value=False, description="Table of values", icon="table",
+            self.toggle = widgets.ToggleButton(value=False, description=TABLE_TOGGLE, icon="table",
                                                tooltip="Show the figure's numbers as tables (always there "
                                                        "for a screen reader)",
                                                layout=widgets.Layout(width="auto"))
@@ -379,8 +389,7 @@ class Readout:
         text = ""
         if self.tables:
             shown = self.toggle is not None and self.toggle.value
-            text = (f'<div class="bpk-text-alternative" role="region" aria-label="the figure as tables" '
-                    f'style="{"" if shown else VISUALLY_HIDDEN}">{self.text_alternative}</div>')
+            text = text_alternative_region(self.text_alternative, hidden=not shown)
         if self.table_area.value != text:
             self.table_area.value = text
 
