@@ -8,7 +8,8 @@ The folders say what a module is, one small idea per module:
 - ``views``    drawing, wirelabels, layers, gradbars, heatmaps, checklist, curves, surfaces,
                regions, images, typesizes: matplotlib drawings of the model, updated in place;
                texttable (what each figure shows, as tables: its text alternative)
-- ``widgets``  live (the persistent figure and sliders), needs (what to install, in a sentence),
+- ``widgets``  live (the persistent figure and sliders), pacing (when a plain ipympl figure's
+               frame is sent), needs (what to install, in a sentence),
                reveal (worked values hidden until the student has tried the part), stepper
                (step-through controls for a graph demo), static (a figure drawn once, with its
                text alternative under it)

@@ -15,10 +15,11 @@ Those presses go back and forth between two values, so after the first everythin
 for them is kept (text layouts above all); "one way" then presses Home and ArrowRight up to
 ``--changes`` times, every change a value not drawn before, as a drag across the slider.
 Then it sends 20 key presses without waiting and times the last one to the last plot (a
-fast drag must not pile up).  ``--profile`` splits the persistent figure's time into its
-parts with wall-clock stamps from the kernel.  ``--runs N`` measures each persistent figure N
-times, each on a new page with a new kernel, pools the changes and prints each run's medians:
-on a shared machine a run's median moves by several ms from one run to the next.  It prints
+fast drag must not pile up).  ``--profile`` splits the persistent figures' time (accelerated,
+and plain with ``--plain``) into their parts with wall-clock stamps from the kernel.
+``--runs N`` measures each persistent figure N times, each on a new page with a new kernel,
+pools the changes and prints each run's medians: on a shared machine a run's median moves by
+several ms from one run to the next.  It prints
 tables and the machine's load; it asserts nothing: a shared machine makes timings noisy, so
 this is a measurement, not a test.
 """
@@ -152,6 +153,12 @@ live.controls = lambda sliders, on_change: _controls(sliders, _timed("callback",
 Blitter._answer_draw_request = _timed("request", Blitter._answer_draw_request)
 FigureManagerWebAgg.refresh_all = _timed("send", FigureManagerWebAgg.refresh_all)
 '''
+# The plain figure's frame is WebAgg's full draw and its send (at once in the callback, or asked for).
+PROFILE_PLAIN_CELL = PROFILE_CELL.replace(
+    "from backprop_kit.acceleration.blitting import Blitter\n",
+    "from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore\n").replace(
+    "Blitter._answer_draw_request = _timed(\"request\", Blitter._answer_draw_request)",
+    "FigureCanvasWebAggCore.draw = _timed(\"request\", FigureCanvasWebAggCore.draw)")
 
 
 def prepare(names, folder, scale, profile=False):
@@ -163,6 +170,8 @@ def prepare(names, folder, scale, profile=False):
         notebook = nbformat.read(served, as_version=4)
         plain = nbformat.from_dict(notebook)
         plain.cells.insert(0, nbformat.v4.new_code_cell(PLAIN_CELL))
+        if profile:
+            plain.cells.insert(2, nbformat.v4.new_code_cell(PROFILE_PLAIN_CELL))
         nbformat.write(plain, folder / f"{name}-plain.ipynb")
         if profile:
             notebook.cells.insert(1, nbformat.v4.new_code_cell(PROFILE_CELL))
@@ -296,7 +305,7 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=demo.DEFAULT_SCALE,
                         help=f"projector scale, as ./kit demo --scale (default {demo.DEFAULT_SCALE})")
     parser.add_argument("--profile", action="store_true",
-                        help="also split the persistent figure's latency into its parts (kernel stamps)")
+                        help="also split the persistent figures' latency into its parts (kernel stamps)")
     parser.add_argument("--runs", type=int, default=1,
                         help="measure each persistent figure this many times, each on a new page with a new "
                              "kernel; its figures pool the runs' changes (default 1; the baseline runs once)")
@@ -355,8 +364,8 @@ def main(argv=None):
                     rows.append((name, kind, statistics.median(latencies), percentile(latencies, 0.95),
                                  max(latencies), len(latencies), until_drawn, statistics.median(one_way),
                                  percentile(one_way, 0.95), len(one_way), statistics.median(settles), run_medians))
-                    if args.profile and notebook == name:
-                        profiles[name] = phases(timings, folder / "profile-stamps.jsonl")
+                    if args.profile and "inline" not in kind:  # the persistent figures
+                        profiles[f"{name} ({kind})"] = phases(timings, folder / "profile-stamps.jsonl")
                     print(f"  measured {name} ({kind})", flush=True)
             browser.close()
     print(f"after:  {conditions()}")

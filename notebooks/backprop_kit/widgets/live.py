@@ -1,10 +1,11 @@
 """One persistent figure plus sliders: the live-demo pattern every notebook uses.
 
-With ipympl the figure is itself a widget: a slider move changes artists and asks
-for a redraw (``draw_idle``); ipympl sends the new frame when the browser asks, so
-drags coalesce instead of queueing.  Where the acceleration layer supports the stack
-(``acceleration/``, imported here only, when a live figure is made) it takes the
-figure over: only what changed is redrawn and only the changed pixels are sent.
+With ipympl the figure is itself a widget: a slider move changes artists and the
+figure is drawn again, at once when the browser is idle and else when it asks
+(``pacing``), so drags coalesce instead of queueing.  Where the acceleration layer
+supports the stack (``acceleration/``, imported here only, when a live figure is made)
+it takes the figure over: only what changed is redrawn and only the changed pixels
+are sent.
 Without ipympl (a plain nbconvert run, some hosted notebooks) the same figure is
 re-rendered as a PNG into an Image widget: slower, same code.
 """
@@ -16,7 +17,7 @@ import io
 import logging
 import weakref
 
-from . import needs
+from . import needs, pacing
 
 try:  # a student's stack may lack them: one sentence naming what to install, not a traceback
     import matplotlib
@@ -118,6 +119,7 @@ class LiveFigure:
             self.figure, self.axes = plt.subplots(nrows, ncols, figsize=figsize, **subplot_kw)
         self.interactive = is_ipympl()
         self.accelerator = _accelerated(self.figure) if self.interactive and blit else None
+        self._pacer = None  # a plain ipympl figure's FramePacer, made when first needed
         if self.interactive:
             canvas = self.figure.canvas
             canvas.header_visible = False
@@ -145,7 +147,9 @@ class LiveFigure:
             _accelerators.pop(self.figure, None)
             self.accelerator = None
         if self.interactive:
-            self.figure.canvas.draw_idle()
+            if self._pacer is None:
+                self._pacer = pacing.FramePacer(self.figure.canvas)
+            self._pacer.refresh()
         elif self.widget is not None and _in_kernel():
             picture = io.BytesIO()  # what the inline backend would show: the figure, cropped to its ink
             self.figure.savefig(picture, format="png", bbox_inches="tight")
