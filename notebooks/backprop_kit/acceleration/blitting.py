@@ -3,9 +3,8 @@
 A full matplotlib draw of a demo figure re-lays out and re-renders every text, tick
 and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 ``Blitter`` learns which artists change: the first time an artist changes it becomes
-*animated* (left out of full draws) and the background (the figure drawn without the
-animated artists, kept) is drawn again without it where its axes is, as for new limits
-below.  From then on a refresh repaints only where an
+*animated* (left out of full draws), the figure is drawn once without it and that
+image is kept as the background.  From then on a refresh repaints only where an
 animated artist changed (its old place and its new one): the background there, then
 every animated artist that reaches there, whole and in z-order, and what they paint
 elsewhere is undone (a few ms for a slider step).  A place is a rectangle, or for a line
@@ -17,8 +16,8 @@ its ticks, labels and everything else of it that is not animated), as a full dra
 draw it there; limits set again to the values they had redraw nothing, and limits an axes
 had earlier (since the last full draw) put back the background kept for them, when no other
 axes reaches where it draws.  Anything else that
-changes (an artist added or removed, an axes moved, an artist learnt outside any axes or
-under a layout engine) makes the next refresh a full draw again.
+changes (an artist added, removed or seen changing for the first time, an axes moved)
+makes the next refresh a full draw again.
 
 Frames reach the browser in one of two ways.  When nothing has been sent for a while
 (a single slider step, a click) the frame is sent at once: that saves ipympl's handshake,
@@ -79,7 +78,6 @@ class Blitter:
         self._zones = {}  # axes -> rectangle holding every footprint it had since the last full draw
         self._kept = {}  # axes -> {its limits: (footprint, background pixels in its zone)}
         self._rescaled = set()  # axes with new limits whose background is not yet redrawn
-        self._unplaced = set()  # animated artists learned since the last draw: the next repaint draws them
         self._blit_requested = False
         self._last_frame_at = float("-inf")  # time.monotonic() when a frame was last sent
         self._browser_will_ask = False  # it was told to ask for a frame and has not yet
@@ -139,7 +137,7 @@ class Blitter:
         self._background = np.asarray(renderer.buffer_rgba()).copy()
         leaves = dict(_leaf_artists(self.figure))
         self._footprints = {ax: self._footprint(ax, leaves, renderer) for ax in self.figure.axes}
-        self._zones, self._kept, self._rescaled, self._unplaced = dict(self._footprints), {}, set(), set()
+        self._zones, self._kept, self._rescaled = dict(self._footprints), {}, set()
         self._keep_backgrounds(self.figure.axes)  # the limits a drag starts from
         # A full draw leaves stale what it skipped (an empty text, a hidden arrow), and measuring
         # marks some parts moved (a legend's boxes); as they are now is as drawn, so only a later
@@ -185,8 +183,7 @@ class Blitter:
         renderer = self.canvas.get_renderer()
         was_stale = self.figure.stale
         places = [NOWHERE]
-        changed = [a for a in self.dynamic if _changed(a) or a in self._unplaced]
-        self._unplaced = set()
+        changed = [a for a in self.dynamic if _changed(a)]
         if self._rescaled:
             rescaled, self._rescaled = self._rescaled, set()
             places.append(self._redraw_background_of(rescaled, renderer))
@@ -359,9 +356,8 @@ class Blitter:
     def _footprint(self, ax, leaves, renderer):
         """A rectangle (as a place) holding every still part of ``ax`` that a full draw draws."""
         boxes = [np.array([ax.bbox.extents])]  # (its axis leaves hold its tick marks and labels)
-        drawn_by_ax = {ax, *_insets(ax)}
         for artist in leaves:
-            if artist.axes in drawn_by_ax and not artist.get_animated() and _shows(artist):
+            if artist.axes is ax and not artist.get_animated() and _shows(artist):
                 clip = _clip_box(artist)
                 # a clipped artist stays inside its clip box (mostly the axes): no need to measure it
                 box = _drawn_boxes(artist, renderer) if clip is None else None
@@ -408,36 +404,7 @@ class Blitter:
             artist.set_animated(True)
         # drawn in the order a full draw would draw them, so overlaps come out the same
         self.dynamic = sorted(self.dynamic + new, key=lambda a: leaves.get(a, ()))
-        # The background still shows them: draw it again without them, where their axes are when
-        # nothing else about the layout changed (a new number on a colour key: a few ms), else in full.
-        learned_in = self._axes_to_redraw_without(new, leaves)
-        if learned_in:
-            for ax in learned_in:
-                self._kept.pop(ax, None)  # what was kept shows them as still artists
-            self._rescaled |= learned_in
-            self._unplaced.update(new)  # (one learned only for being above a changed one is not stale)
-            self._layout = self._background_layout(leaves)
-            self.figure.stale = False
-        else:
-            self.figure.stale = True
-
-    def _axes_to_redraw_without(self, learned, leaves):
-        """The axes of the just ``learned`` (now animated) artists, when redrawing the background
-        where those axes are leaves it as a full draw would: every one of them is in an axes and
-        nothing but the learned artists changed in the layout; else an empty set (a full draw)."""
-        top = {inset: ax for ax in self.figure.axes for inset in _insets(ax)}  # an inset is drawn by its axes
-        axes = {top.get(artist.axes, artist.axes) for artist in learned}
-        if None in axes or not axes <= self._footprints.keys() or self.figure.subfigs \
-                or not isinstance(self.figure.get_layout_engine(), (type(None), PlaceHolderLayoutEngine)):
-            return set()
-        (axes_before, shown_before), (axes_now, shown_now) = self._layout, self._background_layout(leaves)
-        if shown_now != shown_before - {id(artist) for artist in learned}:
-            return set()
-        if axes_now == axes_before:
-            return axes
-        # new limits too: those axes are redrawn for them as well (shown compared above)
-        rescaled = self._only_new_limits((axes_now, shown_before))
-        return axes | rescaled if rescaled else set()
+        self.figure.stale = True  # the background still shows them: draw it again without them
 
 
 @contextlib.contextmanager
@@ -490,11 +457,6 @@ def _kept_layout(text, layouts, renderer):
     if key not in layouts:
         layouts[key] = Text._get_layout(text, renderer)
     return layouts[key]
-
-
-def _insets(ax):
-    """The axes drawn as parts of ``ax`` (its inset axes, theirs, and so on)."""
-    return [axes for inset in ax.child_axes for axes in (inset, *_insets(inset))]
 
 
 def _limits(ax):
