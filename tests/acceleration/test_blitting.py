@@ -330,6 +330,31 @@ def test_an_artist_hidden_at_the_last_full_draw_still_shows_when_it_comes_back(i
         assert differing_pixels(*(shown(f.live) for f in figures)) == 0, f"with note {note!r}"
 
 
+def test_a_column_of_numbers_is_learnt_when_its_first_number_changes(ipympl_backend):
+    """A colour key's numbers change one at a time as a drag goes on (the top one first, drawn last),
+    and learning each is a full draw.  The first to change brings the others of its column (same
+    axes, size and x) with it; a text elsewhere stays still."""
+    figures = []
+    for blit in (True, False):
+        figure = TextAndBar(blit=blit)
+        ax = figure.live.axes
+        # under the bar (zorder 0.5), so that none is learnt for being drawn over what changes
+        figure.elsewhere = ax.text(0.1, 0.9, "title", transform=ax.transAxes, fontsize=8, zorder=0.5)
+        figure.column = [ax.text(0.9, y, f"{y:.1f}", transform=ax.transAxes, fontsize=8, zorder=0.5)
+                         for y in (0.2, 0.5, 0.8)]
+        shown(figure.live)
+        figures.append(figure)
+    for change, height in enumerate([0.8, 1.2, 0.6, 1.0]):
+        for figure in figures:
+            figure.column[max(2 - change, 0)].set_text(f"{height:.2f}")
+            figure.set(height)
+        assert differing_pixels(*(shown(f.live) for f in figures)) == 0, f"at change {change}"
+    blitter = figures[0].live.accelerator.blitter
+    assert all(text in blitter.dynamic for text in figures[0].column)
+    assert figures[0].elsewhere not in blitter.dynamic
+    assert blitter.full_draws == 2, "the first draw and one learning, not one learning per number"
+
+
 class CurvesWithLegend:
     """LiveCurves with a legend at loc="best": a curve that stays, a short one that moves."""
 

@@ -4,7 +4,8 @@ A full matplotlib draw of a demo figure re-lays out and re-renders every text, t
 and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 ``Blitter`` learns which artists change: the first time an artist changes it becomes
 *animated* (left out of full draws), the figure is drawn once without it and that
-image is kept as the background.  From then on a refresh repaints only where an
+image is kept as the background (texts in a column or a row with it are learnt with it:
+a colour key's numbers change one by one along a drag, and each learning is a full draw).  From then on a refresh repaints only where an
 animated artist changed (its old place and its new one): the background there, then
 every animated artist that reaches there, whole and in z-order, and what they paint
 elsewhere is undone (a few ms for a slider step).  A place is a rectangle, or for a line
@@ -399,6 +400,8 @@ class Blitter:
         patches = {self.figure.patch, *(ax.patch for ax in self.figure.axes)}
         still = [a for a in leaves if not a.get_animated() and _shows(a) and a not in changed
                  and a not in patches]
+        changed += _texts_in_line_with(changed, still)
+        still = [a for a in still if a not in changed]
         new = _with_artists_above(changed, still, leaves, self.canvas.get_renderer(), self.figure.bbox)
         for artist in new:
             artist.set_animated(True)
@@ -664,6 +667,32 @@ def _leaf_artists(figure):
             yield from walk(child, place + ((child.get_zorder(), index),))
 
     yield from walk(figure, ())
+
+
+def _texts_in_line_with(changed, still):
+    """The still texts set in a column or a row with a changed one: of its axes and kind, in the same
+    font size and coordinates, and at the same x or y (a colour key's numbers, a check list's rows).
+
+    They change with it, but each only at the value of a drag that first reaches it, and every
+    first change costs a full draw; learnt together, a drag pays for the column once."""
+    def look(text):
+        return type(text), text.axes, id(text.get_transform()), text.get_fontsize()
+
+    lines = {}  # look -> the x and y of the changed texts with it
+    for text in changed:
+        if isinstance(text, Text) and text.axes is not None:
+            x, y = text.get_unitless_position()
+            xs, ys = lines.setdefault(look(text), (set(), set()))
+            xs.add(x)
+            ys.add(y)
+    in_line = []
+    for text in still:
+        if isinstance(text, Text) and text.axes is not None and look(text) in lines:
+            x, y = text.get_unitless_position()
+            xs, ys = lines[look(text)]
+            if x in xs or y in ys:
+                in_line.append(text)
+    return in_line
 
 
 def _with_artists_above(changed, still, places, renderer, everywhere):
