@@ -255,8 +255,9 @@ def test_the_check_lists_sentence_keeps_clear_of_its_lines_even_on_two_lines(dpi
 
 def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch, ipympl_backend):
     """A drag of x: while the kernel waits for the next step, the surface at the next x (on in the
-    direction of the drag, then back) is worked out and its picture made, so the step there neither
-    evaluates the loss over the grid nor samples the picture, and draws what a demo that worked
+    direction of the drag, then back) is worked out and its picture made, and the student's code
+    run there, so the step there neither runs their code, nor evaluates the loss over the grid,
+    nor samples the picture, and draws what a demo that worked
     nothing out ahead draws; x as the slider sends it (-3 + 38 x 0.1) is the x worked out (0.9 - 0.1).
     (Work ahead is the acceleration layer's: an accelerated figure's, each drawn in full.)"""
     from backprop_kit.acceleration.images import GridImage
@@ -278,11 +279,14 @@ def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch
         assert ahead.pending, "x moved: its next surfaces are worked out while the kernel waits"
         await until_idle_work_done(ahead)
         assert [x for x, _, _ in demo._surfaces] == [1.0, 0.9, 0.8], "dragged down: 0.8 next (1.0 is kept)"
+        assert [key[0] for key in demo._models] == [1.0, 0.9, 0.8], "and what the student's code gives there"
         canvas.draw()
         sampled.clear()
+        monkeypatch.setattr(nn, "model_at", lambda *args: pytest.fail("the model at x = 0.8 was worked out ahead"))
         demo.update(**{**settings, "x": -3 + 38 * 0.1})
         canvas.draw()
         assert len(demo._surfaces) == 3 and sampled == [], "the step to x = 0.8 found its surface made"
+        monkeypatch.undo()
         return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
 
     ahead = run_on_own_loop(drag)
@@ -292,3 +296,17 @@ def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch
     assert plain._surfaces and not plain.figure.accelerator.ahead.pending
     assert np.array_equal(ahead, np.asarray(plain_canvas.get_renderer().buffer_rgba())), \
         "a surface worked out ahead is drawn as one worked out in the step"
+
+
+def test_a_part_answered_again_is_run_again_at_settings_seen_before():
+    """What the student's code gives is kept per setting (a drag's next values are worked out
+    ahead): the functions themselves are part of what it is kept under, so a part answered again
+    shows its new values at once."""
+    demo = nn.NeuralNetDemo(answers())
+    settings = dict(demo.settings)
+    point = {name: settings[name] for name in ("x", "y_star", "w1", "w2")}
+    assert demo.readout.values["Loss"] == format_value(loss(**point))
+    demo.update(**{**settings, "x": settings["x"] + 0.1})
+    demo.answers.loss = lambda x, y_star, w1, w2: 2 * loss(x, y_star, w1, w2)
+    demo.update(**settings)
+    assert demo.readout.values["Loss"] == format_value(2 * loss(**point))

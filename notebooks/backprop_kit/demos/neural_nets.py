@@ -48,6 +48,7 @@ DEMO_START = {"x": 1.0, "y_star": 1, "w1": 3.0, "w2": -5.0, "alpha": 2.0, "steps
 WEIGHT_EXTENT = (-6.0, 6.0, -6.0, 6.0)
 X_RANGE, X_STEP = (-3.0, 3.0), 0.1  # the slider for x
 SURFACES_KEPT = 64  # loss surfaces kept (each ~0.2 MB): a drag across x's whole range is 61
+MODELS_KEPT = 64  # what the student's code gave at recent settings (_Model): as many as the surfaces
 Z2_RANGE = (-8.0, 8.0)
 FORWARD_NAMES = ("z1", "a1", "z2", "a2")
 
@@ -292,6 +293,35 @@ def descend(answers, x, y_star, w1, w2, alpha, steps, kind=SQUARED):
 
 
 @dataclass
+class _Model:
+    """What the student's code gives at one setting of the demo: what the graph shows, the check
+    list's comparisons, the descent (its points, why it stopped, whether it ran) and the loss along it."""
+
+    state: "State"
+    comparisons: list
+    points: np.ndarray
+    note: str
+    descent_ran: bool
+    losses: np.ndarray
+
+
+def model_at(answers, x, y_star, w1, w2, alpha, steps, kind=SQUARED):
+    """The student's code run at one setting of the demo (~1 ms): a ``_Model``."""
+    state = evaluate(answers, x, y_star, w1, w2, kind)
+    comparisons, _problem = link_comparisons(answers, x, y_star, w1, w2, kind)
+    try:
+        points, note = descend(answers, x, y_star, w1, w2, alpha, steps, kind)
+        ran = True
+    except AssertionError as problem:
+        points, note, ran = np.array([(w1, w2)]), str(problem), False
+    try:  # the loss along the path, as the student's own code computes it
+        losses = student_losses(answers, x, y_star, points[:, 0], points[:, 1], kind)
+    except AssertionError:
+        losses = np.empty(0)
+    return _Model(state, comparisons, points, note, ran, losses)
+
+
+@dataclass
 class State:
     """Everything the drawing shows at one setting: '...' where a function is missing or failed."""
 
@@ -510,6 +540,7 @@ class NeuralNetDemo:
         self._surface_key, self._surface_problem = None, ""
         self._output_curves = {}  # y* -> the two curves of dLoss/dz2 from the student's links
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
+        self._models = {}  # settings and the student's functions -> _Model (_model_at)
         self._grid = self.surface.grid()
         self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
@@ -521,11 +552,12 @@ class NeuralNetDemo:
         _check_kind(loss)
         moved_by = x - self.settings["x"]
         self.settings = dict(x=x, y_star=y_star, w1=w1, w2=w2, alpha=alpha, steps=steps, loss=loss)
-        state = evaluate(self.answers, x, y_star, w1, w2, loss)
+        model = self._model_at(x, y_star, w1, w2, alpha, steps, loss)
+        state = model.state
         _show_state(self.graph, self.view, state, loss)
-        self._update_checklist(x, y_star, w1, w2, loss)
+        self._update_checklist(model.comparisons)
         surface_problem = self._update_surface(x, y_star, loss)
-        step, note = self._update_descent(state, x, y_star, w1, w2, alpha, steps, loss)
+        step, note = self._update_descent(model, alpha, loss)
         self._update_output_gradient(state, y_star, loss)
         self.surface.set_point((w1, w2), step)
         self.surface.set_note(surface_problem or note)
@@ -542,9 +574,11 @@ class NeuralNetDemo:
             "Loss after descent": format_value(self.losses[-1] if descended and len(self.losses) else ...),
         }, self._tables())
         self.figure.refresh()
-        if moved_by:  # x is being moved: work out its next surfaces while the kernel waits
-            self.figure.work_ahead(functools.partial(self._prepare_surface, next_x, y_star, loss)
-                                   for next_x in live.next_values(x, moved_by, X_STEP, X_RANGE))
+        if moved_by:  # x is being moved: work out what its next values need while the kernel waits
+            ahead = live.next_values(x, moved_by, X_STEP, X_RANGE)
+            self.figure.work_ahead(
+                [functools.partial(self._model_at, next_x, y_star, w1, w2, alpha, steps, loss) for next_x in ahead]
+                + [functools.partial(self._prepare_surface, next_x, y_star, loss) for next_x in ahead])
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph, the check list, the surface with the
@@ -581,8 +615,18 @@ class NeuralNetDemo:
             reference = ...
         return format_pair(yours, reference, comparison.ok and not is_missing(yours))
 
-    def _update_checklist(self, x, y_star, w1, w2, kind):
-        comparisons, _problem = link_comparisons(self.answers, x, y_star, w1, w2, kind)
+    def _model_at(self, x, y_star, w1, w2, alpha, steps, kind):
+        """``model_at`` for these settings, kept: the same functions at the same settings give the same
+        (the key holds the functions themselves, so a part answered again is run again)."""
+        key = (round(float(x), 9), y_star, w1, w2, alpha, steps, kind, tuple(vars(self.answers).values()))
+        model = self._models.get(key)
+        if model is None:
+            if len(self._models) >= MODELS_KEPT:
+                self._models.clear()
+            model = self._models[key] = model_at(self.answers, x, y_star, w1, w2, alpha, steps, kind)
+        return model
+
+    def _update_checklist(self, comparisons):
         rows = [("missing" if is_missing(c.analytic) or is_missing(c.numeric) else "ok" if c.ok else "wrong",
                  "{:<10}{:>10} |{:>10}".format(c.name, *self._pair(c))) for c in comparisons]
         self.checklist.update(rows, footer=first_wrong_link(comparisons))
@@ -630,26 +674,17 @@ class NeuralNetDemo:
         if not problem:
             self.surface.prepare(heights, levels)
 
-    def _update_descent(self, state, x, y_star, w1, w2, alpha, steps, kind):
+    def _update_descent(self, model, alpha, kind):
         """Your descent on the surface and its loss curve; returns (first step or None, note)."""
-        try:
-            self.points, note = descend(self.answers, x, y_star, w1, w2, alpha, steps, kind)
-            self.descent_ran = True
-        except AssertionError as problem:
-            self.points, note = np.array([(w1, w2)]), str(problem)
-            self.descent_ran = False
+        self.points, note, self.descent_ran, self.losses = model.points, model.note, model.descent_ran, model.losses
         self.surface.set_path(self.points if len(self.points) > 1 else np.empty((0, 2)))
-        try:  # the loss along the path, as the student's own code computes it
-            self.losses = student_losses(self.answers, x, y_star, self.points[:, 0], self.points[:, 1], kind)
-        except AssertionError:
-            self.losses = np.empty(0)
         self.loss_curve.update({"loss": (np.arange(len(self.losses)), self.losses)})
         title = f"{kind} along your descent (\u03b1 = {format_value(alpha)})"
         if self.loss_curve.ax.get_title() != title:  # set again, it would be drawn again with every step
             self.loss_curve.ax.set_title(title, fontsize=10)
         if len(self.points) > 1:
             return self.points[1] - self.points[0], note
-        g1, g2 = state.grads["w1"], state.grads["w2"]  # no step taken: show -alpha * gradient if known
+        g1, g2 = model.state.grads["w1"], model.state.grads["w2"]  # no step taken: show -alpha * gradient if known
         if is_missing(g1) or is_missing(g2):
             return None, note
         return (-alpha * g1, -alpha * g2), note
