@@ -25,17 +25,14 @@ class FramePacer:
         # (a notebook run without a front end never draws: nothing is drawn for nobody)
         self._drawn_at = None
         self._asked = False  # the browser was asked for a frame and none was drawn since
-        self.sent_at_once = self.asked = 0  # how each refresh went (tests, profiling)
         canvas.mpl_connect("draw_event", self._drawn)
 
     def refresh(self):
         idle = (self._drawn_at is not None and not self._asked
                 and time.monotonic() - self._drawn_at > FRAME_IN_FLIGHT_S)
         if idle:
-            self.sent_at_once += 1
             self.canvas.draw()
         else:
-            self.asked += 1
             self._asked = True
             self.canvas.draw_idle()
 
