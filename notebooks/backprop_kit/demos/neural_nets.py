@@ -48,7 +48,6 @@ DEMO_START = {"x": 1.0, "y_star": 1, "w1": 3.0, "w2": -5.0, "alpha": 2.0, "steps
 WEIGHT_EXTENT = (-6.0, 6.0, -6.0, 6.0)
 X_RANGE, X_STEP = (-3.0, 3.0), 0.1  # the slider for x
 SURFACES_KEPT = 64  # loss surfaces kept (each ~0.2 MB): a drag across x's whole range is 61
-MODELS_KEPT = 64  # what the student's code gave at recent settings (_Model): as many as the surfaces
 Z2_RANGE = (-8.0, 8.0)
 FORWARD_NAMES = ("z1", "a1", "z2", "a2")
 
@@ -540,7 +539,7 @@ class NeuralNetDemo:
         self._surface_key, self._surface_problem = None, ""
         self._output_curves = {}  # y* -> the two curves of dLoss/dz2 from the student's links
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
-        self._models = {}  # settings and the student's functions -> _Model (_model_at)
+        self._models = {}  # settings and the student's functions -> _Model, worked out ahead (_model_at)
         self._grid = self.surface.grid()
         self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
@@ -553,6 +552,7 @@ class NeuralNetDemo:
         moved_by = x - self.settings["x"]
         self.settings = dict(x=x, y_star=y_star, w1=w1, w2=w2, alpha=alpha, steps=steps, loss=loss)
         model = self._model_at(x, y_star, w1, w2, alpha, steps, loss)
+        self._models = {}  # kept only until the next move: what their code reads may change meanwhile
         state = model.state
         _show_state(self.graph, self.view, state, loss)
         self._update_checklist(model.comparisons)
@@ -616,13 +616,12 @@ class NeuralNetDemo:
         return format_pair(yours, reference, comparison.ok and not is_missing(yours))
 
     def _model_at(self, x, y_star, w1, w2, alpha, steps, kind):
-        """``model_at`` for these settings, kept: the same functions at the same settings give the same
-        (the key holds the functions themselves, so a part answered again is run again)."""
+        """``model_at`` for these settings, or what was worked out for them ahead, while the kernel
+        waited after the last move (the key holds the functions themselves: a part answered again
+        meanwhile is run again)."""
         key = (round(float(x), 9), y_star, w1, w2, alpha, steps, kind, tuple(vars(self.answers).values()))
         model = self._models.get(key)
         if model is None:
-            if len(self._models) >= MODELS_KEPT:
-                self._models.clear()
             model = self._models[key] = model_at(self.answers, x, y_star, w1, w2, alpha, steps, kind)
         return model
 
