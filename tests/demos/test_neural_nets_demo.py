@@ -257,8 +257,8 @@ def test_moving_x_works_its_next_surfaces_out_while_the_kernel_waits(monkeypatch
     """A drag of x: while the kernel waits for the next step, the surface at the next x (on in the
     direction of the drag, then back) is worked out and its picture made, and the student's code
     run there, so the step there neither runs their code, nor evaluates the loss over the grid,
-    nor samples the picture, and draws what a demo that worked
-    nothing out ahead draws; x as the slider sends it (-3 + 38 x 0.1) is the x worked out (0.9 - 0.1).
+    nor samples the picture, and draws what a demo that worked nothing out ahead draws; x as the
+    slider sends it (-3 + 38 x 0.1) is the x worked out (0.9 - 0.1).
     (Work ahead is the acceleration layer's: an accelerated figure's, each drawn in full.)"""
     from backprop_kit.acceleration.images import GridImage
     from tests.conftest import run_on_own_loop, until_idle_work_done

@@ -4,8 +4,9 @@ A full matplotlib draw of a demo figure re-lays out and re-renders every text, t
 and patch (40-70 ms here); a slider move usually changes a dozen texts and bars.
 ``Blitter`` learns which artists change: the first time an artist changes it becomes
 *animated* (left out of full draws), the figure is drawn once without it and that
-image is kept as the background (texts in a column or a row with it are learnt with it:
-a colour key's numbers change one by one along a drag, and each learning is a full draw).  From then on a refresh repaints only where an
+image is kept as the background (texts in a column or a row with it are learnt with
+it: a colour key's numbers change one by one along a drag, and each learning is a
+full draw).  From then on a refresh repaints only where an
 animated artist changed (its old place and its new one): the background there, then
 every animated artist that reaches there, whole and in z-order, and what they paint
 elsewhere is undone (a few ms for a slider step).  A place is a rectangle, or for a line
