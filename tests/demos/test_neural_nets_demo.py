@@ -334,3 +334,41 @@ def test_a_part_answered_again_after_the_work_ahead_is_run_again(ipympl_backend)
 
     shown, settings = run_on_own_loop(drag)
     assert shown == format_value(2 * loss(0.8, settings["y_star"], settings["w1"], settings["w2"]))
+
+
+def test_a_drag_of_x_draws_its_next_steps_texts_ahead(monkeypatch, ipympl_backend):
+    """While the kernel waits after a step of x, the texts of the drag's next step (wire labels,
+    check-list rows, the surface's title) are drawn out of sight, so that step draws every text
+    from kept images, looks as a full redraw, and leaves the readout as the step sets it.
+    (Rehearsal is the acceleration layer's: an accelerated figure's.)"""
+    from backprop_kit.acceleration import glyphs
+    from tests.conftest import run_on_own_loop, until_idle_work_done
+    from tests.support.screens import shown
+
+    merges = []
+    merged = glyphs._merged
+    monkeypatch.setattr(glyphs, "_merged", lambda placed: merges.append(1) or merged(placed))
+
+    async def drag():
+        demo = nn.NeuralNetDemo(answers(), x=1.0)
+        settings, ahead = dict(demo.settings), demo.figure.accelerator.ahead
+        shown(demo.figure)
+        for x in (0.9, 0.8):  # the first steps learn which artists change (full draws)
+            demo.update(**{**settings, "x": x})
+            shown(demo.figure)
+            await until_idle_work_done(ahead)
+        rehearsal = demo.figure.accelerator.rehearsal
+        assert rehearsal.texts_drawn > 10, "the texts at x = 0.7 were drawn ahead"
+        full_draws = demo.figure.accelerator.blitter.full_draws
+        merges.clear()
+        demo.update(**{**settings, "x": 0.7})
+        step = shown(demo.figure)
+        assert merges == [], "the step to x = 0.7 drew no text anew"
+        assert demo.figure.accelerator.blitter.full_draws == full_draws, "it was a blit"
+        demo.figure.figure.canvas.draw()  # a full redraw
+        redrawn = np.asarray(demo.figure.figure.canvas.get_renderer().buffer_rgba())
+        assert np.array_equal(step, redrawn), "the step shows what a full redraw does"
+        return demo.readout.values["Loss"], settings
+
+    loss_shown, settings = run_on_own_loop(drag)
+    assert loss_shown == format_value(loss(0.7, settings["y_star"], settings["w1"], settings["w2"]))

@@ -14,6 +14,7 @@ from .blitting import Blitter
 from .frames import DiffFrames
 from .idle import IdleWork
 from .images import GridImage
+from .rehearsal import Rehearsal
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 class Accelerator:
     """The layer on one figure.  ``request()`` shows the figure's current state (in place of
     ``canvas.draw_idle()``); ``grid_image(ax, **settings)`` makes an ``AxesImage`` that draws a
-    grid fast; ``work_ahead(steps)`` runs callables while the kernel waits; ``detach()`` makes
-    the figure plain."""
+    grid fast; ``work_ahead(steps)`` runs callables while the kernel waits; ``rehearse(show_next,
+    show_now)`` draws a next step's texts ahead; ``detach()`` makes the figure plain."""
 
     def __init__(self, figure):
         self.figure = figure
@@ -38,6 +39,7 @@ class Accelerator:
             raise
         self._own, self._installed, self._connected = own, _set_since(canvas, own), connected
         self.ahead = IdleWork()
+        self.rehearsal = Rehearsal(self.blitter)
         self.attached = True
         collector.freeze_when_idle()  # the kernel's long-lived objects out of the collector's walks
 
@@ -50,6 +52,17 @@ class Accelerator:
     def work_ahead(self, steps):
         """Run ``steps`` (callables) while the kernel waits (see idle.py); whether they will run."""
         return self.attached and self.ahead.start(steps)
+
+    def rehearse(self, show_next, show_now):
+        """Draw the texts of the figure as ``show_next()`` sets it off screen, then ``show_now()``
+        (rehearsal.py); whether it ran.  A failure is only a step not drawn ahead."""
+        if not self.attached:
+            return False
+        try:
+            return self.rehearsal.run(show_next, show_now)
+        except Exception:
+            log.debug("a rehearsal failed: the next step draws its texts anew", exc_info=True)
+            return False
 
     def _guarded_handle_draw(self, event):
         # the browser asks for a frame: a failure here would leave the figure frozen in the page

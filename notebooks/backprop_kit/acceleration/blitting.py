@@ -90,7 +90,7 @@ class Blitter:
         self.canvas.handle_draw = self._answer_draw_request
         self.canvas.draw_idle = self._draw_idle  # ipympl itself calls it too (a new browser view)
         self.canvas.mpl_connect("draw_event", self._after_full_draw)
-        keep_glyphs(self.canvas)  # text drawn again is most of a step: draw it from kept glyphs
+        self.glyphs = keep_glyphs(self.canvas)  # text drawn again is most of a step: draw it from kept glyphs
 
     def request(self):
         """Show the figure's current state: a blit when only animated artists changed."""

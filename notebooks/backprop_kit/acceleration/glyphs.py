@@ -61,19 +61,23 @@ def keep_glyphs(canvas):
     new_renderer = canvas.get_renderer
 
     def get_renderer():
-        renderer = new_renderer()  # a new one after a resize or a change of resolution
-        if not getattr(renderer, "_keeps_glyphs", False):
-            renderer._keeps_glyphs = True
-            renderer.draw_text = functools.partial(_draw_text, renderer, kept, renderer.draw_text)
-            renderer._draw_text_glyphs_and_boxes = functools.partial(
-                _draw_glyphs, renderer, kept, renderer._draw_text_glyphs_and_boxes)
-            renderer._get_font_height_metrics = functools.partial(_font_height_metrics, renderer, kept)
-            renderer.get_text_width_height_descent = functools.partial(
-                _text_extent, renderer, kept, renderer.get_text_width_height_descent)
-        return renderer
+        return keep_glyphs_on(new_renderer(), kept)  # a new one after a resize or a change of resolution
 
     canvas.get_renderer = get_renderer
     return kept
+
+
+def keep_glyphs_on(renderer, kept):
+    """Make the Agg ``renderer`` draw text from what ``kept`` (keep_glyphs') holds; returns it."""
+    if not getattr(renderer, "_keeps_glyphs", False):
+        renderer._keeps_glyphs = True
+        renderer.draw_text = functools.partial(_draw_text, renderer, kept, renderer.draw_text)
+        renderer._draw_text_glyphs_and_boxes = functools.partial(
+            _draw_glyphs, renderer, kept, renderer._draw_text_glyphs_and_boxes)
+        renderer._get_font_height_metrics = functools.partial(_font_height_metrics, renderer, kept)
+        renderer.get_text_width_height_descent = functools.partial(
+            _text_extent, renderer, kept, renderer.get_text_width_height_descent)
+    return renderer
 
 
 def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False, mtext=None):
@@ -93,7 +97,7 @@ def _draw_text(renderer, kept, draw_text, gc, x, y, s, prop, angle, ismath=False
     images = kept.get(images_key)
     if images is None or images is SEEN_ONCE:
         merged = _merged(_placed_glyphs(renderer, kept, x, y, angle, glyphs, gc.get_antialiased()))
-        if images is None:
+        if images is None and not kept.rehearsing:
             _keep(kept, images_key, SEEN_ONCE)
         else:
             _keep(kept, images_key, merged, sum(image.nbytes for image, _, _ in merged))
@@ -335,6 +339,7 @@ def _merged(placed):
 
 class _Kept(dict):
     nbytes = 0  # of the bitmaps kept
+    rehearsing = False  # a text drawn now is drawn again soon (rehearsal.py): its images kept at once
     entries = 0  # kept here and in the tables kept here
 
 

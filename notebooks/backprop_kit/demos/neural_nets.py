@@ -553,14 +553,10 @@ class NeuralNetDemo:
         self.settings = dict(x=x, y_star=y_star, w1=w1, w2=w2, alpha=alpha, steps=steps, loss=loss)
         model = self._model_at(x, y_star, w1, w2, alpha, steps, loss)
         self._models = {}  # kept only until the next move: what their code reads may change meanwhile
+        self._shown = model, dict(self.settings)
+        self._show(model, **self.settings)
+        self.figure.refresh()  # the picture first, then the numbers beside it
         state = model.state
-        _show_state(self.graph, self.view, state, loss)
-        self._update_checklist(model.comparisons)
-        surface_problem = self._update_surface(x, y_star, loss)
-        step, note = self._update_descent(model, alpha, loss)
-        self._update_output_gradient(state, y_star, loss)
-        self.surface.set_point((w1, w2), step)
-        self.surface.set_note(surface_problem or note)
         descended = self.descent_ran  # with 0 steps the descent ends where it starts
         end = self.points[-1] if descended else (..., ...)
         self.readout.show({
@@ -573,12 +569,32 @@ class NeuralNetDemo:
             "w2 after descent": format_value(end[1]),
             "Loss after descent": format_value(self.losses[-1] if descended and len(self.losses) else ...),
         }, self._tables())
-        self.figure.refresh()
         if moved_by:  # x is being moved: work out what its next values need while the kernel waits
             ahead = live.next_values(x, moved_by, X_STEP, X_RANGE)
             self.figure.work_ahead(
                 [functools.partial(self._model_at, next_x, y_star, w1, w2, alpha, steps, loss) for next_x in ahead]
-                + [functools.partial(self._prepare_surface, next_x, y_star, loss) for next_x in ahead])
+                + [functools.partial(self._prepare_surface, next_x, y_star, loss) for next_x in ahead]
+                + [functools.partial(self._rehearse, next_x) for next_x in ahead[:1]])
+
+    def _show(self, model, x, y_star, w1, w2, alpha, steps, loss):
+        """Set the figure's artists for ``model`` at these settings (no refresh)."""
+        state = model.state
+        _show_state(self.graph, self.view, state, loss)
+        self._update_checklist(model.comparisons)
+        surface_problem = self._update_surface(x, y_star, loss)
+        step, note = self._update_descent(model, alpha, loss)
+        self._update_output_gradient(state, y_star, loss)
+        self.surface.set_point((w1, w2), step)
+        self.surface.set_note(surface_problem or note)
+
+    def _rehearse(self, next_x):
+        """Draw the figure's new texts at x = ``next_x`` (the drag's next value) ahead, out of sight."""
+        model, now = self._shown
+        upcoming = {**now, "x": next_x}
+        next_model = self._model_at(**{name: value for name, value in upcoming.items() if name != "loss"},
+                                    kind=upcoming["loss"])
+        self.figure.rehearse(functools.partial(self._show, next_model, **upcoming),
+                             functools.partial(self._show, model, **now))
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph, the check list, the surface with the

@@ -161,6 +161,13 @@ class LiveFigure:
         nothing runs (the work is only ever ahead of need).  Returns whether they will run."""
         return self.accelerator is not None and self.accelerator.work_ahead(steps)
 
+    def rehearse(self, show_next, show_now):
+        """Draw, out of sight, the texts the next slider step will show, so that step finds them
+        drawn: ``show_next()`` sets the figure's artists as that step will, ``show_now()`` sets
+        them back exactly as shown (neither refreshes).  A step for ``work_ahead``; only an
+        accelerated figure does it.  Returns whether it ran."""
+        return self.accelerator is not None and self.accelerator.rehearse(show_next, show_now)
+
 
 def _accelerated(figure):
     """The acceleration layer's Accelerator on ``figure``, or None where the layer is off, not
