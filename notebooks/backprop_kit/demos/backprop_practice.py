@@ -214,10 +214,10 @@ class ChainRuleDemo:
         view.refresh()
         view.set_message(problem)
         self._plot(chain, total)
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({"w": format_value(self.w), "n": str(self.n),
                            "f(g(w))": format_value(chain.composite(self.w)),
                            "df/dw": format_value(total)}, self._tables())
-        self.figure.refresh()
 
     def _plot(self, chain, total):
         if self.n not in self._curves:  # the curve depends on n alone: worked out once per n
@@ -566,10 +566,10 @@ class UnitsDemo:
         reference = _units_estimate(self.settings["seed"])
         statuses = {f"df/d{name}": heatmap.update(grads[name], reference[name])
                     for name, heatmap in self.heatmaps.items()}
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({"f": format_value(losses[0]),
                            "f after steps": format_value(losses[-1]) if len(losses) > 1 else "?",
                            **statuses}, self._tables())
-        self.figure.refresh()
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph, the descent, the two heatmaps."""
@@ -797,11 +797,11 @@ class TwoLayerDemo:
                            note=short_note(step_problem))
         # two lines (room kept for them in __init__): on one it ran past the axes over the ticks
         self.curves.ax.set_title(f"\u2113 along\n{rule}, \u03b5 = {self.settings['eps']:g}", fontsize=9)
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({"Phi": phi, "loss": format_value(losses[0]),
                            "loss after steps": format_value(losses[-1]) if len(losses) > 1 else "?",
                            **{TWO_LAYER_LABELS[n]: statuses[TWO_LAYER_LABELS[n]] for n in TWO_LAYER_NAMES}},
                           self._tables())
-        self.figure.refresh()
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph, the descent, the four heatmaps."""

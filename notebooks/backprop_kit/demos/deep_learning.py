@@ -145,9 +145,9 @@ class ForwardNetworkDemo:
         self.graph.nodes["iv"].inactive = _off(values["ii"]) and not is_missing(values["iv"])
         self.view.refresh()
         self.view.set_message(problem)
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({label: format_value(values[name]) for name, label in zip(A_OUTPUTS, A_LABELS)},
                           [texttable.graph_table(self.view)])
-        self.figure.refresh()
 
     def graph_steps(self):
         """The forward pass node by node (the drawing has no gradients)."""
@@ -339,10 +339,10 @@ class ReluSigmoidDemo:
         self.view.set_message(problem)
         estimates, _, _ = your_finite_differences(self.forward_b, self.point)
         self.bars.update([grads[w] for w in WEIGHT_NAMES], [estimates[w] for w in WEIGHT_NAMES])
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({**{n: format_value(values[n]) for n in B_FORWARD_NAMES},
                            **{GRADIENT_LABELS[w]: format_value(grads[w]) for w in WEIGHT_NAMES}},
                           self._tables())
-        self.figure.refresh()
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph's nodes, then the bars."""

@@ -225,6 +225,7 @@ class InitialisationDemo:
         verdict, problem = your_verdict(self.hidden_units_symmetric, final.units())
         self.message.set_text(problem)
         first_grad = chosen.first_layer_grad_norms[0] if chosen.first_layer_grad_norms else 0.0
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({
             "initialisation": init_label(initialisation, constant),
             "final loss": f"{chosen.losses[-1]:.4f}",
@@ -232,7 +233,6 @@ class InitialisationDemo:
             "|dL/dW1| at step 1": format_number(first_grad),
             "symmetric (your check)": verdict,
         }, self._tables(chosen, probability, counted))
-        self.figure.refresh()
         if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
             self.figure.work_ahead(functools.partial(train_all, next_c, learning_rate, epochs, activation)
                                    for next_c in live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
@@ -306,12 +306,12 @@ class ParameterCountDemo:
         self.view.update(self.widths, title=f"d = {self.widths}: count_weights(d) = {yours_w}, "
                                             f"count_parameters(d) = {yours_p}")
         self.problem = problem_w or problem_p
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({
             "d": str(self.widths),
             "count_weights(d)": yours_w,
             "count_parameters(d)": yours_p,
         }, [texttable.layers_table(self.view, self.view.describe()["title"])])
-        self.figure.refresh()
 
     def update(self, inputs, hidden_layers, outputs, **hidden):
         for index, name in enumerate(sorted(self._hidden_sliders)):
@@ -438,6 +438,7 @@ class NetworksDemo:
             rank_text = format_number(checks.number("collapsed_rank([V, U])", rank_b)) if not rank_problem else "?"
         except AssertionError:
             rank_text = "?"
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({
             "added linear units": str(int(added)),
             "A weights": text_a,
@@ -450,7 +451,6 @@ class NetworksDemo:
                             ["index", "A: W (hatched bars)", "B: your collapsed U V (solid bars)"],
                             [[str(i + 1), format_number(a, 3), format_number(b, 3)]
                              for i, (a, b) in enumerate(zip(sv_a, sv_b))])])
-        self.figure.refresh()
 
     def app(self):
         added = live.slider("added", ADDED_LINEAR_UNITS, 1, NETWORK_A[1], 1,

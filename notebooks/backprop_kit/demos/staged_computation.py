@@ -140,10 +140,10 @@ class StagedComputationDemo:
         self.view.set_message(self.graph_problem or problem)
         estimates, _ = your_finite_differences(self.forward, x, y, z)
         self.bars.update([grads[n] for n in GRADIENT_NAMES], [estimates[n] for n in GRADIENT_NAMES])
+        self.figure.refresh()  # the picture first, then the numbers beside it
         self.readout.show({"q": format_value(values["q"]), "f": format_value(values["f"]),
                            **{GRADIENT_LABELS[n]: format_value(grads[n]) for n in GRADIENT_NAMES}},
                           self._tables())
-        self.figure.refresh()
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph's nodes, then the bars."""
