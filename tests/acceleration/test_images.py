@@ -11,7 +11,6 @@ import pytest
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import AxesImage
 
-from backprop_kit.widgets import live
 from backprop_kit.acceleration.images import GridImage
 from backprop_kit.views.images import show_grid
 

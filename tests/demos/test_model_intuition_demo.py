@@ -358,3 +358,31 @@ def test_moving_c_trains_its_next_values_while_the_kernel_waits(monkeypatch, ipy
         assert constants()[4:] == [0.4], "then 0.4 (0.2 is kept)"
 
     run_on_own_loop(drag)
+
+
+def test_a_drag_of_c_draws_the_next_steps_texts_and_backgrounds_ahead(ipympl_backend):
+    """While the kernel waits after a step of c, the next step is rehearsed out of sight: its new
+    texts are drawn and, where its curves get new limits, their background; so along a drag no
+    step draws a background, and every step looks as a full redraw.  (Rehearsal is the
+    acceleration layer's: an accelerated figure's.)"""
+    from tests.support.screens import shown
+
+    async def drag():
+        init_demo = demo.InitialisationDemo(symmetric, constant=-2.0)
+        accelerator = init_demo.figure.accelerator
+        canvas, settings = init_demo.figure.figure.canvas, dict(init_demo.settings)
+        shown(init_demo.figure)
+        drawn_in_steps = None
+        for step in range(1, 21):
+            init_demo.update(**{**settings, "constant": -2 + step / 10})
+            screen = shown(init_demo.figure)
+            if step == 2:  # the first steps learn what changes (full draws) and draw their limits
+                drawn_in_steps = accelerator.blitter.background_redraws
+            canvas.draw()  # a full redraw, to compare with
+            assert np.array_equal(screen, np.asarray(canvas.get_renderer().buffer_rgba())), f"step {step}"
+            await until_idle_work_done(accelerator.ahead)
+        return accelerator.blitter.background_redraws - drawn_in_steps, accelerator.rehearsal.backgrounds_kept
+
+    drawn, kept_ahead = run_on_own_loop(drag)
+    assert kept_ahead > 0, "along a drag of c the curves get new limits (the count below could fail)"
+    assert drawn == 0, "every new limits' background was drawn ahead"

@@ -368,7 +368,14 @@ def test_a_drag_of_x_draws_its_next_steps_texts_ahead(monkeypatch, ipympl_backen
         demo.figure.figure.canvas.draw()  # a full redraw
         redrawn = np.asarray(demo.figure.figure.canvas.get_renderer().buffer_rgba())
         assert np.array_equal(step, redrawn), "the step shows what a full redraw does"
-        return demo.readout.values["Loss"], settings
+        loss_shown = demo.readout.values["Loss"]
+        await until_idle_work_done(ahead)
+        drawn_ahead = rehearsal.texts_drawn
+        demo.update(**{**settings, "x": 0.8})  # turned back: back and forth finds its values kept
+        shown(demo.figure)
+        await until_idle_work_done(ahead)
+        assert rehearsal.texts_drawn == drawn_ahead, "a drag that turned back is not rehearsed"
+        return loss_shown, settings
 
     loss_shown, settings = run_on_own_loop(drag)
     assert loss_shown == format_value(loss(0.7, settings["y_star"], settings["w1"], settings["w2"]))

@@ -340,6 +340,33 @@ class Blitter:
         pixels[...] = screen
         return places
 
+    def keep_backgrounds_ahead(self):
+        """For the figure as set now, which is not shown (a rehearsal's next step): where only some
+        axes' limits differ from the shown ones, draw their background for the new limits and keep
+        it, as the step there would (then it only puts it back).  The background shown is left as
+        it was.  Returns those axes: ``keep_backgrounds`` keeps theirs again once set back (a
+        widened zone forgets what was kept for the smaller one)."""
+        if self._rescaled:  # limits shown whose background is not yet drawn: the next frame's work
+            return set()
+        leaves = dict(_leaf_artists(self.figure))
+        rescaled = {ax for ax in self._only_new_limits(self._background_layout(leaves))
+                    if _limits(ax) not in self._kept.get(ax, {}) and self._alone(ax)}
+        if not rescaled:
+            return set()
+        footprints, shown, height = dict(self._footprints), self._background.copy(), self._background.shape[0]
+        with _layouts_kept([axis for ax in self.figure.axes for axis in ax._axis_map.values()]):
+            places = self._draw_background_in_zones(rescaled, leaves, self.canvas.get_renderer())
+        self._keep_backgrounds(rescaled)
+        for rectangle in places:  # the shown limits' background again (a zone may have grown: kept)
+            region = _region(rectangle, height)
+            self._background[region] = shown[region]
+        self._footprints = footprints
+        return rescaled
+
+    def keep_backgrounds(self, axes):
+        """Keep the shown background of each of ``axes`` that is alone, under its limits now."""
+        self._keep_backgrounds(axes)
+
     def _alone(self, ax):
         """Whether no other axes' zone overlaps the zone of ``ax``."""
         return not any(_overlap(self._zones[ax], zone) for other, zone in self._zones.items() if other is not ax)

@@ -131,6 +131,7 @@ class InitialisationDemo:
     def __init__(self, hidden_units_symmetric, **settings):
         self.hidden_units_symmetric = hidden_units_symmetric
         self.settings = {**INIT_DEFAULTS, **settings}
+        self._moved_by = 0.0  # the last move of c
         self.figure = live.LiveFigure(2, 2, figsize=(12, 7.0))
         (self.ax_data, self.ax_loss), (self.ax_units, self.ax_grad) = self.figure.axes
         self._build_data_panel()
@@ -186,6 +187,29 @@ class InitialisationDemo:
         runs = train_all(constant, learning_rate, epochs, activation)
         self.runs = runs
         chosen = runs[initialisation]
+        probability, counted, verdict = self._show(runs, **self.settings)
+        first_grad = chosen.first_layer_grad_norms[0] if chosen.first_layer_grad_norms else 0.0
+        self.figure.refresh()  # the picture first, then the numbers beside it
+        self.readout.show({
+            "initialisation": init_label(initialisation, constant),
+            "final loss": f"{chosen.losses[-1]:.4f}",
+            "distinct hidden units": counted,
+            "|dL/dW1| at step 1": format_number(first_grad),
+            "symmetric (your check)": verdict,
+        }, self._tables(chosen, probability, counted))
+        if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
+            ahead = live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE)
+            # a drag that kept its way goes on: its next step is drawn ahead (back and forth: kept)
+            on = ahead[:1] if moved_by * self._moved_by > 0 else []
+            self.figure.work_ahead(
+                [functools.partial(train_all, next_c, learning_rate, epochs, activation) for next_c in ahead]
+                + [functools.partial(self._rehearse, next_c) for next_c in on])
+        self._moved_by = moved_by
+
+    def _show(self, runs, initialisation, constant, learning_rate, epochs, activation):
+        """Set the figure's artists for ``runs`` at these settings (no refresh); returns (the shading's
+        probabilities, the distinct units counted, the student's verdict) for the readout."""
+        chosen = runs[initialisation]
         final = chosen.final
         steps = np.arange(len(chosen.losses))
 
@@ -224,18 +248,15 @@ class InitialisationDemo:
 
         verdict, problem = your_verdict(self.hidden_units_symmetric, final.units())
         self.message.set_text(problem)
-        first_grad = chosen.first_layer_grad_norms[0] if chosen.first_layer_grad_norms else 0.0
-        self.figure.refresh()  # the picture first, then the numbers beside it
-        self.readout.show({
-            "initialisation": init_label(initialisation, constant),
-            "final loss": f"{chosen.losses[-1]:.4f}",
-            "distinct hidden units": counted,
-            "|dL/dW1| at step 1": format_number(first_grad),
-            "symmetric (your check)": verdict,
-        }, self._tables(chosen, probability, counted))
-        if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
-            self.figure.work_ahead(functools.partial(train_all, next_c, learning_rate, epochs, activation)
-                                   for next_c in live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE))
+        return probability, counted, verdict
+
+    def _rehearse(self, next_c):
+        """Draw the figure at c = ``next_c`` (the drag's next value) ahead, out of sight."""
+        now = dict(self.settings)
+        upcoming = {**now, "constant": next_c}
+        next_runs = train_all(next_c, now["learning_rate"], now["epochs"], now["activation"])
+        self.figure.rehearse(functools.partial(self._show, next_runs, **upcoming),
+                             functools.partial(self._show, self.runs, **now))
 
     def _tables(self, chosen, probability_grid, counted):
         """The figure as tables (its text alternative): the data panel, then the three curve panels."""

@@ -540,6 +540,7 @@ class NeuralNetDemo:
         self._output_curves = {}  # y* -> the two curves of dLoss/dz2 from the student's links
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
         self._models = {}  # settings and the student's functions -> _Model, worked out ahead (_model_at)
+        self._moved_by = 0.0  # the last move of x
         self._grid = self.surface.grid()
         self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
@@ -571,10 +572,13 @@ class NeuralNetDemo:
         }, self._tables())
         if moved_by:  # x is being moved: work out what its next values need while the kernel waits
             ahead = live.next_values(x, moved_by, X_STEP, X_RANGE)
+            # a drag that kept its way goes on: its next step is drawn ahead (back and forth: kept)
+            on = ahead[:1] if moved_by * self._moved_by > 0 else []
             self.figure.work_ahead(
                 [functools.partial(self._model_at, next_x, y_star, w1, w2, alpha, steps, loss) for next_x in ahead]
                 + [functools.partial(self._prepare_surface, next_x, y_star, loss) for next_x in ahead]
-                + [functools.partial(self._rehearse, next_x) for next_x in ahead[:1]])
+                + [functools.partial(self._rehearse, next_x) for next_x in on])
+        self._moved_by = moved_by
 
     def _show(self, model, x, y_star, w1, w2, alpha, steps, loss):
         """Set the figure's artists for ``model`` at these settings (no refresh)."""
