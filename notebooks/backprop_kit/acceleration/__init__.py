@@ -5,7 +5,7 @@ fast by re-doing private parts of matplotlib and ipympl (``accelerator``: one fi
 put together, and taken apart if they ever fail; ``blitting``: redraw only what
 changed; ``glyphs``: text from kept glyphs; ``frames``: frames cut to the changed pixels;
 ``images``: grid images sampled with numpy; ``idle``: work done while the kernel waits;
-``rehearsal``: a drag's next texts drawn ahead, out of sight;
+``rehearsal``: a drag's next step drawn ahead, out of sight;
 ``collector``: the garbage collector's long walks kept off a slider's path;
 ``figure-frames.js``: the demo page's script that draws those frames in the browser).
 Those parts change between releases, so it switches itself on only on the stack it was

@@ -23,7 +23,8 @@ class Accelerator:
     """The layer on one figure.  ``request()`` shows the figure's current state (in place of
     ``canvas.draw_idle()``); ``grid_image(ax, **settings)`` makes an ``AxesImage`` that draws a
     grid fast; ``work_ahead(steps)`` runs callables while the kernel waits; ``rehearse(show_next,
-    show_now)`` draws a next step's texts ahead; ``detach()`` makes the figure plain."""
+    show_now)`` draws a next step's texts and new limits' backgrounds ahead; ``detach()`` makes
+    the figure plain."""
 
     def __init__(self, figure):
         self.figure = figure
@@ -54,8 +55,9 @@ class Accelerator:
         return self.attached and self.ahead.start(steps)
 
     def rehearse(self, show_next, show_now):
-        """Draw the texts of the figure as ``show_next()`` sets it off screen, then ``show_now()``
-        (rehearsal.py); whether it ran.  A failure is only a step not drawn ahead."""
+        """Draw the figure as ``show_next()`` sets it off screen (its new texts, the background of
+        new limits), then ``show_now()`` (rehearsal.py); whether it ran.  A failure is only a step
+        not drawn ahead: what it left changed stays marked changed, and is drawn again."""
         if not self.attached:
             return False
         try:

@@ -1,4 +1,5 @@
-"""Rehearsal: a drag's next step's new texts drawn while the kernel waits, off screen.
+"""Rehearsal: a drag's next step drawn while the kernel waits, off screen: its new texts, and
+the background of any axes it gives new limits.
 
 A step to a value not drawn before writes new texts (in notebook 5, ~25 a step of x: wire
 labels, check-list rows, a title), and each is laid out, its glyphs placed and merged into
@@ -28,7 +29,7 @@ from .glyphs import keep_glyphs_on
 
 
 class Rehearsal:
-    """Draws a figure's next texts ahead (``run``), for one Blitter and its kept glyphs."""
+    """Draws a figure's next step ahead (``run``), for one Blitter and its kept glyphs."""
 
     def __init__(self, blitter):
         self.blitter = blitter
@@ -36,7 +37,7 @@ class Rehearsal:
         self.texts_drawn = self.backgrounds_kept = 0  # (tests, profiling)
 
     def run(self, show_next, show_now):
-        """Draw the texts ``show_next()`` changes off screen, then ``show_now()``; whether it ran
+        """Draw what ``show_next()`` changes off screen, then ``show_now()``; whether it ran
         (not before the figure's first full draw: nothing is known to change yet).  Every mark is
         put back, so a change not yet in a frame stays marked."""
         blitter, figure = self.blitter, self.blitter.figure

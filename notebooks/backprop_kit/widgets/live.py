@@ -162,10 +162,10 @@ class LiveFigure:
         return self.accelerator is not None and self.accelerator.work_ahead(steps)
 
     def rehearse(self, show_next, show_now):
-        """Draw, out of sight, the texts the next slider step will show, so that step finds them
-        drawn: ``show_next()`` sets the figure's artists as that step will, ``show_now()`` sets
-        them back exactly as shown (neither refreshes).  A step for ``work_ahead``; only an
-        accelerated figure does it.  Returns whether it ran."""
+        """Draw, out of sight, what the next slider step will show anew (texts, the background of
+        new limits), so that step finds it drawn: ``show_next()`` sets the figure's artists as that
+        step will, ``show_now()`` sets them back exactly as shown (neither refreshes).  A step for
+        ``work_ahead``; only an accelerated figure does it.  Returns whether it ran."""
         return self.accelerator is not None and self.accelerator.rehearse(show_next, show_now)
 
 
