@@ -66,6 +66,27 @@ def ipympl_backend():
     plt.switch_backend(previous)
 
 
+@pytest.fixture
+def cell_runs(monkeypatch):
+    """IPython as a kernel has it, with IPython's own event manager: call the fixture's value to
+    run a cell (the events a cell triggers before it runs); ``.events`` is the manager."""
+    import IPython
+    from IPython.core.events import EventManager, available_events
+
+    shell = type("Shell", (), {})()
+    shell.events = EventManager(shell, available_events)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+
+    def run_cell():
+        shell.events.trigger("pre_run_cell", None)
+
+    run_cell.events = shell.events
+    yield run_cell
+    import matplotlib.pyplot as plt
+
+    plt.uninstall_repl_displayhook()  # pyplot may have hooked into this shell (plt.ion): let it go too
+
+
 def run_on_own_loop(coroutine_function):
     """asyncio.run(coroutine_function()) in a thread of its own: a test before may have left an
     event loop running in this one (Playwright's sync API does)."""

@@ -379,3 +379,54 @@ def test_a_drag_of_x_draws_its_next_steps_texts_ahead(monkeypatch, ipympl_backen
 
     loss_shown, settings = run_on_own_loop(drag)
     assert loss_shown == format_value(loss(0.7, settings["y_star"], settings["w1"], settings["w2"]))
+
+
+def test_a_cell_run_between_two_moves_is_seen_at_the_next(cell_runs, ipympl_backend):
+    """What was worked out ahead from the student's code (the next x's model and surface), and the
+    surfaces and curves kept, are forgotten when a cell runs: a cell that changes a global their
+    code reads shows at the next move, at an x worked out ahead, drawn before or still shown."""
+    from tests.conftest import run_on_own_loop, until_idle_work_done
+
+    scale = [1.0]  # a global their code reads besides its arguments
+
+    def scaled_loss(x, y_star, w1, w2):
+        return scale[0] * loss(x, y_star, w1, w2)
+
+    def scaled_dloss_da2(a2, y_star):
+        return scale[0] * LINKS["dloss_da2"](a2, y_star)
+
+    def their(**settings):
+        return nn.NeuralNetDemo(answers(loss=scaled_loss, dloss_da2=scaled_dloss_da2), **settings)
+
+    def shown(demo):
+        return (demo.readout.values["Loss"], demo.surface.drawn()["levels"][-1],
+                demo.output_curves.lines[nn.SQUARED].get_ydata().copy())
+
+    async def drag():
+        demo = their(x=1.0)
+        settings = dict(demo.settings)
+        demo.update(**{**settings, "x": 0.9})
+        await until_idle_work_done(demo.figure.accelerator.ahead)
+        assert 0.8 in {key[0] for key in demo._models}, "the step to 0.8 was worked out ahead"
+        scale[0] = 2.0
+        cell_runs()  # the cell that set it
+        demo.update(**{**settings, "x": 0.8})
+        views = [shown(demo)]
+        demo.update(**{**settings, "x": 1.0})
+        views.append(shown(demo))
+        scale[0] = 3.0
+        cell_runs()
+        demo.update(**{**settings, "x": 1.0, "w1": settings["w1"] + 0.1})  # x, y* and the loss as shown
+        views.append(shown(demo))
+        return views, settings
+
+    views, settings = run_on_own_loop(drag)
+    for (x, w1, factor), view, why in zip(
+            [(0.8, 0, 2.0), (1.0, 0, 2.0), (1.0, 0.1, 3.0)], views,
+            ["at an x worked out ahead", "at an x drawn before", "at the x shown"]):
+        scale[0] = factor
+        fresh = their(**{**settings, "x": x, "w1": settings["w1"] + w1})
+        assert view[0] == shown(fresh)[0], f"the loss {why}"
+        assert view[1] == pytest.approx(shown(fresh)[1]), f"the surface {why}"
+        assert np.allclose(view[2], shown(fresh)[2]), f"the curve of dLoss/dz2 {why}"
+    assert views[0][0] == format_value(2 * loss(0.8, settings["y_star"], settings["w1"], settings["w2"]))

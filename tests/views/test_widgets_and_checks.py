@@ -95,3 +95,37 @@ def test_label_at_moves_chosen_wire_labels_along_their_wire():
     assert fraction(early, ("a", "b")) == pytest.approx(0.32)  # the default: room there for "1"
     assert fraction(view, ("b", "c")) == pytest.approx(fraction(early, ("b", "c")))
     plt.close(figure)
+
+
+def test_on_cell_run_calls_a_method_before_each_cell_while_its_object_lives(cell_runs):
+    """What a demo worked out from the student's code is forgotten before every cell they run,
+    and a demo that is gone (its cell run again) is not kept alive for it, nor called."""
+    import gc
+
+    class Demo:
+        forgotten = 0
+
+        def forget(self):
+            self.forgotten += 1
+
+    demo = Demo()
+    assert live.on_cell_run(demo.forget)
+    cell_runs()
+    cell_runs()
+    assert demo.forgotten == 2
+    assert len(cell_runs.events.callbacks["pre_run_cell"]) == 1
+    del demo
+    gc.collect()
+    cell_runs()
+    assert cell_runs.events.callbacks["pre_run_cell"] == [], "a demo gone unregisters its callback"
+
+
+def test_on_cell_run_outside_ipython_does_nothing(monkeypatch):
+    import IPython
+
+    class Demo:
+        def forget(self):
+            pass
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert not live.on_cell_run(Demo().forget), "no cells to run (a script, a test): nothing is registered"

@@ -541,6 +541,7 @@ class NeuralNetDemo:
         self._surfaces = {}  # (x, y*, loss) -> what the surface panel shows for them (_surface_at)
         self._models = {}  # settings and the student's functions -> _Model, worked out ahead (_model_at)
         self._moved_by = 0.0  # the last move of x
+        live.on_cell_run(self._forget_their_results)
         self._grid = self.surface.grid()
         self.points, self.losses = np.empty((0, 2)), np.empty(0)
         self.descent_ran = False
@@ -599,6 +600,12 @@ class NeuralNetDemo:
                                     kind=upcoming["loss"])
         self.figure.rehearse(functools.partial(self._show, next_model, **upcoming),
                              functools.partial(self._show, model, **now))
+
+    def _forget_their_results(self):
+        """Before a cell runs: drop what was worked out from the student's code (models, surfaces,
+        curves), which a global their code reads may make stale; the next move works it out anew."""
+        self._models, self._surfaces, self._output_curves = {}, {}, {}
+        self._surface_key = None
 
     def _tables(self):
         """The figure as tables (its text alternative): the graph, the check list, the surface with the

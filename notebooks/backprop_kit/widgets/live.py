@@ -61,6 +61,30 @@ def _in_kernel():
     return shell is not None and hasattr(shell, "kernel")
 
 
+def on_cell_run(method):
+    """Call the bound ``method`` before every cell the student runs, for as long as its object lives
+    (IPython's ``pre_run_cell`` event): a demo forgets what it worked out from the student's code,
+    since a cell may change what that code reads.  Returns whether it will be called (only in IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    method = weakref.WeakMethod(method)  # a demo run again replaces this one: let the old one go
+
+    def before_cell(*_info):
+        bound = method()
+        if bound is None:
+            shell.events.unregister("pre_run_cell", before_cell)
+        else:
+            bound()
+
+    shell.events.register("pre_run_cell", before_cell)
+    return True
+
+
 def use_live_backend():
     """Switch to ipympl where it is installed and we run in a kernel (in Colab, with the widget
     manager ipympl needs there); say which backend.  A package missing or too old for the
