@@ -114,7 +114,7 @@ def test_a_number_too_long_for_its_spot_slides_off_the_node_it_would_cover(value
     plt.close(figure)
 
 
-def test_a_label_pushed_aside_by_another_is_marked_changed():
+def _two_wires():
     graph = ComputationGraph()  # two wires close together: the numbers between them share the room
     for name, kind, pos in [("a", "input", (0, 1)), ("c", "output", (1, 1)),
                             ("b", "input", (0, 0)), ("d", "output", (1, 0))]:
@@ -123,9 +123,19 @@ def test_a_label_pushed_aside_by_another_is_marked_changed():
     graph.add_edge("b", "d")
     graph.set_values({name: 1.0 for name in "abcd"})
     graph.set_grads({name: 1.0 for name in "abcd"})
-    figure, ax = plt.subplots(figsize=(6, 3))
+    _, ax = plt.subplots(figsize=(6, 3))
     view = GraphView(graph, ax, spacing=(4.0, 0.6), show_legend=False)
-    figure.canvas.draw()
+    ax.figure.canvas.draw()
+    return graph, view
+
+
+def _spots(view):
+    return [(label.spot, label.get_text()) for wire in view._wires.values()
+            for label in (wire.value_text, wire.grad_text) if label is not None]
+
+
+def test_a_label_pushed_aside_by_another_is_marked_changed():
+    graph, view = _two_wires()
     under_upper_wire = view._wires[("a", "c")].grad_text
     over_lower_wire = view._wires[("b", "d")].value_text
     where = over_lower_wire.spot
@@ -135,7 +145,37 @@ def test_a_label_pushed_aside_by_another_is_marked_changed():
     assert over_lower_wire.get_text() == "1" and abs(over_lower_wire.spot[0] - where[0]) > 20, "it did not make room"
     assert over_lower_wire.stale, "moved without being marked changed: a live figure would not draw it again"
     assert _overlaps(view) == []
-    plt.close(figure)
+    plt.close(view.ax.figure)
+
+
+def test_texts_placed_before_take_their_placing_again(monkeypatch):
+    """A drag's step back (and the next step a live figure drew ahead) finds its labels' placing
+    kept: the spots a placing worked out anew gives, a label it moves marked changed, and the
+    newest PLACINGS_KEPT placings kept."""
+    graph, view = _two_wires()
+    worked_out = []
+    placing = wirelabels.LabelPlacer._placing
+    monkeypatch.setattr(wirelabels.LabelPlacer, "_placing",
+                        lambda placer, *args: worked_out.append(placer) or placing(placer, *args))
+    grads = [1.0, -123.456] + [float(n) for n in range(10, 10 + wirelabels.PLACINGS_KEPT - 1)]
+    for grad in grads:
+        graph.set_grads({"a": grad})
+        view.refresh()
+    assert len(worked_out) == len(grads) - 1, "(1.0 was placed when the view was drawn)"
+    pushed = view._wires[("b", "d")].value_text
+    for grad, kept in [(-123.456, True), (1.0, False), (grads[-1], True)]:
+        worked_out.clear()
+        pushed.stale = False
+        graph.set_grads({"a": grad})
+        view.refresh()
+        assert worked_out == ([] if kept else [view._placer]), f"kept: {kept} ({grad})"
+        if grad == -123.456:
+            assert pushed.stale, "a label a kept placing moves is marked changed: a live figure draws it again"
+        fresh_graph, fresh = _two_wires()
+        fresh_graph.set_grads({"a": grad})
+        fresh.refresh()
+        assert _spots(view) == _spots(fresh), f"placed as anew ({grad})"
+    plt.close("all")
 
 
 @pytest.mark.parametrize("dpi", [72, 100, 130])

@@ -34,6 +34,8 @@ WIRE_PT = 3.2  # the widest a wire is drawn (one a gradient check flagged)
 HEAD_LENGTH_PT, HEAD_HALF_WIDTH_PT = 5.6 + 2 * WIRE_PT, 2.8 + WIRE_PT
 SHRINK = (1.0, 0.9, 0.8, 0.7)  # type sizes tried, as fractions of a label's own size
 MAX_MEASURED = 20_000
+# placings kept per drawing: a drag's step back, and the next step a live figure drew ahead
+PLACINGS_KEPT = 8
 _measured = {}  # (text, font, dpi) -> (width, height) in pixels
 
 
@@ -215,6 +217,7 @@ class LabelPlacer:
         self.labels = []
         self._fixed = fixed
         self._placed_for = None  # what the last placing depended on
+        self._placings = {}  # what a placing depended on -> each label's (spot, text), PLACINGS_KEPT at most
         self._scene = (None, None)  # (where the axes are on screen, _Scene there)
 
     def place(self, renderer, scene=None):
@@ -225,18 +228,30 @@ class LabelPlacer:
         if key == self._placed_for:
             return []
         self._placed_for = key
-        placed = []  # boxes of the labels placed so far
+        placing = self._placings.get(key)
+        if placing is None:
+            if len(self._placings) >= PLACINGS_KEPT:
+                del self._placings[next(iter(self._placings))]  # the oldest
+            placing = self._placings[key] = self._placing(renderer, scene)
         moved = []
-        for label in self.labels:
-            spot, box, text = self._place_one(label, renderer, scene, placed, self._sizes(label))
-            if box is not None:
-                placed.append(box)
+        for label, (spot, text) in zip(self.labels, placing):
             if text != label.get_text():
                 label.set_text(text)  # a new text: changed, and drawn again by a live figure anyway
             if spot != label.spot:
                 label.spot = spot
                 moved.append(label)
         return moved
+
+    def _placing(self, renderer, scene):
+        """Each label's (spot, text), placed one after the other."""
+        placed = []  # boxes of the labels placed so far
+        placing = []
+        for label in self.labels:
+            spot, box, text = self._place_one(label, renderer, scene, placed, self._sizes(label))
+            if box is not None:
+                placed.append(box)
+            placing.append((spot, text))
+        return placing
 
     def scene(self, renderer):
         """The _Scene for where the axes are on screen now."""
