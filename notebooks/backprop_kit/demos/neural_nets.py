@@ -596,8 +596,7 @@ class NeuralNetDemo:
         """Draw the figure's new texts at x = ``next_x`` (the drag's next value) ahead, out of sight."""
         model, now = self._shown
         upcoming = {**now, "x": next_x}
-        next_model = self._model_at(**{name: value for name, value in upcoming.items() if name != "loss"},
-                                    kind=upcoming["loss"])
+        next_model = self._model_at(next_x, *(now[name] for name in ("y_star", "w1", "w2", "alpha", "steps", "loss")))
         self.figure.rehearse(functools.partial(self._show, next_model, **upcoming),
                              functools.partial(self._show, model, **now))
 
