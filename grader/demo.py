@@ -37,6 +37,11 @@ FRAMES_SCRIPT = "figure-frames.js"
 # add start-up time and console errors (they expect JupyterLab's menus and editors).
 UNUSED_EXTENSIONS = ["ipylab", "jupyterlab-jupytext", "@jupyter-notebook/lab-extension",
                      "@voila-dashboards/jupyterlab-preview"]
+# A kernel whose page was closed is shut down once it has been idle this long (seconds), looked for
+# every CULL_EVERY_S: Voila's own shutdown when a page closes is refused by the server (no _xsrf
+# cookie: voila-dashboards/voila#1458), and every kernel left holds a live figure in memory.  A
+# kernel with its page open is kept however long it idles.
+CLOSED_PAGE_IDLE_S, CULL_EVERY_S = 60, 10
 # A line that belongs to grading: starting Otter, or a call on its grader object.
 GRADING_LINE = re.compile(r"^\s*(import otter\b|from otter\b|grader\s*=\s*otter\.|grader\.\w+\()")
 # The set-up call that names the backend it chose: useful to a student, noise on a projector.
@@ -85,12 +90,18 @@ def prepare(names, folder, scale=DEFAULT_SCALE):
     return paths
 
 
-def voila_command(target, port=DEFAULT_PORT, extra=()):
-    """The Voila command line that serves ``target`` (one notebook, or a folder of them) on 127.0.0.1."""
+def voila_command(target, port=DEFAULT_PORT, extra=(), closed_page_idle_s=CLOSED_PAGE_IDLE_S):
+    """The Voila command line that serves ``target`` (one notebook, or a folder of them) on 127.0.0.1;
+    ``extra`` options are Voila's (one that sets what this sets replaces it)."""
+    culling = {"cull_idle_timeout": closed_page_idle_s, "cull_interval": min(CULL_EVERY_S, closed_page_idle_s),
+               "cull_connected": False}
+    given = {option.split("=", 1)[0] for option in extra}
     return [sys.executable, "-m", "voila", str(target),
             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
             f"--template={TEMPLATE}", "--theme=light", "--VoilaConfiguration.show_tracebacks=True",
             "--VoilaConfiguration.classic_tree=True",  # a plain list of links, rendered by the server
+            *(f"--MappingKernelManager.{name}={value}" for name, value in culling.items()
+              if f"--MappingKernelManager.{name}" not in given),
             *(f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS), *extra]
 
 

@@ -44,7 +44,7 @@ def browser():
 def page(browser):
     page = harness.new_page(browser)
     yield page
-    page.close(run_before_unload=True)  # lets Voila's page shut its kernel down
+    page.close(run_before_unload=True)  # its kernel is shut down once idle (grader/demo.py: CLOSED_PAGE_IDLE_S)
 
 
 @pytest.fixture(scope="session")

@@ -110,13 +110,36 @@ class Server:
             return "(no log)"
 
 
-def demo_server(names, folder, home, log_path, scale=demo.DEFAULT_SCALE):
+# Seconds a closed page's kernel idles before a test's server shuts it down (./kit demo: a minute);
+# time enough for a page to connect to the kernel that ran its notebook (unconnected until then).
+SOON_CULLED_S = 5
+
+
+def demo_server(names, folder, home, log_path, scale=demo.DEFAULT_SCALE, closed_page_idle_s=demo.CLOSED_PAGE_IDLE_S):
     """``./kit demo`` for ``names``: the demo copies in ``folder``, one Voila server listing them all."""
     demo.prepare(names, folder, scale)
     port = free_port()
     template_root = demo.write_template(Path(home) / "demo-page")
-    return Server(demo.voila_command(folder, port, ["--no-browser"]), port, folder, home, log_path,
-                  environment=lambda env: demo.voila_environment(template_root, env))
+    return Server(demo.voila_command(folder, port, ["--no-browser"], closed_page_idle_s), port, folder, home,
+                  log_path, environment=lambda env: demo.voila_environment(template_root, env))
+
+
+def kernels(server):
+    """The process ids of the kernels ``server`` runs now."""
+    import psutil
+
+    try:
+        children = psutil.Process(server.process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return set()
+    found = set()
+    for child in children:
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                found.add(child.pid)
+        except psutil.Error:  # gone meanwhile
+            pass
+    return found
 
 
 def demo_url(server, name):

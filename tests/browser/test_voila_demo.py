@@ -313,3 +313,30 @@ def test_step_mode_moves_the_highlighted_wire_and_its_numbers_from_the_keyboard(
     app.locator(".widget-play button").first.click()
     harness.wait_until(lambda: (shown := step_shown(app)) and shown[:2] == ("backward", "5"), 60,
                        f"play did not run to the last step; the step line shows {step_shown(app)}")
+
+
+def test_a_closed_pages_kernel_is_shut_down_and_an_open_ones_kept(browser, tmp_path):
+    """Voila's own shutdown when a page closes is refused (voila-dashboards/voila#1458): the demo
+    server culls a kernel once no page is connected to it and it idles, and keeps one whose page is
+    open however long it idles (here 5 s, as the benchmark's server; ./kit demo: a minute)."""
+    name = "04_deep_learning"
+    home = harness.throwaway_home(tmp_path / "home")
+    with harness.demo_server([name], tmp_path / "demo", home, tmp_path / "voila.log",
+                             closed_page_idle_s=harness.SOON_CULLED_S) as server:
+        pages = []
+        for _ in range(2):
+            before = harness.kernels(server)
+            page = harness.new_page(browser)
+            open_demo(page, server, name)
+            pages.append((page, harness.kernels(server) - before))
+            assert pages[-1][1], "each page runs its own kernel"
+        (closed, closed_kernel), (kept, kept_kernel) = pages
+        closed.close(run_before_unload=True)
+        harness.wait_until(lambda: not closed_kernel & harness.kernels(server), 30,
+                           "the closed page's kernel shut down")
+        time.sleep(6)  # longer than the idle time a kernel without a page is given
+        assert kept_kernel <= harness.kernels(server), "the open page's kernel was shut down"
+        shown = harness.readout(kept)
+        harness.press(kept.locator(harness.SLIDER).first, "ArrowRight")
+        harness.wait_until(lambda: harness.readout(kept) != shown, 30, "the open page's demo answered its slider")
+        kept.close(run_before_unload=True)

@@ -49,6 +49,14 @@ def test_voila_command_serves_on_localhost_without_moving_port():
     assert "--Voila.port_retries=0" in command and command[-1] == "--no-browser"
 
 
+def test_voila_command_shuts_closed_pages_kernels_down_and_a_given_option_replaces_its_own():
+    command = demo.voila_command("folder")
+    assert f"--MappingKernelManager.cull_idle_timeout={demo.CLOSED_PAGE_IDLE_S}" in command
+    assert "--MappingKernelManager.cull_connected=False" in command, "a kernel with its page open is kept"
+    given = demo.voila_command("folder", extra=["--MappingKernelManager.cull_idle_timeout=600"])
+    assert [part for part in given if "cull_idle_timeout" in part] == ["--MappingKernelManager.cull_idle_timeout=600"]
+
+
 def test_voila_finds_the_demo_template_first_and_keeps_other_data_paths(monkeypatch, tmp_path):
     from voila.paths import collect_template_paths
 
