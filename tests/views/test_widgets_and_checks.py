@@ -129,3 +129,13 @@ def test_on_cell_run_outside_ipython_does_nothing(monkeypatch):
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert not live.on_cell_run(Demo().forget), "no cells to run (a script, a test): nothing is registered"
+
+
+def test_a_drag_that_kept_its_way_draws_its_next_step_ahead_and_a_turn_none():
+    ahead = live.next_values(0.5, 0.1, 0.1, (-1, 1))
+    assert ahead == [0.6, 0.4]
+    assert live.drawn_ahead(ahead, 0.1, 0.1) == [0.6], "on up: the next step up"
+    assert live.drawn_ahead(live.next_values(0.5, -0.1, 0.1, (-1, 1)), -0.1, -0.2) == [0.4], "on down"
+    assert live.drawn_ahead(ahead, 0.1, -0.1) == [], "turned: back and forth finds its steps kept"
+    assert live.drawn_ahead(ahead, 0.1, 0.0) == [], "a first move: no way kept yet"
+    assert live.drawn_ahead([], 0.1, 0.1) == [], "at the end of the slider"

@@ -199,11 +199,10 @@ class InitialisationDemo:
         }, self._tables(chosen, probability, counted))
         if moved_by:  # c is being moved: train its next values while the kernel waits for the next step
             ahead = live.next_values(constant, moved_by, CONSTANT_STEP, CONSTANT_RANGE)
-            # a drag that kept its way goes on: its next step is drawn ahead (back and forth: kept)
-            on = ahead[:1] if moved_by * self._moved_by > 0 else []
             self.figure.work_ahead(
                 [functools.partial(train_all, next_c, learning_rate, epochs, activation) for next_c in ahead]
-                + [functools.partial(self._rehearse, next_c) for next_c in on])
+                + [functools.partial(self._rehearse, next_c)
+                   for next_c in live.drawn_ahead(ahead, moved_by, self._moved_by)])
         self._moved_by = moved_by
 
     def _show(self, runs, initialisation, constant, learning_rate, epochs, activation):

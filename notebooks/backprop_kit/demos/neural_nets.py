@@ -573,12 +573,11 @@ class NeuralNetDemo:
         }, self._tables())
         if moved_by:  # x is being moved: work out what its next values need while the kernel waits
             ahead = live.next_values(x, moved_by, X_STEP, X_RANGE)
-            # a drag that kept its way goes on: its next step is drawn ahead (back and forth: kept)
-            on = ahead[:1] if moved_by * self._moved_by > 0 else []
             self.figure.work_ahead(
                 [functools.partial(self._model_at, next_x, y_star, w1, w2, alpha, steps, loss) for next_x in ahead]
                 + [functools.partial(self._prepare_surface, next_x, y_star, loss) for next_x in ahead]
-                + [functools.partial(self._rehearse, next_x) for next_x in on])
+                + [functools.partial(self._rehearse, next_x)
+                   for next_x in live.drawn_ahead(ahead, moved_by, self._moved_by)])
         self._moved_by = moved_by
 
     def _show(self, model, x, y_star, w1, w2, alpha, steps, loss):

@@ -236,6 +236,12 @@ def next_values(value, moved_by, step, bounds):
     return [v for v in ahead if bounds[0] - 1e-9 <= v <= bounds[1] + 1e-9]
 
 
+def drawn_ahead(ahead, moved_by, last_moved_by):
+    """Of ``ahead`` (``next_values``'), the values whose step to draw ahead (``LiveFigure.rehearse``):
+    the next one of a drag that kept its way; none after a turn (back and forth finds its steps kept)."""
+    return ahead[:1] if moved_by * last_moved_by > 0 else []
+
+
 def need_widgets():
     """Controls need ipywidgets (figures and checks do not): one sentence naming it if it is missing."""
     if widgets is None:
